@@ -1,0 +1,115 @@
+//! Command-line interface: clap types, and one thin file per command wiring the modules.
+//! Errors are returned, never printed here: `main` prints each one once, through miette.
+
+mod fmt;
+mod graph;
+mod init;
+mod validate;
+
+use clap::{Parser, Subcommand};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "supaform",
+    version,
+    about = "Declarative reconciler for Supabase: plan and apply schema, RLS, grants, functions, Edge Functions and secrets",
+    propagate_version = true
+)]
+pub struct Cli {
+    /// Directory holding the *.hcl configuration.
+    #[arg(
+        short = 'c',
+        long = "config",
+        global = true,
+        default_value = ".",
+        value_name = "DIR"
+    )]
+    pub config: PathBuf,
+
+    /// Set a variable: --var name=value (repeatable).
+    #[arg(long = "var", global = true, value_name = "NAME=VALUE", value_parser = parse_var)]
+    pub vars: Vec<(String, String)>,
+
+    /// Read variables from an HCL file of `name = value` lines (repeatable).
+    #[arg(long = "var-file", global = true, value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
+
+    /// Never print colour (NO_COLOR is honoured too).
+    #[arg(long, global = true)]
+    pub no_color: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check the configuration and report every error in it.
+    Validate,
+    /// Rewrite *.hcl files in the canonical layout.
+    Fmt(fmt::Args),
+    /// Print the dependency graph (Graphviz DOT or Mermaid).
+    Graph(graph::Args),
+    /// Scaffold a new supaform project.
+    Init(init::Args),
+}
+
+fn parse_var(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
+        _ => Err(format!("expected NAME=VALUE, got `{s}`")),
+    }
+}
+
+/// Colour only on a terminal, and never with NO_COLOR or --no-color.
+pub fn use_color(no_color_flag: bool) -> bool {
+    !no_color_flag
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && std::io::stderr().is_terminal()
+}
+
+/// Install miette's report handler once, before anything can fail.
+pub fn install_error_handler(no_color_flag: bool) {
+    let color = use_color(no_color_flag);
+    let _ = miette::set_hook(Box::new(move |_| {
+        Box::new(
+            miette::MietteHandlerOpts::new()
+                .color(color)
+                .unicode(color)
+                .terminal_links(false)
+                .width(100)
+                .build(),
+        )
+    }));
+}
+
+/// Run one command; the exit code on success, a report on failure.
+pub fn run(cli: Cli) -> miette::Result<ExitCode> {
+    match &cli.command {
+        Command::Validate => validate::run(&cli),
+        Command::Fmt(a) => fmt::run(&cli, a),
+        Command::Graph(a) => graph::run(&cli, a),
+        Command::Init(a) => init::run(a),
+    }
+}
+
+/// Load the configuration named on the command line.
+pub(crate) fn load_config(cli: &Cli) -> miette::Result<crate::config::Config> {
+    let opts = crate::config::LoadOptions {
+        vars: cli.vars.clone(),
+        var_files: cli.var_files.clone(),
+        ..Default::default()
+    };
+    crate::config::load(&cli.config, &opts).map_err(miette::Report::new)
+}
+
+/// `path` relative to the current directory when it is below it.
+pub(crate) fn shown(path: &Path) -> String {
+    std::env::current_dir()
+        .ok()
+        .and_then(|c| path.strip_prefix(c).ok().map(|p| p.display().to_string()))
+        .unwrap_or_else(|| path.display().to_string())
+}

@@ -1,0 +1,14 @@
+//! supaform: a declarative reconciler for Supabase.
+//!
+//! Data flows one way (see `docs/architecture.md`):
+//! HCL files → [`config`] → [`model`] ← [`introspect`] ← live Postgres, and
+//! [`report`] renders what the core computed. Only `main` prints errors.
+
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod introspect;
+pub mod local;
+pub mod model;
+pub mod quote;
+pub mod report;

@@ -1,0 +1,641 @@
+//! Typed objects supaform manages, and their canonical addresses.
+//!
+//! The model is pure data: no I/O, no source spans (those live in `config::SourceMap`).
+//! The same types describe the desired state (lowered from HCL) and the live state
+//! (introspected from Postgres), so the two can be compared directly.
+
+mod address;
+mod sensitive;
+
+pub use address::Address;
+pub use sensitive::Sensitive;
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// A schema-qualified name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct QName {
+    pub schema: String,
+    pub name: String,
+}
+
+impl QName {
+    pub fn new(schema: impl Into<String>, name: impl Into<String>) -> Self {
+        QName {
+            schema: schema.into(),
+            name: name.into(),
+        }
+    }
+
+    /// `"schema"."name"`, quoted through the one quoting module.
+    pub fn sql(&self) -> String {
+        crate::quote::qualified(&self.schema, &self.name)
+    }
+}
+
+impl fmt::Display for QName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.schema, self.name)
+    }
+}
+
+/// Everything one configuration (or one live database) declares.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Model {
+    pub project: Project,
+    pub environments: BTreeMap<String, Environment>,
+    pub schemas: BTreeMap<String, Schema>,
+    pub extensions: BTreeMap<String, Extension>,
+    pub enums: BTreeMap<QName, Enum>,
+    pub tables: BTreeMap<QName, Table>,
+    pub policies: BTreeMap<(QName, String), Policy>,
+    pub grants: Vec<Grant>,
+    pub functions: BTreeMap<QName, Function>,
+    pub triggers: BTreeMap<(QName, String), Trigger>,
+    pub views: BTreeMap<QName, View>,
+    pub secrets: BTreeMap<String, Secret>,
+    pub edge_functions: BTreeMap<String, EdgeFunction>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Project {
+    pub name: Option<String>,
+    /// Schemas supaform manages.
+    pub schemas: Vec<String>,
+    pub managed_roles: Vec<String>,
+}
+
+impl Default for Project {
+    fn default() -> Self {
+        Project {
+            name: None,
+            schemas: vec!["public".into()],
+            managed_roles: vec!["anon".into(), "authenticated".into(), "service_role".into()],
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StateBackend {
+    #[default]
+    File,
+    Database,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Environment {
+    pub name: String,
+    /// libpq URL; `None` means the embedded local Postgres.
+    pub database_url: Option<Sensitive<String>>,
+    pub project_ref: Option<String>,
+    pub protected: bool,
+    pub state: StateBackend,
+    pub lock_timeout: Option<String>,
+    pub statement_timeout: Option<String>,
+    pub functions_dir: Option<String>,
+    /// Environment variables this environment's attributes read that are not set here.
+    pub missing_env: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Schema {
+    pub name: String,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Extension {
+    pub name: String,
+    pub schema: String,
+    pub version: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Enum {
+    pub name: QName,
+    pub values: Vec<String>,
+    pub renamed_from: Option<String>,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Table {
+    pub name: QName,
+    pub columns: Vec<Column>,
+    pub primary_key: Option<PrimaryKey>,
+    pub foreign_keys: Vec<ForeignKey>,
+    pub indexes: Vec<Index>,
+    pub uniques: Vec<Unique>,
+    pub checks: Vec<Check>,
+    pub rls: Rls,
+    pub comment: Option<String>,
+    pub renamed_from: Option<String>,
+    pub prevent_destroy: bool,
+}
+
+impl Table {
+    pub fn new(name: QName) -> Self {
+        Table {
+            name,
+            columns: vec![],
+            primary_key: None,
+            foreign_keys: vec![],
+            indexes: vec![],
+            uniques: vec![],
+            checks: vec![],
+            rls: Rls::default(),
+            comment: None,
+            renamed_from: None,
+            prevent_destroy: false,
+        }
+    }
+
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Column {
+    pub name: String,
+    /// The SQL type as Postgres prints it (`format_type`), e.g. `text`, `numeric(10,2)`,
+    /// `public.postcard_status`, `uuid[]`.
+    pub data_type: String,
+    /// Set when the type is an enum declared in the model.
+    pub enum_type: Option<QName>,
+    pub nullable: bool,
+    pub default: Option<DefaultValue>,
+    pub identity: Option<Identity>,
+    /// Expression of a stored generated column.
+    pub generated: Option<String>,
+    pub collation: Option<String>,
+    pub comment: Option<String>,
+    pub renamed_from: Option<String>,
+}
+
+impl Column {
+    pub fn new(name: impl Into<String>, data_type: impl Into<String>) -> Self {
+        Column {
+            name: name.into(),
+            data_type: data_type.into(),
+            enum_type: None,
+            nullable: false,
+            default: None,
+            identity: None,
+            generated: None,
+            collation: None,
+            comment: None,
+            renamed_from: None,
+        }
+    }
+}
+
+/// A column default: a literal value (quoted by supaform) or an SQL expression.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "value", rename_all = "lowercase")]
+pub enum DefaultValue {
+    Literal(Literal),
+    Sql(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Literal {
+    Null,
+    Bool(bool),
+    Number(String),
+    String(String),
+}
+
+impl DefaultValue {
+    /// The default as an SQL expression, literals quoted through `crate::quote`.
+    pub fn to_sql(&self) -> String {
+        match self {
+            DefaultValue::Sql(s) => s.clone(),
+            DefaultValue::Literal(Literal::Null) => "NULL".into(),
+            DefaultValue::Literal(Literal::Bool(b)) => b.to_string(),
+            DefaultValue::Literal(Literal::Number(n)) => n.clone(),
+            DefaultValue::Literal(Literal::String(s)) => crate::quote::literal(s),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Identity {
+    Always,
+    ByDefault,
+}
+
+impl Identity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Identity::Always => "always",
+            Identity::ByDefault => "by default",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrimaryKey {
+    /// Constraint name; `None` lets Postgres choose `<table>_pkey`.
+    pub name: Option<String>,
+    pub columns: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FkAction {
+    #[default]
+    NoAction,
+    Restrict,
+    Cascade,
+    SetNull,
+    SetDefault,
+}
+
+impl FkAction {
+    pub const ALL: [(&'static str, FkAction); 5] = [
+        ("no action", FkAction::NoAction),
+        ("restrict", FkAction::Restrict),
+        ("cascade", FkAction::Cascade),
+        ("set null", FkAction::SetNull),
+        ("set default", FkAction::SetDefault),
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FkAction::NoAction => "no action",
+            FkAction::Restrict => "restrict",
+            FkAction::Cascade => "cascade",
+            FkAction::SetNull => "set null",
+            FkAction::SetDefault => "set default",
+        }
+    }
+
+    pub fn sql(self) -> &'static str {
+        match self {
+            FkAction::NoAction => "NO ACTION",
+            FkAction::Restrict => "RESTRICT",
+            FkAction::Cascade => "CASCADE",
+            FkAction::SetNull => "SET NULL",
+            FkAction::SetDefault => "SET DEFAULT",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Deferrable {
+    #[default]
+    No,
+    Immediate,
+    Deferred,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ForeignKey {
+    pub name: String,
+    pub columns: Vec<String>,
+    pub ref_table: QName,
+    pub ref_columns: Vec<String>,
+    pub on_delete: FkAction,
+    pub on_update: FkAction,
+    pub deferrable: Deferrable,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum IndexPart {
+    Column(String),
+    Expression(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Index {
+    pub name: String,
+    pub parts: Vec<IndexPart>,
+    pub unique: bool,
+    pub method: String,
+    pub predicate: Option<String>,
+    pub include: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Unique {
+    pub name: String,
+    pub columns: Vec<String>,
+    pub nulls_not_distinct: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Check {
+    pub name: String,
+    pub expression: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Rls {
+    pub enabled: bool,
+    pub force: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PolicyCommand {
+    All,
+    Select,
+    Insert,
+    Update,
+    Delete,
+}
+
+impl PolicyCommand {
+    pub const ALL: [(&'static str, PolicyCommand); 5] = [
+        ("all", PolicyCommand::All),
+        ("select", PolicyCommand::Select),
+        ("insert", PolicyCommand::Insert),
+        ("update", PolicyCommand::Update),
+        ("delete", PolicyCommand::Delete),
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PolicyCommand::All => "all",
+            PolicyCommand::Select => "select",
+            PolicyCommand::Insert => "insert",
+            PolicyCommand::Update => "update",
+            PolicyCommand::Delete => "delete",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Policy {
+    pub table: QName,
+    pub name: String,
+    pub command: PolicyCommand,
+    /// Role names, sorted; `public` when the policy applies to everyone.
+    pub roles: Vec<String>,
+    pub using: Option<String>,
+    pub check: Option<String>,
+    pub permissive: bool,
+    pub renamed_from: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "name", rename_all = "lowercase")]
+pub enum GrantTarget {
+    /// A table or view.
+    Table(QName),
+    Function(QName),
+    Schema(String),
+    Sequence(QName),
+}
+
+impl fmt::Display for GrantTarget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GrantTarget::Table(q) | GrantTarget::Function(q) | GrantTarget::Sequence(q) => {
+                write!(f, "{q}")
+            }
+            GrantTarget::Schema(s) => write!(f, "{s}"),
+        }
+    }
+}
+
+/// Privileges one role holds on one object (optionally on some of its columns only).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Grant {
+    pub target: GrantTarget,
+    pub role: String,
+    /// Upper-case privilege names, sorted (`SELECT`, `INSERT`, …).
+    pub privileges: Vec<String>,
+    /// Empty for an object-level grant.
+    pub columns: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Security {
+    #[default]
+    Invoker,
+    Definer,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Volatility {
+    #[default]
+    Volatile,
+    Stable,
+    Immutable,
+}
+
+impl Volatility {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Volatility::Volatile => "volatile",
+            Volatility::Stable => "stable",
+            Volatility::Immutable => "immutable",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ArgMode {
+    #[default]
+    In,
+    Out,
+    Inout,
+    Variadic,
+}
+
+impl ArgMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ArgMode::In => "in",
+            ArgMode::Out => "out",
+            ArgMode::Inout => "inout",
+            ArgMode::Variadic => "variadic",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FunctionArg {
+    pub name: String,
+    pub data_type: String,
+    pub mode: ArgMode,
+    pub default: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Function {
+    pub name: QName,
+    pub args: Vec<FunctionArg>,
+    pub returns: String,
+    pub language: String,
+    pub security: Security,
+    pub volatility: Volatility,
+    pub strict: bool,
+    /// `Some("")` pins an empty search_path.
+    pub search_path: Option<String>,
+    pub body: String,
+    pub comment: Option<String>,
+    pub renamed_from: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TriggerTiming {
+    Before,
+    After,
+    InsteadOf,
+}
+
+impl TriggerTiming {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TriggerTiming::Before => "before",
+            TriggerTiming::After => "after",
+            TriggerTiming::InsteadOf => "instead of",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TriggerEvent {
+    Insert,
+    Update,
+    Delete,
+    Truncate,
+}
+
+impl TriggerEvent {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TriggerEvent::Insert => "insert",
+            TriggerEvent::Update => "update",
+            TriggerEvent::Delete => "delete",
+            TriggerEvent::Truncate => "truncate",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Trigger {
+    pub table: QName,
+    pub name: String,
+    pub timing: TriggerTiming,
+    /// Sorted.
+    pub events: Vec<TriggerEvent>,
+    pub update_of: Vec<String>,
+    pub for_each_row: bool,
+    pub when: Option<String>,
+    pub function: QName,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct View {
+    pub name: QName,
+    pub query: String,
+    pub security_invoker: bool,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Secret {
+    pub name: String,
+    /// `None` when the value comes from an environment variable that is not set here;
+    /// `missing_env` then names it, and commands that need the value fail with that name.
+    pub value: Option<Sensitive<String>>,
+    pub missing_env: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EdgeFunction {
+    pub slug: String,
+    pub name: String,
+    /// Source directory, as written (relative to the config directory).
+    pub source: String,
+    pub entrypoint: String,
+    pub verify_jwt: bool,
+    pub import_map: Option<String>,
+    pub static_files: Vec<String>,
+    /// Secrets it depends on.
+    pub secrets: Vec<String>,
+}
+
+/// Schemas that belong to the Supabase platform, never user-managed.
+pub const PLATFORM_SCHEMAS: &[&str] = &[
+    "auth",
+    "storage",
+    "extensions",
+    "graphql",
+    "graphql_public",
+    "realtime",
+    "_realtime",
+    "vault",
+    "pgsodium",
+    "pgsodium_masks",
+    "supabase_functions",
+    "supabase_migrations",
+    "net",
+    "cron",
+    "pgbouncer",
+    "pgmq",
+    "pgtle",
+    "repack",
+    "information_schema",
+];
+
+/// True for platform schemas and every `pg_*` schema.
+pub fn is_platform_schema(schema: &str) -> bool {
+    PLATFORM_SCHEMAS.contains(&schema) || schema.starts_with("pg_")
+}
+
+impl Model {
+    /// Every address in the model, for listings and tests.
+    pub fn addresses(&self) -> Vec<Address> {
+        let mut out = Vec::new();
+        out.extend(self.schemas.keys().map(|s| Address::Schema(s.clone())));
+        out.extend(
+            self.extensions
+                .keys()
+                .map(|s| Address::Extension(s.clone())),
+        );
+        out.extend(self.enums.keys().map(|q| Address::Enum(q.clone())));
+        out.extend(self.tables.keys().map(|q| Address::Table(q.clone())));
+        out.extend(
+            self.policies
+                .keys()
+                .map(|(t, n)| Address::Policy(t.clone(), n.clone())),
+        );
+        out.extend(
+            self.grants
+                .iter()
+                .map(|g| Address::Grant(g.target.clone(), g.role.clone())),
+        );
+        out.extend(self.functions.keys().map(|q| Address::Function(q.clone())));
+        out.extend(
+            self.triggers
+                .keys()
+                .map(|(t, n)| Address::Trigger(t.clone(), n.clone())),
+        );
+        out.extend(self.views.keys().map(|q| Address::View(q.clone())));
+        out.extend(self.secrets.keys().map(|s| Address::Secret(s.clone())));
+        out.extend(
+            self.edge_functions
+                .keys()
+                .map(|s| Address::EdgeFunction(s.clone())),
+        );
+        out.sort();
+        out.dedup();
+        out
+    }
+}

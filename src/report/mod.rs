@@ -1,0 +1,3 @@
+//! Renderers: they format data the core computed, and compute nothing themselves.
+
+pub mod graph;
