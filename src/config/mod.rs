@@ -223,7 +223,35 @@ pub fn load(dir: &Path, opts: &LoadOptions) -> Result<Config, Diagnostics> {
         }
     }
     let hash = format!("blake3:{}", hasher.finalize().to_hex());
+    load_sources(dir, sources, hash, diags, opts)
+}
 
+/// Load a configuration from sources already in memory (used by [`load`], tests and the
+/// fuzz target). `dir` is where relative paths (Edge Function sources) are resolved.
+pub fn load_str(
+    dir: &Path,
+    files: &[(&str, &str)],
+    opts: &LoadOptions,
+) -> Result<Config, Diagnostics> {
+    let mut sources = Sources::default();
+    let mut hasher = blake3::Hasher::new();
+    for (name, text) in files {
+        hasher.update(name.as_bytes());
+        hasher.update(&(text.len() as u64).to_le_bytes());
+        hasher.update(text.as_bytes());
+        sources.add(dir.join(name), name.to_string(), text.to_string());
+    }
+    let hash = format!("blake3:{}", hasher.finalize().to_hex());
+    load_sources(dir, sources, hash, Diagnostics::default(), opts)
+}
+
+fn load_sources(
+    dir: &Path,
+    mut sources: Sources,
+    hash: String,
+    mut diags: Diagnostics,
+    opts: &LoadOptions,
+) -> Result<Config, Diagnostics> {
     let mut bodies = Vec::new();
     for file in 0..sources.files.len() {
         match parse(&sources, file) {

@@ -5,9 +5,11 @@
 //! (introspected from Postgres), so the two can be compared directly.
 
 mod address;
+pub mod keyed;
 mod sensitive;
 
 pub use address::Address;
+pub use keyed::Keyed;
 pub use sensitive::Sensitive;
 
 use serde::{Deserialize, Serialize};
@@ -48,12 +50,18 @@ pub struct Model {
     pub environments: BTreeMap<String, Environment>,
     pub schemas: BTreeMap<String, Schema>,
     pub extensions: BTreeMap<String, Extension>,
+    #[serde(with = "keyed")]
     pub enums: BTreeMap<QName, Enum>,
+    #[serde(with = "keyed")]
     pub tables: BTreeMap<QName, Table>,
+    #[serde(with = "keyed")]
     pub policies: BTreeMap<(QName, String), Policy>,
     pub grants: Vec<Grant>,
+    #[serde(with = "keyed")]
     pub functions: BTreeMap<QName, Function>,
+    #[serde(with = "keyed")]
     pub triggers: BTreeMap<(QName, String), Trigger>,
+    #[serde(with = "keyed")]
     pub views: BTreeMap<QName, View>,
     pub secrets: BTreeMap<String, Secret>,
     pub edge_functions: BTreeMap<String, EdgeFunction>,
@@ -637,5 +645,77 @@ impl Model {
         out.sort();
         out.dedup();
         out
+    }
+}
+
+impl Keyed for Enum {
+    type Key = QName;
+    fn key(&self) -> QName {
+        self.name.clone()
+    }
+}
+
+impl Keyed for Table {
+    type Key = QName;
+    fn key(&self) -> QName {
+        self.name.clone()
+    }
+}
+
+impl Keyed for Function {
+    type Key = QName;
+    fn key(&self) -> QName {
+        self.name.clone()
+    }
+}
+
+impl Keyed for View {
+    type Key = QName;
+    fn key(&self) -> QName {
+        self.name.clone()
+    }
+}
+
+impl Keyed for Policy {
+    type Key = (QName, String);
+    fn key(&self) -> (QName, String) {
+        (self.table.clone(), self.name.clone())
+    }
+}
+
+impl Keyed for Trigger {
+    type Key = (QName, String);
+    fn key(&self) -> (QName, String) {
+        (self.table.clone(), self.name.clone())
+    }
+}
+
+#[cfg(test)]
+mod serde_tests {
+    use super::*;
+
+    #[test]
+    fn a_model_round_trips_through_json() {
+        let mut m = Model::default();
+        let q = QName::new("public", "t");
+        let mut t = Table::new(q.clone());
+        t.columns.push(Column::new("id", "uuid"));
+        m.tables.insert(q.clone(), t);
+        m.policies.insert(
+            (q.clone(), "p".into()),
+            Policy {
+                table: q,
+                name: "p".into(),
+                command: PolicyCommand::Select,
+                roles: vec!["anon".into()],
+                using: Some("true".into()),
+                check: None,
+                permissive: true,
+                renamed_from: None,
+            },
+        );
+        let json = serde_json::to_string(&m).unwrap();
+        let back: Model = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, m);
     }
 }
