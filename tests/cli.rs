@@ -1,0 +1,153 @@
+//! The real executable, driven the way a user drives it.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn supaform(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_supaform"))
+        .current_dir(dir)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env_remove("STRIPE_SECRET_KEY")
+        .output()
+        .expect("run supaform")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+const VALID: &str = r#"
+enum "status" { values = ["a", "b"] }
+table "items" {
+  column "id" { type = "uuid" }
+  column "status" { type = enum.status }
+  primary_key = ["id"]
+  rls { enabled = true }
+}
+policy "items_read" {
+  table = table.items
+  command = "select"
+  roles = ["anon"]
+  using = "true"
+}
+secret "API_KEY" { value = env("API_KEY_FOR_TESTS_UNSET") }
+"#;
+
+#[test]
+fn validate_succeeds_on_a_valid_config_without_secret_values() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("main.hcl"), VALID).unwrap();
+    let out = supaform(d.path(), &["validate"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).starts_with("Success! The configuration is valid: 1 tables, 1 policies")
+    );
+}
+
+#[test]
+fn validate_reports_every_error_with_file_line_and_column_and_exits_1() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("a.hcl"),
+        "table \"t\" {\n  column \"id\" { typ = \"uuid\" }\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("b.hcl"),
+        "policy \"p\" {\n  table = table.missing\n  using = \"true\"\n}\n",
+    )
+    .unwrap();
+    let out = supaform(d.path(), &["validate"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("a.hcl:2:17"), "{err}");
+    assert!(
+        err.contains("column \"id\" has no attribute `typ`"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `type`?"), "{err}");
+    assert!(err.contains("b.hcl:2:11"), "{err}");
+    assert!(err.contains("supaform::config::unknown_reference"), "{err}");
+    assert!(
+        !err.contains("\u{1b}["),
+        "no colour without a terminal: {err}"
+    );
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn a_missing_config_directory_is_a_clear_error() {
+    let d = tempfile::tempdir().unwrap();
+    let out = supaform(d.path(), &["-c", "nowhere", "validate"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("cannot read the config directory nowhere"),
+        "{err}"
+    );
+}
+
+#[test]
+fn graph_prints_dot_and_mermaid_with_dependency_edges() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("main.hcl"), VALID).unwrap();
+    let out = supaform(d.path(), &["graph"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let dot = text(&out.stdout);
+    assert!(dot.starts_with("digraph supaform {"), "{dot}");
+    assert!(
+        dot.contains("\"table.public.items\" -> \"enum.public.status\";"),
+        "{dot}"
+    );
+    assert!(
+        dot.contains("\"policy.public.items.items_read\" -> \"table.public.items\";"),
+        "{dot}"
+    );
+
+    let out = supaform(d.path(), &["graph", "--format", "mermaid"]);
+    let mm = text(&out.stdout);
+    assert!(mm.starts_with("flowchart RL\n"), "{mm}");
+    assert!(mm.contains("[\"table.public.items\"]"), "{mm}");
+    assert!(mm.contains(" --> "), "{mm}");
+}
+
+#[test]
+fn init_scaffolds_a_project_that_validates_and_never_overwrites() {
+    let d = tempfile::tempdir().unwrap();
+    let out = supaform(d.path(), &["init", "infra"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let infra = d.path().join("infra");
+    assert!(infra.join("supaform.hcl").is_file());
+    assert!(infra.join(".gitignore").is_file());
+    assert!(infra.join("state").is_dir());
+    let out = supaform(&infra, &["validate"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    std::fs::write(infra.join("supaform.hcl"), "# mine\n").unwrap();
+    let out = supaform(d.path(), &["init", "infra"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("already exists"));
+    assert_eq!(
+        std::fs::read_to_string(infra.join("supaform.hcl")).unwrap(),
+        "# mine\n"
+    );
+}
+
+#[test]
+fn var_flags_reach_the_configuration() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("main.hcl"),
+        "variable \"schema_name\" {}\ntable \"t\" {\n  schema = var.schema_name\n  column \"id\" { type = \"int\" }\n}\n",
+    )
+    .unwrap();
+    let out = supaform(d.path(), &["validate"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("variable \"schema_name\" has no value"));
+    let out = supaform(d.path(), &["--var", "schema_name=public", "validate"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = supaform(d.path(), &["--var", "nope=1", "validate"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("no variable named `nope` is declared"));
+}
