@@ -456,3 +456,39 @@ fn secrets_and_urls_never_reach_debug_output() {
     let json = serde_json::to_string(&c.model).unwrap();
     assert!(!json.contains("sk_test_123"), "secret leaked into JSON");
 }
+
+#[test]
+fn a_written_model_loads_back_equal() {
+    use supaform::config::write::write_model;
+    let c = load_str(std::path::Path::new("."), &[("main.hcl", APP)], &opts())
+        .unwrap_or_else(|e| panic!("{}", e.summary()));
+    let mut model = c.model.clone();
+    // What import cannot know: config-only settings.
+    model.environments.clear();
+    model.secrets.clear();
+    model.edge_functions.clear();
+    for t in model.tables.values_mut() {
+        t.prevent_destroy = false;
+    }
+    let files = write_model(&model);
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    assert!(names.contains(&"table_public_profiles.hcl"), "{names:?}");
+    assert!(names.contains(&"functions.hcl"), "{names:?}");
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    let back = load_str(std::path::Path::new("."), &refs, &opts()).unwrap_or_else(|e| {
+        panic!(
+            "{}\n\n{}",
+            e.summary(),
+            files
+                .iter()
+                .map(|(n, t)| format!("# {n}\n{t}"))
+                .collect::<String>()
+        )
+    });
+    let mut back = back.model;
+    back.environments.clear();
+    assert_eq!(back, model);
+}

@@ -607,8 +607,12 @@ pub fn canonical_type(t: &str) -> String {
         None => (trimmed, ""),
     };
     let lower = base.to_ascii_lowercase();
+    // `name` or `name(args)`, nothing after the closing parenthesis.
     let (name, args) = match lower.find('(') {
-        Some(i) => (lower[..i].trim().to_string(), lower[i..].replace(' ', "")),
+        Some(i) if lower.ends_with(')') => {
+            (lower[..i].trim().to_string(), lower[i..].replace(' ', ""))
+        }
+        Some(_) => return trimmed.to_string(),
         None => (lower.clone(), String::new()),
     };
     let mapped = match name.as_str() {
@@ -625,7 +629,6 @@ pub fn canonical_type(t: &str) -> String {
         "timestamp" | "timestamp without time zone" => "timestamp without time zone",
         "timetz" | "time with time zone" => "time with time zone",
         "time" | "time without time zone" => "time without time zone",
-        "serial" | "serial4" => return format!("serial{array}"),
         _ => return trimmed.to_string(),
     };
     // timestamp(3) with time zone keeps its precision inside the name.
@@ -660,6 +663,7 @@ pub(super) fn lower_table(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
             "comment",
             "renamed_from",
             "primary_key",
+            "primary_key_name",
             "depends_on",
         ],
         &[
@@ -843,8 +847,12 @@ pub(super) fn lower_table(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
                     col.nullable = false;
                 }
             }
+            let pk_name = lw
+                .string(b, "primary_key_name")
+                .map(|s| s.0)
+                .unwrap_or_else(|| default_constraint_name(&qn.name, "pkey"));
             t.primary_key = Some(PrimaryKey {
-                name: Some(default_constraint_name(&qn.name, "pkey")),
+                name: Some(pk_name),
                 columns: cols.into_iter().map(|c| c.0).collect(),
             });
         }
@@ -1008,9 +1016,14 @@ pub(super) fn lower_table(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
                 let parts: Option<Vec<IndexPart>> = match (cols, exprs) {
                     (Some(c), None) if !c.is_empty() => check_cols(lw, &c, "index")
                         .then(|| c.into_iter().map(|x| IndexPart::Column(x.0)).collect()),
-                    (None, Some(e)) if !e.is_empty() => {
-                        Some(e.into_iter().map(|x| IndexPart::Expression(x.0)).collect())
-                    }
+                    (None, Some(e)) if !e.is_empty() => Some(
+                        e.into_iter()
+                            .map(|(x, _)| match plain_column(&x, &known) {
+                                Some(c) => IndexPart::Column(c),
+                                None => IndexPart::Expression(x),
+                            })
+                            .collect(),
+                    ),
                     (Some(_), Some(_)) => {
                         lw.push(
                             Diag::new("config::conflicting_attributes", "an index takes `columns` or `expressions`, not both")
@@ -1027,21 +1040,22 @@ pub(super) fn lower_table(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
                 };
                 let unique = lw.boolean(&pb, "unique").unwrap_or(false);
                 let predicate = lw.string(&pb, "where").map(|s| s.0);
-                let method = lw
-                    .choice(
-                        &pb,
-                        "method",
-                        &[
-                            ("btree", "btree"),
-                            ("hash", "hash"),
-                            ("gin", "gin"),
-                            ("gist", "gist"),
-                            ("brin", "brin"),
-                            ("spgist", "spgist"),
-                        ],
-                    )
-                    .unwrap_or("btree")
-                    .to_string();
+                let method = match lw.string(&pb, "method") {
+                    None => "btree".to_string(),
+                    Some((m, span)) => {
+                        let ok = !m.is_empty()
+                            && m.chars()
+                                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+                        if !ok {
+                            lw.push(
+                                Diag::new("config::invalid_value", format!("`{m}` is not an index method"))
+                                    .at(&span, "invalid index method")
+                                    .help("btree (the default), hash, gin, gist, brin, spgist, or an extension's method such as hnsw"),
+                            );
+                        }
+                        m
+                    }
+                };
                 let include = lw.strings(&pb, "include").unwrap_or_default();
                 check_cols(lw, &include, "index include");
                 if let Some(parts) = parts {
@@ -1120,6 +1134,16 @@ pub(super) fn lower_table(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
     lw.model.tables.insert(qn.clone(), t);
 }
 
+/// The column an index expression names, when it is just a column (bare or quoted).
+fn plain_column(expr: &str, columns: &BTreeSet<String>) -> Option<String> {
+    let e = expr.trim();
+    let name = match e.strip_prefix('"').and_then(|x| x.strip_suffix('"')) {
+        Some(q) => q.replace("\"\"", "\""),
+        None => e.to_string(),
+    };
+    columns.contains(&name).then_some(name)
+}
+
 /// How `format_type` prints a type name: schema-qualified, quoted only where needed.
 pub fn format_type_name(q: &QName) -> String {
     format!(
@@ -1167,6 +1191,15 @@ mod tests {
             "timestamp(3) with time zone"
         );
         assert_eq!(canonical_type("uuid"), "uuid");
+        assert_eq!(
+            canonical_type("timestamp(3) with time zone"),
+            "timestamp(3) with time zone"
+        );
+        assert_eq!(
+            canonical_type("character varying(20)[]"),
+            "character varying(20)[]"
+        );
+        assert_eq!(canonical_type("public.\"Mixed\""), "public.\"Mixed\"");
     }
 
     #[test]

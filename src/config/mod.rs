@@ -8,11 +8,12 @@ pub mod graph;
 mod lower;
 mod objects;
 pub mod source;
+pub mod write;
 
 pub use diag::{Diag, Diagnostics};
 pub use graph::DepGraph;
 pub use lower::{canonical_type, default_constraint_name, format_type_name, parse_table_ref};
-pub use objects::{parse_duration_ms, privilege_rank};
+pub use objects::parse_duration_ms;
 pub use source::{Sources, Span};
 
 use crate::model::{Address, Environment, Model, QName, StateBackend};
@@ -551,6 +552,7 @@ fn load_sources(
         ..
     } = lw;
     diags.items.extend(ld);
+    model.normalize();
     model
         .environments
         .entry("local".to_string())

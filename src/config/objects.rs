@@ -540,25 +540,6 @@ fn target_kind(t: &GrantTarget) -> &'static str {
     }
 }
 
-/// Canonical privilege order (Postgres' `aclitem` letter order).
-pub fn privilege_rank(p: &str) -> usize {
-    [
-        "INSERT",
-        "SELECT",
-        "UPDATE",
-        "DELETE",
-        "TRUNCATE",
-        "REFERENCES",
-        "TRIGGER",
-        "EXECUTE",
-        "USAGE",
-        "CREATE",
-    ]
-    .iter()
-    .position(|x| *x == p)
-    .unwrap_or(usize::MAX)
-}
-
 pub(super) fn lower_function(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
     let Address::Function(q) = addr else { return };
     b.addr = addr.to_string();

@@ -607,7 +607,51 @@ pub fn is_platform_schema(schema: &str) -> bool {
     PLATFORM_SCHEMAS.contains(&schema) || schema.starts_with("pg_")
 }
 
+/// Canonical privilege order (the order of Postgres' `aclitem` letters).
+pub fn privilege_rank(p: &str) -> usize {
+    [
+        "INSERT",
+        "SELECT",
+        "UPDATE",
+        "DELETE",
+        "TRUNCATE",
+        "REFERENCES",
+        "TRIGGER",
+        "EXECUTE",
+        "USAGE",
+        "CREATE",
+    ]
+    .iter()
+    .position(|x| *x == p)
+    .unwrap_or(usize::MAX)
+}
+
 impl Model {
+    /// Put every list in its canonical order, so two models describing the same objects
+    /// compare equal whichever way they were built (config or catalog).
+    pub fn normalize(&mut self) {
+        for t in self.tables.values_mut() {
+            t.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
+            t.indexes.sort_by(|a, b| a.name.cmp(&b.name));
+            t.uniques.sort_by(|a, b| a.name.cmp(&b.name));
+            t.checks.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+        for p in self.policies.values_mut() {
+            p.roles.sort();
+            p.roles.dedup();
+        }
+        for t in self.triggers.values_mut() {
+            t.events.sort();
+            t.events.dedup();
+        }
+        for g in &mut self.grants {
+            g.privileges.sort_by_key(|p| privilege_rank(p));
+            g.privileges.dedup();
+            g.columns.sort();
+        }
+        self.grants.sort();
+    }
+
     /// Every address in the model, for listings and tests.
     pub fn addresses(&self) -> Vec<Address> {
         let mut out = Vec::new();

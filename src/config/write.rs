@@ -1,0 +1,795 @@
+//! Writing a model back out as HCL (`supaform import`): one file per table, plus files for
+//! enums, functions, views, standalone policies and triggers, and the project. Loading the
+//! files back gives the same model.
+
+use crate::model::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
+
+/// Escape a string for an HCL quoted string literal.
+pub fn hcl_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '$' if chars.peek() == Some(&'{') => out.push_str("$$"),
+            '%' if chars.peek() == Some(&'{') => out.push_str("%%"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A string as a heredoc when it spans lines and can be written verbatim, else quoted.
+fn hcl_text(s: &str, indent: &str) -> String {
+    let heredoc_ok = s.contains('\n')
+        && s.ends_with('\n')
+        && !s.contains('\r')
+        && !s
+            .chars()
+            .any(|c| (c as u32) < 0x20 && c != '\n' && c != '\t');
+    if !heredoc_ok {
+        return hcl_string(s);
+    }
+    let mut delim = "SQL".to_string();
+    while s.lines().any(|l| l.trim() == delim) {
+        delim.push('_');
+    }
+    let body = s.replace("${", "$${").replace("%{", "%%{");
+    let _ = indent;
+    format!("<<{delim}\n{body}{delim}")
+}
+
+fn list(items: &[String]) -> String {
+    let inner: Vec<String> = items.iter().map(|s| hcl_string(s)).collect();
+    format!("[{}]", inner.join(", "))
+}
+
+/// An HCL identifier for a label that references must be able to name.
+fn ident_label(name: &str) -> String {
+    let mut s: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if !s
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    {
+        s.insert(0, '_');
+    }
+    s
+}
+
+/// Unique labels per block kind.
+#[derive(Default)]
+struct Labels {
+    used: BTreeMap<&'static str, BTreeSet<String>>,
+}
+
+impl Labels {
+    fn take(&mut self, kind: &'static str, preferred: &str, fallback: &str) -> String {
+        let used = self.used.entry(kind).or_default();
+        let mut base = ident_label(preferred);
+        if used.contains(&base) {
+            base = ident_label(fallback);
+        }
+        let mut label = base.clone();
+        let mut n = 2;
+        while used.contains(&label) {
+            label = format!("{base}_{n}");
+            n += 1;
+        }
+        used.insert(label.clone());
+        label
+    }
+}
+
+struct Writer<'m> {
+    model: &'m Model,
+    labels: Labels,
+    tables: BTreeMap<QName, String>,
+    views: BTreeMap<QName, String>,
+    enums: BTreeMap<QName, String>,
+    functions: BTreeMap<QName, String>,
+}
+
+/// Render a model as HCL files: `(file name, contents)`, in name order.
+pub fn write_model(model: &Model) -> Vec<(String, String)> {
+    let mut w = Writer {
+        model,
+        labels: Labels::default(),
+        tables: BTreeMap::new(),
+        views: BTreeMap::new(),
+        enums: BTreeMap::new(),
+        functions: BTreeMap::new(),
+    };
+    // Labels first, so references can be written in any file.
+    for q in model.tables.keys() {
+        let l = w
+            .labels
+            .take("table", &label_pref(q), &format!("{}_{}", q.schema, q.name));
+        w.tables.insert(q.clone(), l);
+    }
+    for q in model.views.keys() {
+        let l = w
+            .labels
+            .take("view", &label_pref(q), &format!("{}_{}", q.schema, q.name));
+        w.views.insert(q.clone(), l);
+    }
+    for q in model.enums.keys() {
+        let l = w
+            .labels
+            .take("enum", &label_pref(q), &format!("{}_{}", q.schema, q.name));
+        w.enums.insert(q.clone(), l);
+    }
+    for q in model.functions.keys() {
+        let l = w.labels.take(
+            "function",
+            &label_pref(q),
+            &format!("{}_{}", q.schema, q.name),
+        );
+        w.functions.insert(q.clone(), l);
+    }
+
+    let mut files: BTreeMap<String, String> = BTreeMap::new();
+    files.insert("project.hcl".into(), w.project());
+    if !model.enums.is_empty() {
+        let mut s = String::new();
+        for e in model.enums.values() {
+            w.enum_block(&mut s, e);
+        }
+        files.insert("enums.hcl".into(), s);
+    }
+    let mut placed_policies = BTreeSet::new();
+    let mut placed_triggers = BTreeSet::new();
+    let mut placed_grants = BTreeSet::new();
+    for (q, t) in &model.tables {
+        let mut s = String::new();
+        w.table_block(&mut s, t);
+        for (k, p) in model.policies.iter().filter(|(k, _)| k.0 == *q) {
+            w.policy_block(&mut s, p);
+            placed_policies.insert(k.clone());
+        }
+        for (i, g) in model.grants.iter().enumerate() {
+            if g.target == GrantTarget::Table(q.clone()) {
+                w.grant_block(&mut s, g);
+                placed_grants.insert(i);
+            }
+        }
+        for (k, tr) in model.triggers.iter().filter(|(k, _)| k.0 == *q) {
+            w.trigger_block(&mut s, tr);
+            placed_triggers.insert(k.clone());
+        }
+        let file = format!(
+            "table_{}.hcl",
+            ident_label(&format!("{}_{}", q.schema, q.name))
+        );
+        let file = unique_file(&files, file);
+        files.insert(file, s);
+    }
+    if !model.views.is_empty() {
+        let mut s = String::new();
+        for v in model.views.values() {
+            w.view_block(&mut s, v);
+            for (i, g) in model.grants.iter().enumerate() {
+                if g.target == GrantTarget::Table(v.name.clone()) {
+                    w.grant_block(&mut s, g);
+                    placed_grants.insert(i);
+                }
+            }
+        }
+        files.insert("views.hcl".into(), s);
+    }
+    if !model.functions.is_empty() {
+        let mut s = String::new();
+        for f in model.functions.values() {
+            w.function_block(&mut s, f);
+            for (i, g) in model.grants.iter().enumerate() {
+                if g.target == GrantTarget::Function(f.name.clone()) {
+                    w.grant_block(&mut s, g);
+                    placed_grants.insert(i);
+                }
+            }
+        }
+        files.insert("functions.hcl".into(), s);
+    }
+    let rest_policies: Vec<&Policy> = model
+        .policies
+        .iter()
+        .filter(|(k, _)| !placed_policies.contains(*k))
+        .map(|(_, p)| p)
+        .collect();
+    if !rest_policies.is_empty() {
+        let mut s = String::new();
+        for p in rest_policies {
+            w.policy_block(&mut s, p);
+        }
+        files.insert("policies.hcl".into(), s);
+    }
+    let rest_triggers: Vec<&Trigger> = model
+        .triggers
+        .iter()
+        .filter(|(k, _)| !placed_triggers.contains(*k))
+        .map(|(_, t)| t)
+        .collect();
+    if !rest_triggers.is_empty() {
+        let mut s = String::new();
+        for t in rest_triggers {
+            w.trigger_block(&mut s, t);
+        }
+        files.insert("triggers.hcl".into(), s);
+    }
+    let rest_grants: Vec<&Grant> = model
+        .grants
+        .iter()
+        .enumerate()
+        .filter(|(i, g)| {
+            !placed_grants.contains(i) && !matches!(g.target, GrantTarget::Sequence(_))
+        })
+        .map(|(_, g)| g)
+        .collect();
+    if !rest_grants.is_empty() {
+        let mut s = String::new();
+        for g in rest_grants {
+            w.grant_block(&mut s, g);
+        }
+        files.insert("grants.hcl".into(), s);
+    }
+    files
+        .into_iter()
+        .map(|(name, body)| {
+            let text = format!("# Imported by supaform.\n\n{}", body.trim_end());
+            (name, format!("{text}\n"))
+        })
+        .collect()
+}
+
+fn unique_file(files: &BTreeMap<String, String>, name: String) -> String {
+    if !files.contains_key(&name) {
+        return name;
+    }
+    let stem = name.trim_end_matches(".hcl").to_string();
+    (2..)
+        .map(|n| format!("{stem}_{n}.hcl"))
+        .find(|n| !files.contains_key(n))
+        .unwrap_or(name)
+}
+
+fn label_pref(q: &QName) -> String {
+    q.name.clone()
+}
+
+/// Attribute lines of one block, `=` aligned the way `supaform fmt` lays them out.
+struct Attrs {
+    indent: String,
+    lines: Vec<(String, String)>,
+}
+
+impl Attrs {
+    fn new(depth: usize) -> Self {
+        Attrs {
+            indent: "  ".repeat(depth),
+            lines: vec![],
+        }
+    }
+
+    fn set(&mut self, key: &str, value: String) {
+        self.lines.push((key.to_string(), value));
+    }
+
+    fn write(self, out: &mut String) {
+        // Multi-line values (heredocs) break alignment runs, as in fmt.
+        let mut run: Vec<(String, String)> = vec![];
+        let flush = |run: &mut Vec<(String, String)>, out: &mut String, indent: &str| {
+            let width = run.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+            for (k, v) in run.drain(..) {
+                let _ = writeln!(out, "{indent}{k:width$} = {v}");
+            }
+        };
+        for (k, v) in self.lines {
+            if v.contains('\n') {
+                flush(&mut run, out, &self.indent);
+                let _ = writeln!(out, "{}{k} = {v}", self.indent);
+            } else {
+                run.push((k, v));
+            }
+        }
+        flush(&mut run, out, &self.indent);
+    }
+}
+
+fn block_open(out: &mut String, depth: usize, head: &str) {
+    let _ = writeln!(out, "{}{head} {{", "  ".repeat(depth));
+}
+
+fn block_close(out: &mut String, depth: usize) {
+    let _ = writeln!(out, "{}}}", "  ".repeat(depth));
+}
+
+fn name_schema(a: &mut Attrs, label: &str, q: &QName) {
+    if label != q.name {
+        a.set("name", hcl_string(&q.name));
+    }
+    if q.schema != "public" {
+        a.set("schema", hcl_string(&q.schema));
+    }
+}
+
+impl Writer<'_> {
+    fn project(&self) -> String {
+        let mut roles: Vec<String> = self.model.project.managed_roles.clone();
+        let builtin = [
+            "public",
+            "anon",
+            "authenticated",
+            "service_role",
+            "authenticator",
+            "postgres",
+            "supabase_admin",
+            "supabase_auth_admin",
+            "supabase_storage_admin",
+            "dashboard_user",
+        ];
+        let used = self
+            .model
+            .policies
+            .values()
+            .flat_map(|p| p.roles.iter())
+            .chain(self.model.grants.iter().map(|g| &g.role));
+        for r in used {
+            if !builtin.contains(&r.as_str()) && !roles.contains(r) {
+                roles.push(r.clone());
+            }
+        }
+        let mut s = String::new();
+        block_open(&mut s, 0, "project");
+        let mut a = Attrs::new(1);
+        if let Some(n) = &self.model.project.name {
+            a.set("name", hcl_string(n));
+        }
+        a.set("schemas", list(&self.model.project.schemas));
+        a.set("managed_roles", list(&roles));
+        a.write(&mut s);
+        block_close(&mut s, 0);
+        s.push('\n');
+        s.push_str("environment \"local\" {}\n");
+        for sc in self.model.schemas.values() {
+            s.push('\n');
+            match &sc.comment {
+                Some(c) => {
+                    block_open(&mut s, 0, &format!("schema {}", hcl_string(&sc.name)));
+                    let mut a = Attrs::new(1);
+                    a.set("comment", hcl_string(c));
+                    a.write(&mut s);
+                    block_close(&mut s, 0);
+                }
+                None => {
+                    let _ = writeln!(s, "schema {} {{}}", hcl_string(&sc.name));
+                }
+            }
+        }
+        for e in self.model.extensions.values() {
+            s.push('\n');
+            block_open(&mut s, 0, &format!("extension {}", hcl_string(&e.name)));
+            let mut a = Attrs::new(1);
+            a.set("schema", hcl_string(&e.schema));
+            if let Some(v) = &e.version {
+                a.set("version", hcl_string(v));
+            }
+            a.write(&mut s);
+            block_close(&mut s, 0);
+        }
+        s
+    }
+
+    fn enum_block(&self, s: &mut String, e: &Enum) {
+        let label = &self.enums[&e.name];
+        block_open(s, 0, &format!("enum {}", hcl_string(label)));
+        let mut a = Attrs::new(1);
+        name_schema(&mut a, label, &e.name);
+        a.set("values", list(&e.values));
+        if let Some(c) = &e.comment {
+            a.set("comment", hcl_string(c));
+        }
+        a.write(s);
+        block_close(s, 0);
+        s.push('\n');
+    }
+
+    fn table_ref(&self, q: &QName) -> Option<String> {
+        self.tables
+            .get(q)
+            .map(|l| format!("table.{l}"))
+            .or_else(|| self.views.get(q).map(|l| format!("view.{l}")))
+    }
+
+    fn table_block(&self, s: &mut String, t: &Table) {
+        let label = &self.tables[&t.name];
+        block_open(s, 0, &format!("table {}", hcl_string(label)));
+        let mut a = Attrs::new(1);
+        name_schema(&mut a, label, &t.name);
+        if let Some(c) = &t.comment {
+            a.set("comment", hcl_string(c));
+        }
+        a.write(s);
+        for c in &t.columns {
+            let mut a = Attrs::new(2);
+            match &c.enum_type {
+                Some(q) if self.enums.contains_key(q) => {
+                    a.set("type", format!("enum.{}", self.enums[q]))
+                }
+                _ => a.set("type", hcl_string(&c.data_type)),
+            }
+            if c.nullable {
+                a.set("null", "true".into());
+            }
+            match &c.default {
+                Some(DefaultValue::Sql(e)) => a.set("default", format!("sql({})", hcl_string(e))),
+                Some(DefaultValue::Literal(Literal::String(v))) => a.set("default", hcl_string(v)),
+                Some(DefaultValue::Literal(Literal::Number(n))) => a.set("default", n.clone()),
+                Some(DefaultValue::Literal(Literal::Bool(b))) => a.set("default", b.to_string()),
+                Some(DefaultValue::Literal(Literal::Null)) | None => {}
+            }
+            if let Some(i) = c.identity {
+                a.set("identity", hcl_string(i.as_str()));
+            }
+            if let Some(g) = &c.generated {
+                a.set("generated", hcl_string(g));
+            }
+            if let Some(co) = &c.collation {
+                a.set("collation", hcl_string(co));
+            }
+            if let Some(cm) = &c.comment {
+                a.set("comment", hcl_string(cm));
+            }
+            let head = format!("column {}", hcl_string(&c.name));
+            if a.lines.len() == 1 && !a.lines[0].1.contains('\n') {
+                let _ = writeln!(s, "  {head} {{ {} = {} }}", a.lines[0].0, a.lines[0].1);
+            } else {
+                block_open(s, 1, &head);
+                a.write(s);
+                block_close(s, 1);
+            }
+        }
+        if let Some(pk) = &t.primary_key {
+            let mut a = Attrs::new(1);
+            a.set("primary_key", list(&pk.columns));
+            if let Some(n) = &pk.name {
+                if *n != crate::config::default_constraint_name(&t.name.name, "pkey") {
+                    a.set("primary_key_name", hcl_string(n));
+                }
+            }
+            a.write(s);
+        }
+        for fk in &t.foreign_keys {
+            block_open(s, 1, &format!("foreign_key {}", hcl_string(&fk.name)));
+            let mut a = Attrs::new(2);
+            a.set("columns", list(&fk.columns));
+            let target_pk = self
+                .model
+                .tables
+                .get(&fk.ref_table)
+                .and_then(|t| t.primary_key.as_ref().map(|p| p.columns.clone()));
+            match self.tables.get(&fk.ref_table) {
+                Some(l) => {
+                    a.set("references", format!("table.{l}"));
+                    if target_pk.as_ref() != Some(&fk.ref_columns) {
+                        a.set("ref_columns", list(&fk.ref_columns));
+                    }
+                }
+                None => a.set(
+                    "references",
+                    hcl_string(&format!("{}({})", fk.ref_table, fk.ref_columns.join(", "))),
+                ),
+            }
+            if fk.on_delete != FkAction::NoAction {
+                a.set("on_delete", hcl_string(fk.on_delete.as_str()));
+            }
+            if fk.on_update != FkAction::NoAction {
+                a.set("on_update", hcl_string(fk.on_update.as_str()));
+            }
+            match fk.deferrable {
+                Deferrable::No => {}
+                Deferrable::Immediate => a.set("deferrable", hcl_string("immediate")),
+                Deferrable::Deferred => a.set("deferrable", hcl_string("deferred")),
+            }
+            a.write(s);
+            block_close(s, 1);
+        }
+        for i in &t.indexes {
+            block_open(s, 1, &format!("index {}", hcl_string(&i.name)));
+            let mut a = Attrs::new(2);
+            let all_columns: Option<Vec<String>> = i
+                .parts
+                .iter()
+                .map(|p| match p {
+                    IndexPart::Column(c) => Some(c.clone()),
+                    IndexPart::Expression(_) => None,
+                })
+                .collect();
+            match all_columns {
+                Some(cols) => a.set("columns", list(&cols)),
+                None => {
+                    let exprs: Vec<String> = i
+                        .parts
+                        .iter()
+                        .map(|p| match p {
+                            IndexPart::Column(c) => crate::quote::ident_if_needed(c),
+                            IndexPart::Expression(e) => e.clone(),
+                        })
+                        .collect();
+                    a.set("expressions", list(&exprs));
+                }
+            }
+            if i.unique {
+                a.set("unique", "true".into());
+            }
+            if let Some(p) = &i.predicate {
+                a.set("where", hcl_string(p));
+            }
+            if i.method != "btree" {
+                a.set("method", hcl_string(&i.method));
+            }
+            if !i.include.is_empty() {
+                a.set("include", list(&i.include));
+            }
+            a.write(s);
+            block_close(s, 1);
+        }
+        for u in &t.uniques {
+            block_open(s, 1, &format!("unique {}", hcl_string(&u.name)));
+            let mut a = Attrs::new(2);
+            a.set("columns", list(&u.columns));
+            if u.nulls_not_distinct {
+                a.set("nulls_not_distinct", "true".into());
+            }
+            a.write(s);
+            block_close(s, 1);
+        }
+        for c in &t.checks {
+            let _ = writeln!(
+                s,
+                "  check {} {{ expression = {} }}",
+                hcl_string(&c.name),
+                hcl_string(&c.expression)
+            );
+        }
+        if t.rls.force {
+            block_open(s, 1, "rls");
+            let mut a = Attrs::new(2);
+            a.set("enabled", t.rls.enabled.to_string());
+            a.set("force", "true".into());
+            a.write(s);
+            block_close(s, 1);
+        } else if t.rls.enabled {
+            s.push_str("  rls { enabled = true }\n");
+        }
+        block_close(s, 0);
+        s.push('\n');
+    }
+
+    fn policy_block(&mut self, s: &mut String, p: &Policy) {
+        let label = self
+            .labels
+            .take("policy", &p.name, &format!("{}_{}", p.table.name, p.name));
+        block_open(s, 0, &format!("policy {}", hcl_string(&label)));
+        let mut a = Attrs::new(1);
+        if label != p.name {
+            a.set("name", hcl_string(&p.name));
+        }
+        a.set(
+            "table",
+            self.table_ref(&p.table)
+                .unwrap_or_else(|| hcl_string(&p.table.to_string())),
+        );
+        a.set("command", hcl_string(p.command.as_str()));
+        a.set("roles", list(&p.roles));
+        if !p.permissive {
+            a.set("as", hcl_string("restrictive"));
+        }
+        if let Some(u) = &p.using {
+            a.set("using", hcl_string(u));
+        }
+        if let Some(c) = &p.check {
+            a.set("check", hcl_string(c));
+        }
+        a.write(s);
+        block_close(s, 0);
+        s.push('\n');
+    }
+
+    fn grant_block(&mut self, s: &mut String, g: &Grant) {
+        let on = match &g.target {
+            GrantTarget::Table(q) => self
+                .table_ref(q)
+                .unwrap_or_else(|| hcl_string(&q.to_string())),
+            GrantTarget::Function(q) => match self.functions.get(q) {
+                Some(l) => format!("function.{l}"),
+                None => return,
+            },
+            GrantTarget::Schema(sc)
+                if self.model.schemas.contains_key(sc) && ident_label(sc) == *sc =>
+            {
+                format!("schema.{sc}")
+            }
+            GrantTarget::Schema(sc) if sc == "public" => hcl_string("public"),
+            GrantTarget::Schema(_) | GrantTarget::Sequence(_) => return,
+        };
+        let target_name = match &g.target {
+            GrantTarget::Table(q) | GrantTarget::Function(q) | GrantTarget::Sequence(q) => {
+                q.name.clone()
+            }
+            GrantTarget::Schema(sc) => sc.clone(),
+        };
+        let label = self.labels.take(
+            "grant",
+            &format!("{target_name}_{}", g.role),
+            &format!("{}_{}", g.target, g.role),
+        );
+        block_open(s, 0, &format!("grant {}", hcl_string(&label)));
+        let mut a = Attrs::new(1);
+        a.set("on", on);
+        a.set("roles", list(std::slice::from_ref(&g.role)));
+        let privs: Vec<String> = g
+            .privileges
+            .iter()
+            .map(|p| p.to_ascii_lowercase())
+            .collect();
+        a.set("privileges", list(&privs));
+        if !g.columns.is_empty() {
+            a.set("columns", list(&g.columns));
+        }
+        a.write(s);
+        block_close(s, 0);
+        s.push('\n');
+    }
+
+    fn function_block(&self, s: &mut String, f: &Function) {
+        let label = &self.functions[&f.name];
+        block_open(s, 0, &format!("function {}", hcl_string(label)));
+        let mut a = Attrs::new(1);
+        name_schema(&mut a, label, &f.name);
+        a.write(s);
+        for arg in &f.args {
+            block_open(s, 1, &format!("argument {}", hcl_string(&arg.name)));
+            let mut a = Attrs::new(2);
+            a.set("type", hcl_string(&arg.data_type));
+            if arg.mode != ArgMode::In {
+                a.set("mode", hcl_string(arg.mode.as_str()));
+            }
+            if let Some(d) = &arg.default {
+                a.set("default", hcl_string(d));
+            }
+            a.write(s);
+            block_close(s, 1);
+        }
+        let mut a = Attrs::new(1);
+        a.set("returns", hcl_string(&f.returns));
+        a.set("language", hcl_string(&f.language));
+        if f.security == Security::Definer {
+            a.set("security", hcl_string("definer"));
+        }
+        if f.volatility != Volatility::Volatile {
+            a.set("volatility", hcl_string(f.volatility.as_str()));
+        }
+        if f.strict {
+            a.set("strict", "true".into());
+        }
+        if let Some(p) = &f.search_path {
+            a.set("search_path", hcl_string(p));
+        }
+        if let Some(c) = &f.comment {
+            a.set("comment", hcl_string(c));
+        }
+        a.set("body", hcl_text(&f.body, "  "));
+        a.write(s);
+        block_close(s, 0);
+        s.push('\n');
+    }
+
+    fn trigger_block(&mut self, s: &mut String, t: &Trigger) {
+        let label = self
+            .labels
+            .take("trigger", &t.name, &format!("{}_{}", t.table.name, t.name));
+        block_open(s, 0, &format!("trigger {}", hcl_string(&label)));
+        let mut a = Attrs::new(1);
+        if label != t.name {
+            a.set("name", hcl_string(&t.name));
+        }
+        a.set(
+            "table",
+            self.table_ref(&t.table)
+                .unwrap_or_else(|| hcl_string(&t.table.to_string())),
+        );
+        a.set("timing", hcl_string(t.timing.as_str()));
+        let events: Vec<String> = t.events.iter().map(|e| e.as_str().to_string()).collect();
+        a.set("events", list(&events));
+        if !t.update_of.is_empty() {
+            a.set("update_of", list(&t.update_of));
+        }
+        if !t.for_each_row {
+            a.set("level", hcl_string("statement"));
+        }
+        if let Some(w) = &t.when {
+            a.set("when", hcl_string(w));
+        }
+        a.set(
+            "function",
+            match self.functions.get(&t.function) {
+                Some(l) => format!("function.{l}"),
+                None => hcl_string(&t.function.to_string()),
+            },
+        );
+        a.write(s);
+        block_close(s, 0);
+        s.push('\n');
+    }
+
+    fn view_block(&self, s: &mut String, v: &View) {
+        let label = &self.views[&v.name];
+        block_open(s, 0, &format!("view {}", hcl_string(label)));
+        let mut a = Attrs::new(1);
+        name_schema(&mut a, label, &v.name);
+        if v.security_invoker {
+            a.set("security_invoker", "true".into());
+        }
+        if let Some(c) = &v.comment {
+            a.set("comment", hcl_string(c));
+        }
+        let q = if v.query.contains('\n') {
+            format!("{}\n", v.query)
+        } else {
+            v.query.clone()
+        };
+        a.set("query", hcl_text(&q, "  "));
+        a.write(s);
+        block_close(s, 0);
+        s.push('\n');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_escape_quotes_backslashes_and_template_markers() {
+        assert_eq!(
+            hcl_string("a \"b\" \\ ${x} %{y}\n"),
+            r#""a \"b\" \\ $${x} %%{y}\n""#
+        );
+        assert_eq!(hcl_string("tab\there"), r#""tab\there""#);
+    }
+
+    #[test]
+    fn labels_are_identifiers_and_unique() {
+        let mut l = Labels::default();
+        assert_eq!(l.take("table", "My Table", "x"), "My_Table");
+        assert_eq!(
+            l.take("table", "My Table", "public_My Table"),
+            "public_My_Table"
+        );
+        assert_eq!(
+            l.take("table", "My Table", "public_My Table"),
+            "public_My_Table_2"
+        );
+        assert_eq!(l.take("table", "1st", "x"), "_1st");
+    }
+}
