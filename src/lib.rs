@@ -10,5 +10,6 @@ pub mod db;
 pub mod introspect;
 pub mod local;
 pub mod model;
+pub mod plan;
 pub mod quote;
 pub mod report;
