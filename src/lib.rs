@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod diff;
 pub mod introspect;
 pub mod local;
 pub mod model;
