@@ -572,9 +572,6 @@ fn space_after(subject: &Tok, before: Option<&Tok>, after: &Tok) -> bool {
     if s == OBrace || a == CBrace {
         return !(s == OBrace && a == CBrace); // `{ a = 1 }`, but `{}`
     }
-    if a == Colon {
-        return false;
-    }
     if bracket_change(s) > 0 || bracket_change(a) < 0 {
         return false; // `[a]`, `(a)`
     }
@@ -733,4 +730,424 @@ fn graphemes(s: &str) -> usize {
         n += 1;
     }
     n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fmt(s: &str) -> String {
+        format_source(s).unwrap_or_else(|d| panic!("{}\n--- input:\n{s}", d.summary()))
+    }
+
+    /// Formats `input` to `want`, and `want` to itself.
+    #[track_caller]
+    fn check(input: &str, want: &str) {
+        assert_eq!(fmt(input), want, "formatting\n{input}");
+        assert_eq!(fmt(want), want, "formatting is not idempotent on\n{want}");
+    }
+
+    #[test]
+    fn equals_align_within_a_run_of_single_line_attributes() {
+        check(
+            "t {\na = 1\nbungle = 2\n  cc=\"x\"\n}\n",
+            "t {\n  a      = 1\n  bungle = 2\n  cc     = \"x\"\n}\n",
+        );
+        // hclwrite's own cases.
+        check("a=1", "a = 1\n");
+        check("\na = 1\nbungle = 2\n", "\na      = 1\nbungle = 2\n");
+    }
+
+    #[test]
+    fn a_blank_line_a_comment_line_a_block_or_a_multi_line_value_ends_the_run() {
+        check(
+            "t {\n  a = 1\n\n  bbbb = 2\n}\n",
+            "t {\n  a = 1\n\n  bbbb = 2\n}\n",
+        );
+        check(
+            "t {\n  a = 1\n  # about bbbb\n  bbbb = 2\n}\n",
+            "t {\n  a = 1\n  # about bbbb\n  bbbb = 2\n}\n",
+        );
+        check(
+            "t {\n  a = 1\n  column \"x\" { type = \"uuid\" }\n  bbbb = 2\n}\n",
+            "t {\n  a = 1\n  column \"x\" { type = \"uuid\" }\n  bbbb = 2\n}\n",
+        );
+        check(
+            "t {\n  a = 1\n  inner {\n    x = 1\n  }\n  bbbb = 2\n}\n",
+            "t {\n  a = 1\n  inner {\n    x = 1\n  }\n  bbbb = 2\n}\n",
+        );
+        check(
+            "t {\n  a = 1\n  list = [\n    1,\n  ]\n  bbbb = 2\n}\n",
+            "t {\n  a = 1\n  list = [\n    1,\n  ]\n  bbbb = 2\n}\n",
+        );
+        // A single-line object value stays in the run.
+        check(
+            "t {\n  a = { x = 1 }\n  bbbb = 2\n}\n",
+            "t {\n  a    = { x = 1 }\n  bbbb = 2\n}\n",
+        );
+    }
+
+    #[test]
+    fn nested_blocks_indent_two_spaces_per_level() {
+        check(
+            "table \"t\" {\ncolumn \"id\" {\n        type = \"uuid\"\n}\n\t\t  rls {\nenabled = true\n     }\n}\n",
+            "table \"t\" {\n  column \"id\" {\n    type = \"uuid\"\n  }\n  rls {\n    enabled = true\n  }\n}\n",
+        );
+        check(
+            "a {\nb {\nc {\nd = 1\n}\n}\n}\n",
+            "a {\n  b {\n    c {\n      d = 1\n    }\n  }\n}\n",
+        );
+    }
+
+    #[test]
+    fn one_line_blocks_get_one_space_inside_their_braces_and_empty_ones_stay_empty() {
+        check(
+            "column \"id\" {type=\"uuid\"}\nrls {  enabled   =  true  }\nenvironment \"local\" {   }\nb{}\n",
+            "column \"id\" { type = \"uuid\" }\nrls { enabled = true }\nenvironment \"local\" {}\nb {}\n",
+        );
+    }
+
+    #[test]
+    fn lists_lose_their_inner_padding_and_multi_line_lists_indent() {
+        check(
+            "x {\n  a = [ \"a\" , \"b\",\"c\" ]\n  e = [ ]\n  n = [ [ 1 ] , [2] ]\n}\n",
+            "x {\n  a = [\"a\", \"b\", \"c\"]\n  e = []\n  n = [[1], [2]]\n}\n",
+        );
+        check(
+            "x {\nroles = [\n\"anon\",\n      \"authenticated\", # readers\n  ]\n}\n",
+            "x {\n  roles = [\n    \"anon\",\n    \"authenticated\", # readers\n  ]\n}\n",
+        );
+        check("x = [[\n[\na\n]\n]]\n", "x = [[\n  [\n    a\n  ]\n]]\n");
+    }
+
+    #[test]
+    fn objects_get_spaces_inside_braces_and_their_keys_align() {
+        check(
+            "locals {\n  o = {a=1, b=\"x\"}\n  m = {\n  a = 1\n  long_key = 2\n  \"quoted\" = 3\n  c: 4\n  }\n}\n",
+            "locals {\n  o = { a = 1, b = \"x\" }\n  m = {\n    a        = 1\n    long_key = 2\n    \"quoted\" = 3\n    c : 4\n  }\n}\n",
+        );
+        check(
+            "locals {\n  l = [{a=1},{b=2}]\n}\n",
+            "locals {\n  l = [{ a = 1 }, { b = 2 }]\n}\n",
+        );
+    }
+
+    #[test]
+    fn expressions_are_spaced_like_hclwrite() {
+        check(
+            "t {\n  a = env( \"X\" , \"d\" )\n  b = table . profiles\n  c = - 1\n  d = [ 1 , -2 ]\n  e = f( g() )[ 0 ]\n  f = ( 1 + 2 ) * -3\n  g = !true\n  h = sql(\"now()\")\n  i = x[\"k\"]\n  j = a ? b : c\n}\n",
+            "t {\n  a = env(\"X\", \"d\")\n  b = table.profiles\n  c = -1\n  d = [1, -2]\n  e = f(g())[0]\n  f = (1 + 2) * -3\n  g = !true\n  h = sql(\"now()\")\n  i = x[\"k\"]\n  j = a ? b : c\n}\n",
+        );
+        check(
+            "x = [for v in [a]: v if v != 1]\ny = {for k, v in m: k => v...}\n",
+            "x = [for v in [a] : v if v != 1]\ny = { for k, v in m : k => v... }\n",
+        );
+    }
+
+    #[test]
+    fn heredocs_keep_their_content_and_stay_in_the_alignment_run() {
+        let input = "function \"f\" {\n  returns = \"trigger\"\n     body = <<-SQL\n    begin   \n\t${ var.x }\n      select 1;\n    end;\n      SQL\n  language = \"plpgsql\"\n}\n";
+        let want = "function \"f\" {\n  returns  = \"trigger\"\n  body     = <<-SQL\n    begin   \n\t${ var.x }\n      select 1;\n    end;\n      SQL\n  language = \"plpgsql\"\n}\n";
+        check(input, want);
+        // Plain heredocs too, with a marker-like word inside and an empty one.
+        let input = "v {\nquery=<<EOT\nnot EOT here\n  EOTX\n EOT\nempty =<<E\nE\n}\n";
+        let want = "v {\n  query = <<EOT\nnot EOT here\n  EOTX\n EOT\n  empty = <<E\nE\n}\n";
+        check(input, want);
+    }
+
+    #[test]
+    fn comments_of_all_three_kinds_are_kept_in_place() {
+        check(
+            "# file header   \n// slashes\n/* block */\nt {\n# inside\n      a = 1 # trailing\n  bbb = 2 // trailing too\n  /* multi\n     line   \n  */\n  c = /* inline */ 3\n}\n# the end",
+            "# file header\n// slashes\n/* block */\nt {\n  # inside\n  a   = 1 # trailing\n  bbb = 2 // trailing too\n  /* multi\n     line\n  */\n  c = /* inline */ 3\n}\n# the end\n",
+        );
+    }
+
+    #[test]
+    fn line_end_comments_align_like_hclwrite() {
+        // hclwrite's own cases.
+        check(
+            "\na = 1 # foo\nbungle = \"bonce\" # baz\nzebra = \"striped\" # baz\n",
+            "\na      = 1         # foo\nbungle = \"bonce\"   # baz\nzebra  = \"striped\" # baz\n",
+        );
+        check(
+            "\nfoo {} # here we go\na = 1 # foo\nbungle = \"bonce\" # baz\n",
+            "\nfoo {}           # here we go\na      = 1       # foo\nbungle = \"bonce\" # baz\n",
+        );
+        check(
+            "\na = 1 # foo\nbungle = (\n    \"bonce\"\n) # baz\nzebra = \"striped\" # baz\n",
+            "\na = 1 # foo\nbungle = (\n  \"bonce\"\n)                 # baz\nzebra = \"striped\" # baz\n",
+        );
+        check(
+            "\na=\"apple\"# foo\nbungle=(# woo parens\n\"bonce\"\n)# baz\nzebra=\"striped\"# baz\n",
+            "\na = \"apple\" # foo\nbungle = (  # woo parens\n  \"bonce\"\n)                 # baz\nzebra = \"striped\" # baz\n",
+        );
+        // The block opener's comment aligns with the attributes below it.
+        check(
+            "function \"f\" { # SQL\n  returns = \"int\" # type\n}\n",
+            "function \"f\" {    # SQL\n  returns = \"int\" # type\n}\n",
+        );
+    }
+
+    #[test]
+    fn blank_lines_are_kept_and_the_file_ends_with_one_newline() {
+        check(
+            "\n\na = 1\n\n\n\nb = 2   \n   \n\n\n",
+            "\n\na = 1\n\n\n\nb = 2\n",
+        );
+        check("a = 1", "a = 1\n");
+        check("", "");
+        check("\n\n  \n", "");
+        check("# only a comment", "# only a comment\n");
+    }
+
+    #[test]
+    fn crlf_line_endings_become_lf() {
+        check(
+            "t {\r\n  a = 1 # c\r\n  bb = <<EOT\r\n  x\r\nEOT\r\n}\r\n",
+            "t {\n  a  = 1 # c\n  bb = <<EOT\n  x\nEOT\n}\n",
+        );
+    }
+
+    #[test]
+    fn tabs_become_spaces_outside_strings_and_heredocs() {
+        check(
+            "t {\n\ta\t=\t\"x\ty\"\n\tb = <<E\n\tkept\nE\n}\n",
+            "t {\n  a = \"x\ty\"\n  b = <<E\n\tkept\nE\n}\n",
+        );
+    }
+
+    #[test]
+    fn unicode_keys_align_by_characters_and_strings_are_kept() {
+        // hclwrite's case: one column per grapheme cluster.
+        check(
+            "\n𝒜 = 1 # foo\nbungle = \"🇬🇧\" # baz\nzebra = \"striped\" # baz\n",
+            "\n𝒜      = 1         # foo\nbungle = \"🇬🇧\"       # baz\nzebra  = \"striped\" # baz\n",
+        );
+        check(
+            "t {\n  café = \"crème brûlée\"\n  naïve_key = \"日本語\"\n}\n",
+            "t {\n  café      = \"crème brûlée\"\n  naïve_key = \"日本語\"\n}\n",
+        );
+    }
+
+    #[test]
+    fn quoted_strings_are_kept_exactly() {
+        check(
+            "t {\n  a = \"  two  spaces ${ var.x }  %{ if true }y%{ endif } \\\" $${x} \"\n  b = \"{\"\n}\n",
+            "t {\n  a = \"  two  spaces ${ var.x }  %{ if true }y%{ endif } \\\" $${x} \"\n  b = \"{\"\n}\n",
+        );
+        check(
+            "t {\n  a = \"${ { k = \"}\" } }\"\n}\n",
+            "t {\n  a = \"${ { k = \"}\" } }\"\n}\n",
+        );
+    }
+
+    #[test]
+    fn a_syntax_error_is_reported_at_its_line_and_column() {
+        let src = "table \"t\" {\n  column \"id\" { type = }\n}\n";
+        let d = format_source(src).unwrap_err();
+        assert_eq!(d.code, "config::syntax");
+        let span = d.span.clone().expect("a span");
+        assert_eq!(
+            crate::config::source::line_col(src, span.range.start),
+            (2, 24)
+        );
+        // With CRLF line endings the span still points into the original text.
+        let crlf = src.replace('\n', "\r\n");
+        let d = format_source(&crlf).unwrap_err();
+        let span = d.span.clone().expect("a span");
+        assert_eq!(&crlf[span.range.clone()], "}");
+        assert_eq!(
+            crate::config::source::line_col(&crlf, span.range.start),
+            (2, 24)
+        );
+        assert!(format_source("a = \"unterminated\n").is_err());
+        assert!(format_source("t {\n").is_err());
+    }
+
+    #[test]
+    fn formatting_changes_nothing_but_whitespace() {
+        let input = "t {\n  a = [1,2] # c\n  b = { x = \"y\" }\n}\n";
+        let squeeze = |s: &str| s.split_whitespace().collect::<String>();
+        assert_eq!(squeeze(&fmt(input)), squeeze(input));
+    }
+
+    #[test]
+    fn grapheme_counting_approximates_clusters() {
+        assert_eq!(graphemes("abc"), 3);
+        assert_eq!(graphemes("e\u{301}"), 1);
+        assert_eq!(graphemes("🇬🇧🇫🇷"), 2);
+        assert_eq!(graphemes("👩\u{200D}💻"), 1);
+        assert_eq!(graphemes("日本"), 2);
+    }
+
+    /// Every `*.hcl` file below `dir` (skipping `target` and hidden directories).
+    fn hcl_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        let Ok(rd) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            let name = e.file_name().to_string_lossy().to_string();
+            if p.is_dir() {
+                if name != "target" && !name.starts_with('.') {
+                    hcl_files(&p, out);
+                }
+            } else if name.ends_with(".hcl") {
+                out.push(p);
+            }
+        }
+    }
+
+    /// HCL found in the repository: `*.hcl` files, ```hcl blocks of the Markdown docs, and
+    /// the raw-string fixtures of the tests and sources that parse as HCL.
+    fn corpus() -> Vec<(String, String)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut out = Vec::new();
+        let mut files = Vec::new();
+        hcl_files(root, &mut files);
+        for f in files {
+            if let Ok(t) = std::fs::read_to_string(&f) {
+                out.push((f.display().to_string(), t));
+            }
+        }
+        let mut docs = vec![root.join("README.md")];
+        if let Ok(rd) = std::fs::read_dir(root.join("docs")) {
+            docs.extend(rd.flatten().map(|e| e.path()));
+        }
+        for d in docs {
+            let Ok(t) = std::fs::read_to_string(&d) else {
+                continue;
+            };
+            for (i, block) in t.split("```hcl\n").skip(1).enumerate() {
+                if let Some(end) = block.find("```") {
+                    out.push((format!("{}#{i}", d.display()), block[..end].to_string()));
+                }
+            }
+        }
+        let mut rs = Vec::new();
+        for dir in ["tests", "src", "src/config", "src/cli"] {
+            if let Ok(rd) = std::fs::read_dir(root.join(dir)) {
+                rs.extend(
+                    rd.flatten()
+                        .map(|e| e.path())
+                        .filter(|p| p.extension().is_some_and(|x| x == "rs")),
+                );
+            }
+        }
+        for f in rs {
+            let Ok(t) = std::fs::read_to_string(&f) else {
+                continue;
+            };
+            for (i, chunk) in t.split("r#\"").skip(1).enumerate() {
+                if let Some(end) = chunk.find("\"#") {
+                    let s = &chunk[..end];
+                    if s.contains('{') && hcl::parse(s).is_ok() {
+                        out.push((format!("{}#{i}", f.display()), s.to_string()));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn formatting_is_idempotent_on_every_hcl_text_of_the_repository() {
+        let corpus = corpus();
+        assert!(corpus.len() >= 5, "only {} HCL texts found", corpus.len());
+        let mut checked = 0;
+        for (name, text) in &corpus {
+            match format_source(text) {
+                Ok(once) => {
+                    let twice = format_source(&once)
+                        .unwrap_or_else(|d| panic!("{name}: {}\n{once}", d.summary()));
+                    assert_eq!(twice, once, "{name}: fmt(fmt(x)) != fmt(x)");
+                    checked += 1;
+                }
+                // The malformed corpus: a syntax error, never an internal failure.
+                Err(d) => assert_eq!(d.code, "config::syntax", "{name}: {}", d.summary()),
+            }
+        }
+        assert!(checked >= 5, "only {checked} texts formatted");
+    }
+
+    const MESSY_TABLE: &str = r#"# Profiles: one row per auth user.   
+table "profiles" {
+    comment="one per user"
+  column "id" {type="uuid"}
+  column "username" {
+      type = "varchar(40)"
+      null=true # optional
+      comment = "shown to others"   // public
+  }
+	column "created_at" {
+  type = "timestamptz"
+    default = sql( "now()" )
+      }
+  primary_key = [ "id" ]
+
+
+  foreign_key "profiles_id_fkey" {
+  columns = ["id"]
+  references="auth.users(id)"
+  on_delete = "cascade"
+  }
+  index "profiles_username_idx" {   columns = ["username"]   }
+  check "username_length" {expression="char_length(username) >= 3"}
+  rls{enabled=true}
+  lifecycle { prevent_destroy = true }   # never drop
+}
+"#;
+
+    const MESSY_POLICIES: &str = "policy \"profiles_select_own\" {\r\n\ttable = table.profiles # graph edge\r\n\tcommand = \"select\"\r\n\troles = [ \"authenticated\" , \"anon\" ]\r\n\tusing = \"(select auth.uid()) = id\"\r\n}\r\n\r\ngrant \"profiles_rw\"   {\r\n  on = table.profiles\r\n  roles = local.writers\r\n  privileges = [\r\n  \"select\",\r\n  \"insert\", \"update\",\r\n]\r\n  /* column-level:\r\n  columns = [\"username\"] */\r\n}\r\n";
+
+    const MESSY_FUNCTIONS: &str = r#"
+function "handle_new_user" { # runs as the owner
+  returns="trigger"
+   language = "plpgsql"
+  security = "definer"
+  search_path = ""
+  body = <<-SQL
+    begin
+      insert into public.profiles (id, username)
+      values (new.id, new.raw_user_meta_data ->> 'username');
+      return new;
+    end;
+  SQL
+}
+trigger "on_auth_user_created" {
+table = "auth.users"
+timing = "after"
+events = ["insert"]
+function = function.handle_new_user
+}
+view "public_profiles" {
+    query = <<SQL
+select id, username
+  from public.profiles
+SQL
+    security_invoker = true
+}
+locals {
+  writers = ["authenticated"]
+  settings = {
+    theme = "light"
+    page_size = 20
+  }
+}
+
+
+
+"#;
+
+    #[test]
+    fn realistic_messy_files() {
+        insta::assert_snapshot!("messy_table", fmt(MESSY_TABLE));
+        insta::assert_snapshot!("messy_policies_crlf_tabs", fmt(MESSY_POLICIES));
+        insta::assert_snapshot!("messy_functions_heredocs", fmt(MESSY_FUNCTIONS));
+        for t in [MESSY_TABLE, MESSY_POLICIES, MESSY_FUNCTIONS] {
+            let once = fmt(t);
+            assert_eq!(fmt(&once), once);
+        }
+    }
 }
