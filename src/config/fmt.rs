@@ -177,10 +177,12 @@ impl<'a> Lexer<'a> {
         self.src[i..].chars().next()
     }
 
-    /// The next token at or after `i` (spaces and tabs skipped): kind and byte range.
+    /// The next token at or after `i` (whitespace skipped): kind and byte range. A `\r`
+    /// not followed by `\n` is whitespace too: the parser accepts one only where any
+    /// amount of whitespace may be.
     fn next(&self, mut i: usize) -> Result<Option<(Kind, Range<usize>)>, String> {
         while let Some(c) = self.char_at(i) {
-            if c == ' ' || c == '\t' {
+            if c == ' ' || c == '\t' || c == '\r' {
                 i += 1;
             } else {
                 break;
@@ -1069,6 +1071,30 @@ mod tests {
             }
         }
         assert!(checked >= 5, "only {checked} texts formatted");
+    }
+
+    #[test]
+    fn no_prefix_or_one_character_deletion_of_a_file_makes_it_panic_or_drift() {
+        let texts = [MESSY_TABLE, MESSY_POLICIES, MESSY_FUNCTIONS];
+        let mut formatted = 0;
+        for t in texts {
+            let cuts: Vec<usize> = t.char_indices().map(|(i, _)| i).collect();
+            let mut variants: Vec<String> = cuts.iter().map(|&i| t[..i].to_string()).collect();
+            for (n, &i) in cuts.iter().enumerate() {
+                let next = cuts.get(n + 1).copied().unwrap_or(t.len());
+                variants.push(format!("{}{}", &t[..i], &t[next..]));
+            }
+            for v in variants {
+                match format_source(&v) {
+                    Ok(once) => {
+                        formatted += 1;
+                        assert_eq!(fmt(&once), once, "not idempotent on\n{v}");
+                    }
+                    Err(d) => assert_eq!(d.code, "config::syntax", "{}\n{v}", d.summary()),
+                }
+            }
+        }
+        assert!(formatted > 100, "only {formatted} variants parsed");
     }
 
     const MESSY_TABLE: &str = r#"# Profiles: one row per auth user.   
