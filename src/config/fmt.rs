@@ -6,9 +6,10 @@
 //!
 //! - **Indentation**: two spaces per open bracket level. A line whose brackets open more than
 //!   they close indents the lines after it; a line that closes brackets is itself dedented.
-//! - **Spacing** inside a line: one space between most tokens; none around `.`, before `,`,
-//!   `:` or `...`, after an opening or before a closing `(` / `[`, between a function name and
-//!   its `(`, after `!` and a negating `-`; one space inside `{ }` (but `{}` stays empty).
+//! - **Spacing** inside a line: one space between most tokens (`a ? b : c`,
+//!   `[for x in xs : x]`); none around `.` and `::`, before `,` or `...`, after an opening or
+//!   before a closing `(` / `[`, between a function name and its `(`, before an index `[`,
+//!   after `!` and a negating `-`; one space inside `{ }` (but `{}` stays empty).
 //! - **Alignment**: the `=` of consecutive lines that each hold a single-line attribute
 //!   (`key = value` whose brackets balance on the line) are aligned one space after the
 //!   longest key. Any other line ends the run: a blank line, a comment-only line, a block
@@ -16,9 +17,10 @@
 //!   closes on a later line. A heredoc value does not end the run: hclwrite sees the whole
 //!   heredoc as one line. Line-end comments (`#`, `//`) of consecutive lines are aligned the
 //!   same way, one space after the longest code.
-//! - **Kept as written**: the text of quoted strings (including `${...}` inside them),
-//!   heredocs (their content and closing marker), block comments after their first line,
-//!   blank lines (runs are kept, as terraform does) and the order of everything.
+//! - **Kept as written**: the text of quoted strings, heredocs (their content and closing
+//!   marker), block comments after their first line, blank lines (runs are kept, as
+//!   terraform does) and the order of everything. Unlike hclwrite, the inside of `${ ... }`
+//!   in a string or heredoc is not respaced: string contents are left to their author.
 //! - **Normalised**: line endings become `\n` (as terraform does), trailing whitespace is
 //!   removed (also at the end of comments), and the file ends with exactly one newline.
 //!
