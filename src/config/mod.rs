@@ -4,6 +4,7 @@
 
 pub mod diag;
 pub mod eval;
+pub mod fmt;
 pub mod graph;
 mod lower;
 mod objects;
@@ -145,27 +146,30 @@ fn display_name(path: &Path) -> String {
 /// Parse one source; a syntax error becomes a diagnostic at its position.
 fn parse(sources: &Sources, file: usize) -> Result<hcl::edit::structure::Body, Diag> {
     let text = &sources.files[file].text;
-    hcl::edit::parser::parse_body(text).map_err(|e| {
-        let loc = e.location();
-        let mut off = loc.offset().min(text.len());
-        while off > 0 && !text.is_char_boundary(off) {
-            off -= 1;
-        }
-        let end = text[off..]
-            .chars()
-            .next()
-            .map(|c| off + c.len_utf8())
-            .unwrap_or(off);
-        let msg = e.message().trim().to_string();
-        let msg = if msg.is_empty() {
-            "invalid HCL".to_string()
-        } else {
-            msg
-        };
-        Diag::new("config::syntax", format!("syntax error: {msg}"))
-            .at(&Span::new(file, off..end), "here")
-            .help("see docs/language.md for the syntax of each block")
-    })
+    hcl::edit::parser::parse_body(text).map_err(|e| syntax_diag(text, file, &e))
+}
+
+/// The diagnostic for a syntax error in `text` (file number `file`), at its position.
+pub(crate) fn syntax_diag(text: &str, file: usize, e: &hcl::edit::parser::Error) -> Diag {
+    let loc = e.location();
+    let mut off = loc.offset().min(text.len());
+    while off > 0 && !text.is_char_boundary(off) {
+        off -= 1;
+    }
+    let end = text[off..]
+        .chars()
+        .next()
+        .map(|c| off + c.len_utf8())
+        .unwrap_or(off);
+    let msg = e.message().trim().to_string();
+    let msg = if msg.is_empty() {
+        "invalid HCL".to_string()
+    } else {
+        msg
+    };
+    Diag::new("config::syntax", format!("syntax error: {msg}"))
+        .at(&Span::new(file, off..end), "here")
+        .help("see docs/language.md for the syntax of each block")
 }
 
 /// Load the configuration in `dir`.
