@@ -167,3 +167,16 @@ fn the_example_validates_and_graphs_through_the_binary() {
         "\"trigger.auth.users.on_auth_user_created\" -> \"function.public.handle_new_user\";"
     ));
 }
+
+#[test]
+fn the_example_is_formatted() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = supaform(root, &["-c", "examples/postcards", "fmt", "--check"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+}

@@ -1032,7 +1032,7 @@ fn alter_column(ctx: &Context, table: &QName, from: &Column, to: &Column) -> B {
                     .map(|v| ddl::create_view(v, false)),
             );
     }
-    if from.default != to.default && !(type_changed && !generated_changed) {
+    if from.default != to.default && (!type_changed || generated_changed) {
         b = b
             .sql(ddl::set_default(table, &to.name, to.default.as_ref()))
             .rule(Rule::S015, "only new rows get the new default");
