@@ -348,6 +348,98 @@ fn the_machine_binaries_are_found_newest_first() {
         .all(|w| w[0].major_version >= w[1].major_version));
 }
 
+/// Fake PostgreSQL binaries (shell scripts): `postgres --version` answers, anything
+/// else runs `server`; `initdb` runs `initdb`. For the failure paths only.
+fn fake_bin_dir(tag: &str, initdb: &str, server: &str) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = private_dir(tag);
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let postgres = format!(
+        "#!/bin/sh\nif [ \"$1\" = \"--version\" ]; then echo 'postgres (PostgreSQL) 15.99'; exit 0; fi\n{server}\n"
+    );
+    for (name, body) in [
+        ("postgres", postgres),
+        ("initdb", format!("#!/bin/sh\n{initdb}\n")),
+    ] {
+        let p = bin.join(name);
+        std::fs::write(&p, body).unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    dir
+}
+
+fn supaform_local(
+    args: &[&str],
+    cache: &std::path::Path,
+    bin: Option<&std::path::Path>,
+) -> (i32, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_supaform"));
+    cmd.arg("local")
+        .args(args)
+        .env("SUPAFORM_CACHE_DIR", cache)
+        .env("NO_COLOR", "1");
+    if let Some(b) = bin {
+        cmd.env("SUPAFORM_PG_BIN_DIR", b);
+    }
+    let out = cmd.output().unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code().unwrap_or(-1), text)
+}
+
+/// A fake initdb that lays out just enough of a data directory.
+const FAKE_INITDB_OK: &str = "mkdir -p \"$2/global\" && : > \"$2/global/pg_control\" && echo 15 > \"$2/PG_VERSION\" && : > \"$2/postgresql.conf\"";
+
+#[test]
+fn a_server_that_does_not_start_is_reported_with_its_log() {
+    let dir = fake_bin_dir(
+        "fake-start",
+        FAKE_INITDB_OK,
+        "echo 'FATAL:  the fake server refuses to start' >&2; exit 1",
+    );
+    let (code, text) = supaform_local(&["start"], &dir.join("cache"), Some(&dir.join("bin")));
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("supaform::local::start_failed"), "{text}");
+    assert!(text.contains("did not start"), "{text}");
+    assert!(text.contains("the fake server refuses to start"), "{text}");
+    assert!(text.contains("server.log"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_initdb_failure_is_reported() {
+    let dir = fake_bin_dir(
+        "fake-initdb",
+        "echo 'initdb: error: the fake initdb fails' >&2; exit 1",
+        "exit 1",
+    );
+    let (code, text) = supaform_local(&["start"], &dir.join("cache"), Some(&dir.join("bin")));
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("supaform::local::initdb_failed"), "{text}");
+    assert!(text.contains("the fake initdb fails"), "{text}");
+    assert!(
+        !dir.join("cache").join("pg15").join("data").exists(),
+        "the half-made data directory is removed"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_unusable_cache_dir_is_reported() {
+    let dir = private_dir("bad-cache");
+    let file = dir.join("a-file");
+    std::fs::write(&file, "not a directory").unwrap();
+    let (code, text) = supaform_local(&["start"], &file.join("cache"), None);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("supaform::local::cache_dir"), "{text}");
+    assert!(text.contains("SUPAFORM_CACHE_DIR"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// A private cluster: concurrent starts agree, a server killed with SIGKILL (stale pid
 /// file) is recovered by the next start, reset empties the local database, stop stops.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

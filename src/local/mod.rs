@@ -157,15 +157,20 @@ pub fn default_cache_dir() -> Option<PathBuf> {
     var("HOME").map(|h| h.join(".cache").join("supaform"))
 }
 
-/// The cache directory to use: the requested (or default) one, created if needed. When
-/// this process is root and the `postgres` user cannot reach that directory (e.g. under
-/// `/root`, mode 700), `/var/tmp/supaform-<hash of the requested path>` is used instead.
+/// The cache directory to use: the requested (or default) one. When this process is
+/// root and the `postgres` user cannot reach that directory (e.g. under `/root`, mode 700),
+/// `/var/tmp/supaform-<hash of the requested path>` is used instead. Creates nothing.
 pub fn resolve_cache_dir(opts: &LocalOptions) -> Result<PathBuf, LocalError> {
     let user = process::run_as()?;
-    resolve_cache_dir_for(opts, user.as_ref())
+    resolve_cache_dir_for(opts, user.as_ref(), false)
 }
 
-fn resolve_cache_dir_for(opts: &LocalOptions, user: Option<&RunAs>) -> Result<PathBuf, LocalError> {
+/// With `create`, the chosen directory is created; without, nothing is touched.
+fn resolve_cache_dir_for(
+    opts: &LocalOptions,
+    user: Option<&RunAs>,
+    create: bool,
+) -> Result<PathBuf, LocalError> {
     let requested = opts
         .cache_dir
         .clone()
@@ -178,26 +183,34 @@ fn resolve_cache_dir_for(opts: &LocalOptions, user: Option<&RunAs>) -> Result<Pa
         path: requested.clone(),
         reason: e.to_string(),
     })?;
-    let made = create_dir(&requested);
-    match user {
-        None => made.map(|()| requested),
-        Some(u) => {
-            if made.is_ok() && process::reachable_by(&requested, u) {
-                return Ok(requested);
-            }
-            let hash = blake3::hash(requested.as_os_str().as_encoded_bytes()).to_hex();
-            let fallback = PathBuf::from("/var/tmp").join(format!("supaform-{}", &hash[..12]));
-            create_dir(&fallback)?;
-            let _ = std::fs::set_permissions(&fallback, std::fs::Permissions::from_mode(0o755));
-            if !process::reachable_by(&fallback, u) {
-                return Err(LocalError::CacheDir {
-                    path: fallback,
-                    reason: "the `postgres` user cannot reach it".into(),
-                });
-            }
-            Ok(fallback)
+    if create {
+        create_dir(&requested)?;
+    }
+    let Some(u) = user else {
+        return Ok(requested);
+    };
+    // Without `create`, predict what `start` would decide: a missing directory would be
+    // created (mode 755) below its nearest existing ancestor.
+    let existing = requested
+        .ancestors()
+        .find(|a| a.exists())
+        .unwrap_or(&requested);
+    if process::reachable_by(existing, u) {
+        return Ok(requested);
+    }
+    let hash = blake3::hash(requested.as_os_str().as_encoded_bytes()).to_hex();
+    let fallback = PathBuf::from("/var/tmp").join(format!("supaform-{}", &hash[..12]));
+    if create {
+        create_dir(&fallback)?;
+        let _ = std::fs::set_permissions(&fallback, std::fs::Permissions::from_mode(0o755));
+        if !process::reachable_by(&fallback, u) {
+            return Err(LocalError::CacheDir {
+                path: fallback,
+                reason: "the `postgres` user cannot reach it".into(),
+            });
         }
     }
+    Ok(fallback)
 }
 
 fn create_dir(path: &Path) -> Result<(), LocalError> {
@@ -223,7 +236,7 @@ fn create_dir(path: &Path) -> Result<(), LocalError> {
 /// several processes.
 pub async fn start(opts: &LocalOptions) -> Result<Instance, LocalError> {
     let user = process::run_as()?;
-    let cache = resolve_cache_dir_for(opts, user.as_ref())?;
+    let cache = resolve_cache_dir_for(opts, user.as_ref(), true)?;
     let _lock = process::lock(&cache.join("lock"), LOCK_TIMEOUT).await?;
     if let Some(inst) = running(&cache, true).await? {
         bootstrap::ensure(&inst).await?;
@@ -239,7 +252,10 @@ pub async fn start(opts: &LocalOptions) -> Result<Instance, LocalError> {
 /// was running.
 pub async fn stop(opts: &LocalOptions) -> Result<bool, LocalError> {
     let user = process::run_as()?;
-    let cache = resolve_cache_dir_for(opts, user.as_ref())?;
+    let cache = resolve_cache_dir_for(opts, user.as_ref(), false)?;
+    if !cache.is_dir() {
+        return Ok(false);
+    }
     let _lock = process::lock(&cache.join("lock"), LOCK_TIMEOUT).await?;
     let mut stopped = false;
     for cluster in clusters(&cache) {
@@ -267,7 +283,7 @@ pub async fn stop(opts: &LocalOptions) -> Result<bool, LocalError> {
 /// The running server of this cache directory, if any. Starts nothing.
 pub async fn status(opts: &LocalOptions) -> Result<Option<Instance>, LocalError> {
     let user = process::run_as()?;
-    let cache = resolve_cache_dir_for(opts, user.as_ref())?;
+    let cache = resolve_cache_dir_for(opts, user.as_ref(), false)?;
     running(&cache, false).await
 }
 
