@@ -302,6 +302,19 @@ fn status_command_reports_the_running_server() {
 }
 
 #[test]
+fn start_command_reuses_the_running_server() {
+    let inst = common::server();
+    let (code, text) = supaform_local(&["start"], &common::cache_dir(), None);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("already running"), "{text}");
+    assert!(text.contains(&format!("pid {}", inst.pid)), "{text}");
+    assert!(
+        text.contains(&inst.data_dir.display().to_string()),
+        "{text}"
+    );
+}
+
+#[test]
 fn status_command_says_not_running_for_an_empty_cache_dir() {
     let dir = private_dir("status-empty");
     let out = Command::new(env!("CARGO_BIN_EXE_supaform"))
