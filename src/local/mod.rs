@@ -507,7 +507,8 @@ fn socket_dir(cluster: &Path) -> PathBuf {
 }
 
 /// Settings for a disposable development server. fsync is off: a crash of the machine
-/// can corrupt this cluster, which only ever holds throwaway local data.
+/// can corrupt this cluster, which only ever holds throwaway local data. Memory settings
+/// (`max_connections`, `shared_buffers`) stay as initdb chose them for this machine.
 fn server_conf(port: u16, socket_dir: &Path) -> String {
     let sock = socket_dir.display().to_string().replace('\'', "''");
     format!(
@@ -515,8 +516,6 @@ fn server_conf(port: u16, socket_dir: &Path) -> String {
          listen_addresses = '127.0.0.1'\n\
          port = {port}\n\
          unix_socket_directories = '{sock}'\n\
-         max_connections = 200\n\
-         shared_buffers = 64MB\n\
          fsync = off\n\
          synchronous_commit = off\n\
          full_page_writes = off\n\
