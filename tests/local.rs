@@ -454,7 +454,8 @@ fn an_unusable_cache_dir_is_reported() {
 }
 
 /// A private cluster: concurrent starts agree, a server killed with SIGKILL (stale pid
-/// file) is recovered by the next start, reset empties the local database, stop stops.
+/// file) is recovered by the next start, reset empties the local database, stop stops,
+/// and a pid file naming an unrelated live process does not block the next start.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn private_cluster_lifecycle() {
     let dir = private_dir("lifecycle");
@@ -521,6 +522,25 @@ async fn private_cluster_lifecycle() {
     assert!(!local::stop(&opts).await.unwrap());
     assert!(local::status(&opts).await.unwrap().is_none());
     assert!(!again.data_dir.join("postmaster.pid").exists());
+
+    // A pid file naming a live process that is not postgres (pid reused after a reboot).
+    let pid_file = again.data_dir.join("postmaster.pid");
+    std::fs::write(
+        &pid_file,
+        format!(
+            "{}\n{}\n1700000000\n{}\n{}\n127.0.0.1\n  1 2\nready   \n",
+            std::process::id(),
+            again.data_dir.display(),
+            again.port,
+            again.socket_dir.display()
+        ),
+    )
+    .unwrap();
+    assert!(local::status(&opts).await.unwrap().is_none());
+    let third = local::start(&opts).await.unwrap();
+    assert!(!third.reused);
+    assert_ne!(third.pid, std::process::id());
+    assert!(local::stop(&opts).await.unwrap());
     let _ = std::fs::remove_dir_all(&dir);
 }
 

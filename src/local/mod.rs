@@ -235,17 +235,22 @@ fn create_dir(path: &Path) -> Result<(), LocalError> {
 /// the bootstrap is current and `supaform_local` exists. Safe to call concurrently from
 /// several processes.
 pub async fn start(opts: &LocalOptions) -> Result<Instance, LocalError> {
+    start_locked(opts).await.map(|(inst, _lock)| inst)
+}
+
+/// [`start`], returning the start lock still held.
+async fn start_locked(opts: &LocalOptions) -> Result<(Instance, process::Lock), LocalError> {
     let user = process::run_as()?;
     let cache = resolve_cache_dir_for(opts, user.as_ref(), true)?;
-    let _lock = process::lock(&cache.join("lock"), LOCK_TIMEOUT).await?;
+    let lock = process::lock(&cache.join("lock"), LOCK_TIMEOUT).await?;
     if let Some(inst) = running(&cache, true).await? {
         bootstrap::ensure(&inst).await?;
-        return Ok(inst);
+        return Ok((inst, lock));
     }
     let bins = find_binaries()?;
     let inst = boot(&cache, &bins, user.as_ref()).await?;
     bootstrap::ensure(&inst).await?;
-    Ok(inst)
+    Ok((inst, lock))
 }
 
 /// Stop the local server (fast shutdown: open sessions are closed). `Ok(false)` when none
@@ -290,7 +295,8 @@ pub async fn status(opts: &LocalOptions) -> Result<Option<Instance>, LocalError>
 /// Drop `supaform_local` and create it again from the template (starting the server if
 /// needed). Everything in the local database is lost.
 pub async fn reset(opts: &LocalOptions) -> Result<Instance, LocalError> {
-    let inst = start(opts).await?;
+    // Under the start lock: a concurrent `start` must not see the database missing.
+    let (inst, _lock) = start_locked(opts).await?;
     inst.create_database(LOCAL_DATABASE).await?;
     Ok(inst)
 }
@@ -325,8 +331,11 @@ async fn running(cache: &Path, wait: bool) -> Result<Option<Instance>, LocalErro
         }
         if !process::is_postgres(pf.pid) {
             // The pid was reused by an unrelated process (e.g. after a reboot): postgres
-            // would refuse to start while the file names a live process.
-            let _ = std::fs::remove_file(data.join("postmaster.pid"));
+            // would refuse to start while the file names a live process. Only `start`
+            // (which holds the lock) removes the file.
+            if wait {
+                let _ = std::fs::remove_file(data.join("postmaster.pid"));
+            }
             continue;
         }
         if wait && pf.status == "stopping" {
