@@ -9,9 +9,9 @@ pub enum LocalError {
     #[diagnostic(
         code(supaform::local::no_binaries),
         help(
-            "supaform runs its local database with the PostgreSQL binaries already on the machine.\n\
-             Install them: `apt-get install postgresql` (Debian/Ubuntu), `dnf install postgresql-server` (Fedora),\n\
-             `brew install postgresql@16` (macOS), or point SUPAFORM_PG_BIN_DIR at the directory holding `initdb` and `postgres`."
+            "supaform runs its local database with the PostgreSQL binaries already on the machine. \
+             Install them (`apt-get install postgresql` on Debian/Ubuntu, `dnf install postgresql-server` on Fedora, \
+             `brew install postgresql@16` on macOS), or point SUPAFORM_PG_BIN_DIR at the directory holding `initdb` and `postgres`"
         )
     )]
     NoBinaries {

@@ -745,6 +745,48 @@ mod tests {
     }
 
     #[test]
+    fn a_cache_dir_the_server_user_cannot_reach_falls_back_to_var_tmp() {
+        use std::os::unix::fs::PermissionsExt;
+        // A user that owns nothing: only "other" permission bits apply to it.
+        let stranger = RunAs {
+            uid: 54_321,
+            gid: 54_321,
+        };
+        let private = tempfile::tempdir().unwrap();
+        std::fs::set_permissions(private.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
+        let requested = private.path().join("cache");
+        assert!(!process::reachable_by(private.path(), &stranger));
+        let opts = LocalOptions {
+            cache_dir: Some(requested.clone()),
+        };
+        let chosen = resolve_cache_dir_for(&opts, Some(&stranger), false).unwrap();
+        assert!(chosen.starts_with("/var/tmp"), "{}", chosen.display());
+        assert!(chosen
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("supaform-"));
+        // Stable: the same request maps to the same directory.
+        assert_eq!(
+            resolve_cache_dir_for(&opts, Some(&stranger), false).unwrap(),
+            chosen
+        );
+
+        std::fs::set_permissions(private.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        if process::reachable_by(private.path(), &stranger) {
+            assert_eq!(
+                resolve_cache_dir_for(&opts, Some(&stranger), false).unwrap(),
+                requested
+            );
+        }
+        // Not root: the requested directory is used as is.
+        assert_eq!(
+            resolve_cache_dir_for(&opts, None, false).unwrap(),
+            requested
+        );
+    }
+
+    #[test]
     fn long_cluster_paths_get_a_short_socket_dir() {
         let short = Path::new("/var/tmp/s/pg15");
         assert_eq!(socket_dir(short), short.join("run"));
