@@ -4,6 +4,10 @@
 //! Policies for `public` apply to every role and a policy for `all` covers the four
 //! commands. Restrictive policies only narrow what permissive ones allow, so they do not
 //! count. Tables with RLS on and no policy at all are L302's.
+//!
+//! When the missing command is select while update or delete are allowed, the message says
+//! so too: Postgres applies the select policies to the rows an update or delete reads
+//! through its WHERE, so those writes match nothing either.
 
 use super::{and_list, commands, or_list, policy_applies_to, Ctx, Rule};
 use crate::model::{Address, PolicyCommand};
@@ -38,23 +42,40 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
         }
         for role in &cx.opts.api_roles {
             let granted = cx.table_privileges(&t.name, role);
-            let mut missing: Vec<(&str, &str)> = Vec::new();
-            for (cmd, privilege, effect) in COMMANDS {
-                if !granted.contains(privilege) {
-                    continue;
-                }
-                let allowed = cx.policies_of(&t.name).any(|p| {
+            let allows = |cmd: PolicyCommand| {
+                cx.policies_of(&t.name).any(|p| {
                     p.permissive && commands(p.command).contains(&cmd) && policy_applies_to(p, role)
-                });
-                if !allowed {
-                    missing.push((cmd.as_str(), effect));
+                })
+            };
+            let mut missing: Vec<(&str, String)> = Vec::new();
+            for (cmd, privilege, effect) in COMMANDS {
+                if granted.contains(privilege) && !allows(cmd) {
+                    missing.push((cmd.as_str(), effect.to_string()));
                 }
             }
             if missing.is_empty() {
                 continue;
             }
+            // Postgres applies the select policies to the rows an update or delete reads
+            // (its WHERE): without one, the writes a policy allows still match nothing.
+            let blind: Vec<&str> = [
+                (PolicyCommand::Update, "UPDATE", "updates"),
+                (PolicyCommand::Delete, "DELETE", "deletes"),
+            ]
+            .into_iter()
+            .filter(|(cmd, privilege, _)| granted.contains(*privilege) && allows(*cmd))
+            .map(|(_, _, noun)| noun)
+            .collect();
+            if missing[0].0 == "select" && !blind.is_empty() {
+                missing[0].1 = format!(
+                    "its selects return no rows, and its {} that filter rows (as every Data API \
+                     request does) match nothing, since Postgres applies select policies to the \
+                     rows they read",
+                    and_list(&blind)
+                );
+            }
             let names: Vec<&str> = missing.iter().map(|m| m.0).collect();
-            let effects: Vec<&str> = missing.iter().map(|m| m.1).collect();
+            let effects: Vec<&str> = missing.iter().map(|m| m.1.as_str()).collect();
             let message = format!(
                 "`{role}` is granted {} on table `{}`, but no permissive policy allows {} for \
                  it: with row level security on, {}",
@@ -141,6 +162,22 @@ policy "notes_select_own" {
               permissive policy allows select for it: with row level security on, its selects \
               return no rows"
             ]
+        );
+    }
+
+    #[test]
+    fn an_update_policy_without_a_select_policy_matches_no_rows() {
+        // Checked with psql on Postgres 15: `update t set … where id = 1` updates 0 rows
+        // when only an update policy exists.
+        let hcl = NOTES.replace("\"select\"", "\"update\"")
+            + "\ngrant \"notes\" {\n  on = table.notes\n  roles = [\"authenticated\"]\n  privileges = [\"select\", \"update\"]\n}\n";
+        assert_eq!(
+            messages(Rule::L303, &hcl),
+            ["table.public.notes: `authenticated` is granted select on table `public.notes`, but \
+              no permissive policy allows select for it: with row level security on, its \
+              selects return no rows, and its updates that filter rows (as every Data API \
+              request does) match nothing, since Postgres applies select policies to the rows \
+              they read"]
         );
     }
 
