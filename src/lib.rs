@@ -9,6 +9,7 @@ pub mod config;
 pub mod db;
 pub mod diff;
 pub mod introspect;
+pub mod lint;
 pub mod local;
 pub mod model;
 pub mod plan;
