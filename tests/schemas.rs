@@ -4,7 +4,9 @@
 use std::path::Path;
 
 fn check(file: &str, schema: schemars::Schema) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas").join(file);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("schemas")
+        .join(file);
     let fresh = serde_json::to_string_pretty(&schema).unwrap() + "\n";
     if std::env::var_os("UPDATE_SCHEMAS").is_some() {
         std::fs::write(&path, &fresh).unwrap();
@@ -19,5 +21,8 @@ fn check(file: &str, schema: schemars::Schema) {
 
 #[test]
 fn the_plan_schema_is_up_to_date() {
-    check("plan.schema.json", schemars::schema_for!(supaform::plan::Plan));
+    check(
+        "plan.schema.json",
+        schemars::schema_for!(supaform::plan::Plan),
+    );
 }

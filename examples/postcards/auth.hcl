@@ -5,9 +5,15 @@ function "handle_new_user" {
   security    = "definer"
   search_path = ""
   body        = <<-SQL
+    declare
+      wanted text := new.raw_user_meta_data ->> 'username';
     begin
-      insert into public.profiles (id, username)
-      values (new.id, new.raw_user_meta_data ->> 'username');
+      -- A short or taken username must not make the sign-up fail: start without one.
+      if wanted is not null and (char_length(wanted) < 3
+          or exists (select 1 from public.profiles where username = wanted)) then
+        wanted := null;
+      end if;
+      insert into public.profiles (id, username) values (new.id, wanted);
       insert into public.user_preferences (user_id) values (new.id);
       return new;
     end;

@@ -62,18 +62,20 @@ table "postcards" {
   }
 }
 
+# Signed-in users read their own postcards and every published one (one policy, so
+# Postgres evaluates a single expression per row).
 policy "postcards_select_own" {
   table   = table.postcards
   command = "select"
   roles   = local.signed_in
-  using   = "(select auth.uid()) = owner_id"
+  using   = "is_published or (select auth.uid()) = owner_id"
 }
 
-# Anyone, signed in or not, may read a published postcard.
+# Visitors who are not signed in read published postcards.
 policy "postcards_select_published" {
   table   = table.postcards
   command = "select"
-  roles   = ["anon", "authenticated"]
+  roles   = ["anon"]
   using   = "is_published"
 }
 
@@ -90,7 +92,8 @@ policy "postcards_update_own_draft" {
   command = "update"
   roles   = local.signed_in
   using   = "(select auth.uid()) = owner_id and status = 'draft'"
-  check   = "(select auth.uid()) = owner_id"
+  # Still a draft afterwards: only a payment (service_role) moves it on.
+  check = "(select auth.uid()) = owner_id and status = 'draft'"
 }
 
 policy "postcards_delete_own_draft" {

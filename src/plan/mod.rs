@@ -86,6 +86,8 @@ pub struct Plan {
     pub state_lineage: Option<String>,
     pub state_serial: Option<u64>,
     pub steps: Vec<Step>,
+    /// Checks on the desired state itself (L3xx), reported beside the steps.
+    pub findings: Vec<crate::lint::Finding>,
     pub unmanaged: Vec<String>,
     pub hints: Vec<PlanHint>,
 }

@@ -126,6 +126,26 @@ fn step(s: &Step, style: Style, out: &mut String) {
 }
 
 fn unmanaged_and_hints(plan: &Plan, style: Style, out: &mut String) {
+    if !plan.findings.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}",
+            style.paint("1", "Findings on the configuration:")
+        );
+        for f in &plan.findings {
+            let badge = match f.severity {
+                crate::lint::Severity::Info => style.paint("36", "[info]"),
+                crate::lint::Severity::Caution => style.risk(Risk::Caution),
+                crate::lint::Severity::Dangerous => style.risk(Risk::Dangerous),
+            };
+            let _ = writeln!(out, "  {} {} {}", badge, f.rule, f.address);
+            let _ = writeln!(out, "      {}", f.message);
+            if let Some(h) = &f.help {
+                let _ = writeln!(out, "      help: {h}");
+            }
+        }
+        out.push('\n');
+    }
     if !plan.hints.is_empty() {
         let _ = writeln!(out, "{}", style.paint("1", "Hints:"));
         for h in &plan.hints {
@@ -249,6 +269,13 @@ mod tests {
                     }),
                 },
             ],
+            findings: vec![crate::lint::Finding {
+                rule: crate::lint::Rule::L302,
+                severity: crate::lint::Severity::Caution,
+                address: "table.public.notes".into(),
+                message: "RLS is on but no policy exists".into(),
+                help: Some("add a policy".into()),
+            }],
             unmanaged: vec!["table.public.legacy".into()],
             hints: vec![PlanHint {
                 address: "table.public.old".into(),
@@ -274,6 +301,11 @@ mod tests {
               D201 every row of public.old is deleted
               rows affected: about 1200
               backup: every row of public.old (COPY)
+
+        Findings on the configuration:
+          [caution] L302 table.public.notes
+              RLS is on but no policy exists
+              help: add a policy
 
         Hints:
           table.public.old: if it was renamed, add renamed_from
