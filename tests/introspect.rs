@@ -45,6 +45,19 @@ fn opts() -> IntrospectOptions {
     IntrospectOptions::default()
 }
 
+/// Options for a corpus file: a `-- schemas: a, b` first line names the managed schemas.
+fn opts_for(sql: &str) -> IntrospectOptions {
+    let mut o = opts();
+    if let Some(list) = sql
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("-- schemas:"))
+    {
+        o.schemas = list.split(',').map(|s| s.trim().to_string()).collect();
+    }
+    o
+}
+
 async fn load_and_introspect(tag: &str, sql: &str, opts: &IntrospectOptions) -> Live {
     let url = fresh_db(tag).await;
     let client = supaform::db::connect(&url).await.expect("connect");
@@ -105,7 +118,7 @@ async fn every_corpus_schema_round_trips_through_hcl() {
             continue;
         }
         let sql = std::fs::read_to_string(&path).unwrap();
-        let live = load_and_introspect(&tag, &sql, &opts()).await;
+        let live = load_and_introspect(&tag, &sql, &opts_for(&sql)).await;
         assert_eq!(live.round_trips, 1);
         match reload(&live.model) {
             Err(e) => failures.push(format!("{tag}: the written HCL does not load:\n{e}")),

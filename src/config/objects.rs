@@ -198,7 +198,12 @@ pub(super) fn lower_enum(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
         &[],
     );
     lw.check_name_and_schema(b);
-    let values = lw.req_strings(b, "values", "[\"a\", \"b\"]");
+    // `values = []` is allowed: Postgres has empty enums (values added later).
+    let values = if b.attr("values").is_none() {
+        lw.req_strings(b, "values", "[\"a\", \"b\"]")
+    } else {
+        lw.strings(b, "values")
+    };
     let renamed_from = lw.string(b, "renamed_from").map(|s| s.0);
     let comment = lw.string(b, "comment").map(|s| s.0);
     lw.depends_on(b, addr);
@@ -710,7 +715,8 @@ pub(super) fn lower_function(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
         }
         ab.addr = format!("{addr}.argument.{}", ab.label());
         lw.check_shape(&ab, &["type", "mode", "default"], &[]);
-        if args.iter().any(|a: &FunctionArg| a.name == ab.label()) {
+        // An empty label is an unnamed argument; several may be unnamed.
+        if !ab.label().is_empty() && args.iter().any(|a: &FunctionArg| a.name == ab.label()) {
             lw.push(
                 Diag::new(
                     "config::duplicate_label",
