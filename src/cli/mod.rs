@@ -3,6 +3,7 @@
 
 mod fmt;
 mod graph;
+pub mod import;
 mod init;
 mod validate;
 
@@ -55,6 +56,8 @@ pub enum Command {
     Graph(graph::Args),
     /// Scaffold a new supaform project.
     Init(init::Args),
+    /// Write HCL for every object of an existing database.
+    Import(import::Args),
 }
 
 fn parse_var(s: &str) -> Result<(String, String), String> {
@@ -93,6 +96,7 @@ pub fn run(cli: Cli) -> miette::Result<ExitCode> {
         Command::Fmt(a) => fmt::run(&cli, a),
         Command::Graph(a) => graph::run(&cli, a),
         Command::Init(a) => init::run(a),
+        Command::Import(a) => import::run(&cli, a),
     }
 }
 

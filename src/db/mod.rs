@@ -61,6 +61,21 @@ pub enum DbError {
     Other { target: String, reason: String },
 }
 
+/// Characters escaped in a URL component of [`DbUrl::redacted`].
+const URL_COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'&')
+    .add(b'/')
+    .add(b':')
+    .add(b'=')
+    .add(b'?')
+    .add(b'@')
+    .add(b'[')
+    .add(b']');
+
 /// libpq's `sslmode`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SslMode {
@@ -152,9 +167,7 @@ impl DbUrl {
     /// The URL with the password replaced by `********`.
     pub fn redacted(&self) -> String {
         let mut u = String::from("postgresql://");
-        let enc = |s: &str| {
-            percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
-        };
+        let enc = |s: &str| percent_encoding::utf8_percent_encode(s, URL_COMPONENT).to_string();
         if let Some(user) = &self.user {
             u.push_str(&enc(user));
             if self.password.is_some() {
@@ -534,7 +547,7 @@ mod tests {
         }
         assert_eq!(
             u.redacted(),
-            "postgresql://postgres%2Eabc:********@db.abc.supabase.co:6543/postgres?sslmode=verify-full&sslrootcert=%2Fetc%2Fca%2Ecrt"
+            "postgresql://postgres.abc:********@db.abc.supabase.co:6543/postgres?sslmode=verify-full&sslrootcert=%2Fetc%2Fca.crt"
         );
     }
 
