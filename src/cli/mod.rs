@@ -3,6 +3,7 @@
 
 mod fmt;
 mod graph;
+pub mod import;
 mod init;
 mod local;
 mod validate;
@@ -58,6 +59,8 @@ pub enum Command {
     Init(init::Args),
     /// Manage the embedded local Postgres (start, stop, status, reset).
     Local(local::Args),
+    /// Write HCL for every object of an existing database.
+    Import(import::Args),
 }
 
 fn parse_var(s: &str) -> Result<(String, String), String> {
@@ -97,6 +100,7 @@ pub fn run(cli: Cli) -> miette::Result<ExitCode> {
         Command::Graph(a) => graph::run(&cli, a),
         Command::Init(a) => init::run(a),
         Command::Local(a) => local::run(a),
+        Command::Import(a) => import::run(&cli, a),
     }
 }
 

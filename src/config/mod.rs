@@ -110,6 +110,7 @@ const KINDS: &[&str] = &[
     "view",
     "policy",
     "grant",
+    "default_privileges",
     "trigger",
     "secret",
     "edge_function",
@@ -747,6 +748,7 @@ fn load_sources(
                     .unwrap_or(()),
                 "policy" => objects::lower_policy(&mut lw, &mut blk),
                 "grant" => objects::lower_grant(&mut lw, &mut blk),
+                "default_privileges" => objects::lower_default_privileges(&mut lw, &mut blk),
                 "trigger" => objects::lower_trigger(&mut lw, &mut blk),
                 "secret" => objects::lower_secret(&mut lw, &mut blk),
                 "edge_function" => objects::lower_edge_function(&mut lw, &mut blk),
@@ -816,6 +818,7 @@ fn declare<'a>(
         "secret",
         "edge_function",
         "grant",
+        "default_privileges",
         "policy",
         "trigger",
     ];

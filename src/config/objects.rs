@@ -200,7 +200,12 @@ pub(super) fn lower_enum(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
         &[],
     );
     lw.check_name_and_schema(b);
-    let values = lw.req_strings(b, "values", "[\"a\", \"b\"]");
+    // `values = []` is allowed: Postgres has empty enums (values added later).
+    let values = if b.attr("values").is_none() {
+        lw.req_strings(b, "values", "[\"a\", \"b\"]")
+    } else {
+        lw.strings(b, "values")
+    };
     let renamed_from = lw.string(b, "renamed_from").map(|s| s.0);
     let comment = lw.string(b, "comment").map(|s| s.0);
     lw.depends_on(b, addr);
@@ -356,16 +361,56 @@ const TABLE_PRIVILEGES: &[&str] = &[
     "TRUNCATE",
     "REFERENCES",
     "TRIGGER",
+    "MAINTAIN",
 ];
 
 pub(super) fn lower_grant(lw: &mut Lowerer, b: &mut Blk) {
     b.addr = format!("grant.{}", b.label());
     lw.check_shape(
         b,
-        &["on", "roles", "privileges", "columns", "depends_on"],
+        &[
+            "on",
+            "sequence",
+            "roles",
+            "privileges",
+            "columns",
+            "depends_on",
+        ],
         &[],
     );
-    let target = if b.attr("on").is_none() {
+    let target = if b.attr("sequence").is_some() {
+        // Sequences are not declared in the config; they are named by string.
+        if b.attr("on").is_some() {
+            lw.push(
+                Diag::new(
+                    "config::conflicting_attributes",
+                    "a grant takes `on` or `sequence`, not both",
+                )
+                .at(&b.head, "both given"),
+            );
+            None
+        } else {
+            match lw.string(b, "sequence") {
+                Some((s, span)) => match s.split_once('.') {
+                    Some((schema, name)) if !schema.is_empty() && !name.is_empty() => {
+                        Some(GrantTarget::Sequence(QName::new(schema, name)))
+                    }
+                    _ => {
+                        lw.push(
+                            Diag::new(
+                                "config::invalid_value",
+                                format!("`{s}` does not name a sequence"),
+                            )
+                            .at(&span, "expected schema.sequence")
+                            .help("for example: sequence = \"public.todos_id_seq\""),
+                        );
+                        None
+                    }
+                },
+                None => None,
+            }
+        }
+    } else if b.attr("on").is_none() {
         lw.push(
             Diag::new(
                 "config::missing_attribute",
@@ -433,7 +478,8 @@ pub(super) fn lower_grant(lw: &mut Lowerer, b: &mut Blk) {
         return;
     };
     let allowed: &[&str] = match &target {
-        GrantTarget::Table(_) | GrantTarget::Sequence(_) => TABLE_PRIVILEGES,
+        GrantTarget::Table(_) => TABLE_PRIVILEGES,
+        GrantTarget::Sequence(_) => &["SELECT", "UPDATE", "USAGE"],
         GrantTarget::Function(_) => &["EXECUTE"],
         GrantTarget::Schema(_) => &["USAGE", "CREATE"],
     };
@@ -441,7 +487,13 @@ pub(super) fn lower_grant(lw: &mut Lowerer, b: &mut Blk) {
     for (p, span) in &privileges {
         let up = p.to_ascii_uppercase();
         if up == "ALL" || up == "ALL PRIVILEGES" {
-            privs.extend(allowed.iter().map(|s| s.to_string()));
+            // MAINTAIN exists from PostgreSQL 17 on; `all` means what every version has.
+            privs.extend(
+                allowed
+                    .iter()
+                    .filter(|p| **p != "MAINTAIN")
+                    .map(|s| s.to_string()),
+            );
         } else if allowed.contains(&up.as_str()) {
             privs.push(up);
         } else {
@@ -549,6 +601,96 @@ pub(super) fn lower_grant(lw: &mut Lowerer, b: &mut Blk) {
     lw.model.grants.sort();
 }
 
+/// `default_privileges "LABEL" { owner, schema, on, roles, privileges }`:
+/// `ALTER DEFAULT PRIVILEGES FOR ROLE owner [IN SCHEMA schema] GRANT ... ON <on> TO roles`.
+pub(super) fn lower_default_privileges(lw: &mut Lowerer, b: &mut Blk) {
+    b.addr = format!("default_privileges.{}", b.label());
+    lw.check_shape(
+        b,
+        &["owner", "schema", "on", "roles", "privileges", "depends_on"],
+        &[],
+    );
+    let owner = lw.req_string(b, "owner", "\"postgres\"");
+    if let Some(o) = &owner {
+        lw.check_roles(std::slice::from_ref(o));
+    }
+    let schema = lw.string(b, "schema").map(|(s, span)| {
+        lw.check_managed_schema(&s, &span);
+        s
+    });
+    let on = if b.attr("on").is_none() {
+        lw.push(
+            Diag::new(
+                "config::missing_attribute",
+                format!("{} is missing the required attribute `on`", b.describe()),
+            )
+            .at(&b.head, "needs `on`")
+            .help("add on = \"tables\" (tables, sequences, functions, types or schemas)"),
+        );
+        None
+    } else {
+        lw.choice(b, "on", &DefaultPrivilegeOn::ALL)
+    };
+    let roles = lw.req_strings(b, "roles", "[\"authenticated\"]");
+    if let Some(r) = &roles {
+        lw.check_roles(r);
+    }
+    let privileges = lw.req_strings(b, "privileges", "[\"select\"]");
+    let (Some((owner, _)), Some(on), Some(roles), Some(privileges)) =
+        (owner, on, roles, privileges)
+    else {
+        return;
+    };
+    let allowed = on.privileges();
+    let mut privs: Vec<String> = Vec::new();
+    for (p, span) in &privileges {
+        let up = p.to_ascii_uppercase();
+        if up == "ALL" || up == "ALL PRIVILEGES" {
+            privs.extend(
+                allowed
+                    .iter()
+                    .filter(|p| **p != "MAINTAIN")
+                    .map(|s| s.to_string()),
+            );
+        } else if allowed.contains(&up.as_str()) {
+            privs.push(up);
+        } else {
+            let lower: Vec<String> = allowed.iter().map(|s| s.to_ascii_lowercase()).collect();
+            lw.push(
+                Diag::new(
+                    "config::invalid_value",
+                    format!("`{p}` is not a privilege on {}", on.as_str()),
+                )
+                .at(span, "invalid privilege")
+                .help(format!("valid privileges: {}, all", lower.join(", "))),
+            );
+        }
+    }
+    privs.sort_by_key(|p| privilege_rank(p));
+    privs.dedup();
+    for (role, _) in roles {
+        match lw
+            .model
+            .default_privileges
+            .iter_mut()
+            .find(|d| d.owner == owner && d.schema == schema && d.on == on && d.role == role)
+        {
+            Some(d) => {
+                d.privileges.extend(privs.iter().cloned());
+                d.privileges.sort_by_key(|p| privilege_rank(p));
+                d.privileges.dedup();
+            }
+            None => lw.model.default_privileges.push(DefaultPrivilege {
+                owner: owner.clone(),
+                schema: schema.clone(),
+                on,
+                role,
+                privileges: privs.clone(),
+            }),
+        }
+    }
+}
+
 fn target_kind(t: &GrantTarget) -> &'static str {
     match t {
         GrantTarget::Table(_) => "a table",
@@ -591,7 +733,8 @@ pub(super) fn lower_function(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
         }
         ab.addr = format!("{addr}.argument.{}", ab.label());
         lw.check_shape(&ab, &["type", "mode", "default"], &[]);
-        if args.iter().any(|a: &FunctionArg| a.name == ab.label()) {
+        // An empty label is an unnamed argument; several may be unnamed.
+        if !ab.label().is_empty() && args.iter().any(|a: &FunctionArg| a.name == ab.label()) {
             lw.push(
                 Diag::new(
                     "config::duplicate_label",

@@ -253,9 +253,7 @@ fn render(model: &Model) -> Vec<(String, String)> {
         .grants
         .iter()
         .enumerate()
-        .filter(|(i, g)| {
-            !placed_grants.contains(i) && !matches!(g.target, GrantTarget::Sequence(_))
-        })
+        .filter(|(i, _)| !placed_grants.contains(i))
         .map(|(_, g)| g)
         .collect();
     if !rest_grants.is_empty() {
@@ -265,6 +263,13 @@ fn render(model: &Model) -> Vec<(String, String)> {
         }
         files.insert("grants.hcl".into(), s);
     }
+    if !model.default_privileges.is_empty() {
+        let mut s = String::new();
+        for d in &model.default_privileges {
+            w.default_privileges_block(&mut s, d);
+        }
+        files.insert("default_privileges.hcl".into(), s);
+    }
     files
         .into_iter()
         .map(|(name, body)| {
@@ -272,6 +277,32 @@ fn render(model: &Model) -> Vec<(String, String)> {
             (name, format!("{text}\n"))
         })
         .collect()
+}
+
+/// What `all` expands to for a grant target (MAINTAIN, PostgreSQL 17+, is never implied).
+fn all_for(t: &GrantTarget) -> &'static [&'static str] {
+    match t {
+        GrantTarget::Table(_) => DefaultPrivilegeOn::Tables.privileges(),
+        GrantTarget::Sequence(_) => DefaultPrivilegeOn::Sequences.privileges(),
+        GrantTarget::Function(_) => DefaultPrivilegeOn::Functions.privileges(),
+        GrantTarget::Schema(_) => DefaultPrivilegeOn::Schemas.privileges(),
+    }
+}
+
+/// Lower-case privilege names, or `["all"]` when they are every privilege `all` grants.
+fn privilege_words(privileges: &[String], allowed: &[&str]) -> Vec<String> {
+    let all: Vec<&str> = allowed
+        .iter()
+        .copied()
+        .filter(|p| *p != "MAINTAIN")
+        .collect();
+    if all.len() > 1
+        && all.iter().all(|p| privileges.iter().any(|x| x == p))
+        && privileges.len() == all.len()
+    {
+        return vec!["all".into()];
+    }
+    privileges.iter().map(|p| p.to_ascii_lowercase()).collect()
 }
 
 fn unique_file(files: &BTreeMap<String, String>, name: String) -> String {
@@ -354,7 +385,13 @@ impl Writer<'_> {
             .policies
             .values()
             .flat_map(|p| p.roles.iter())
-            .chain(self.model.grants.iter().map(|g| &g.role));
+            .chain(self.model.grants.iter().map(|g| &g.role))
+            .chain(
+                self.model
+                    .default_privileges
+                    .iter()
+                    .flat_map(|d| [&d.owner, &d.role]),
+            );
         for r in used {
             if !builtin.contains(&r.as_str()) && !roles.contains(r) {
                 roles.push(r.clone());
@@ -635,7 +672,8 @@ impl Writer<'_> {
                 format!("schema.{sc}")
             }
             GrantTarget::Schema(sc) if sc == "public" => hcl_string("public"),
-            GrantTarget::Schema(_) | GrantTarget::Sequence(_) => return,
+            GrantTarget::Sequence(q) => hcl_string(&q.to_string()),
+            GrantTarget::Schema(_) => return,
         };
         let target_name = match &g.target {
             GrantTarget::Table(q) | GrantTarget::Function(q) | GrantTarget::Sequence(q) => {
@@ -650,17 +688,47 @@ impl Writer<'_> {
         );
         block_open(s, 0, &format!("grant {}", hcl_string(&label)));
         let mut a = Attrs::new(1);
-        a.set("on", on);
+        match &g.target {
+            GrantTarget::Sequence(_) => a.set("sequence", on),
+            _ => a.set("on", on),
+        }
         a.set("roles", list(std::slice::from_ref(&g.role)));
-        let privs: Vec<String> = g
-            .privileges
-            .iter()
-            .map(|p| p.to_ascii_lowercase())
-            .collect();
-        a.set("privileges", list(&privs));
+        a.set(
+            "privileges",
+            list(&privilege_words(&g.privileges, all_for(&g.target))),
+        );
         if !g.columns.is_empty() {
             a.set("columns", list(&g.columns));
         }
+        a.write(s);
+        block_close(s, 0);
+        s.push('\n');
+    }
+
+    fn default_privileges_block(&mut self, s: &mut String, d: &DefaultPrivilege) {
+        let label = self.labels.take(
+            "default_privileges",
+            &format!("{}_{}_{}", d.owner, d.on.as_str(), d.role),
+            &format!(
+                "{}_{}_{}_{}",
+                d.owner,
+                d.schema.as_deref().unwrap_or("all"),
+                d.on.as_str(),
+                d.role
+            ),
+        );
+        block_open(s, 0, &format!("default_privileges {}", hcl_string(&label)));
+        let mut a = Attrs::new(1);
+        a.set("owner", hcl_string(&d.owner));
+        if let Some(sc) = &d.schema {
+            a.set("schema", hcl_string(sc));
+        }
+        a.set("on", hcl_string(d.on.as_str()));
+        a.set("roles", list(std::slice::from_ref(&d.role)));
+        a.set(
+            "privileges",
+            list(&privilege_words(&d.privileges, d.on.privileges())),
+        );
         a.write(s);
         block_close(s, 0);
         s.push('\n');

@@ -1,1 +1,145 @@
-//! introspect
+//! Catalog introspection: a live database → the same [`Model`] the config lowers to.
+//!
+//! Every catalog is read by one query ([`queries`]) that returns a JSON array; the queries
+//! are sent together as one simple-protocol batch inside a read-only repeatable-read
+//! transaction with `SET LOCAL search_path = ''` (so every name comes back
+//! schema-qualified). That is one round trip whatever the schema size, one consistent
+//! snapshot, and no named prepared statements or session state (safe behind Supabase's
+//! transaction-mode pooler).
+//!
+//! What the model cannot hold yet (materialized views, domains, overloaded functions,
+//! exclusion constraints, …) is listed in [`Live::unmanaged`] rather than dropped silently.
+
+mod build;
+mod parse;
+pub mod queries;
+
+use crate::model::{Model, QName};
+use miette::Diagnostic;
+use thiserror::Error;
+
+/// What to read.
+#[derive(Debug, Clone)]
+pub struct IntrospectOptions {
+    /// The managed schemas (platform schemas are ignored even if listed).
+    pub schemas: Vec<String>,
+    /// Roles added to `project.managed_roles` in the result (the defaults when empty).
+    pub managed_roles: Vec<String>,
+}
+
+impl Default for IntrospectOptions {
+    fn default() -> Self {
+        IntrospectOptions {
+            schemas: vec!["public".into()],
+            managed_roles: crate::model::Project::default().managed_roles,
+        }
+    }
+}
+
+/// An object found live that the model cannot describe; reported, never managed.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct Unmanaged {
+    /// `materialized view`, `domain`, `function`, …
+    pub kind: String,
+    /// Schema-qualified name (or `table.constraint`).
+    pub name: String,
+    pub reason: String,
+}
+
+/// The live state of one database.
+#[derive(Debug, Clone)]
+pub struct Live {
+    pub model: Model,
+    /// `server_version_num`, e.g. 150008.
+    pub server_version_num: i32,
+    /// Round trips to the server the introspection took.
+    pub round_trips: usize,
+    /// Indexes left invalid (e.g. by a failed `CREATE INDEX CONCURRENTLY`); not in the model.
+    pub invalid_indexes: Vec<(QName, String)>,
+    /// The planner's row estimate per table (`reltuples`; -1 when never analysed).
+    pub row_estimates: std::collections::BTreeMap<QName, i64>,
+    pub unmanaged: Vec<Unmanaged>,
+}
+
+#[derive(Debug, Error, Diagnostic)]
+pub enum IntrospectError {
+    #[error("reading the database catalogs failed: {0}")]
+    #[diagnostic(
+        code(supaform::introspect::query),
+        help("the connecting role needs to read pg_catalog; PostgreSQL 14 or newer is required")
+    )]
+    Query(String),
+
+    #[error("unexpected catalog data ({what}): {reason}")]
+    #[diagnostic(
+        code(supaform::introspect::decode),
+        help("this is a bug in supaform; please report it with your PostgreSQL version")
+    )]
+    Decode { what: String, reason: String },
+}
+
+/// The batch sent to the server for `opts`.
+pub fn batch_sql(opts: &IntrospectOptions) -> String {
+    let schemas: Vec<String> = managed_schemas(opts)
+        .iter()
+        .map(|s| crate::quote::literal(s))
+        .collect();
+    let array = format!("ARRAY[{}]::text[]", schemas.join(", "));
+    let mut sql = String::from(
+        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;\nSET LOCAL search_path = '';\n",
+    );
+    for (_, q) in queries::all() {
+        sql.push_str(&q.replace("{SCHEMAS}", &array));
+        sql.push_str(";\n");
+    }
+    sql.push_str("COMMIT;");
+    sql
+}
+
+fn managed_schemas(opts: &IntrospectOptions) -> Vec<String> {
+    let mut s: Vec<String> = opts
+        .schemas
+        .iter()
+        .filter(|s| !crate::model::is_platform_schema(s))
+        .cloned()
+        .collect();
+    s.sort();
+    s.dedup();
+    s
+}
+
+/// Read the live state. One round trip.
+pub async fn introspect(
+    client: &tokio_postgres::Client,
+    opts: &IntrospectOptions,
+) -> Result<Live, IntrospectError> {
+    let sql = batch_sql(opts);
+    let messages = match client.simple_query(&sql).await {
+        Ok(m) => m,
+        Err(e) => {
+            // The transaction is aborted; end it so a pooled connection is left clean.
+            let _ = client.simple_query("ROLLBACK").await;
+            let reason = match e.as_db_error() {
+                Some(db) => db.message().to_string(),
+                None => e.to_string(),
+            };
+            return Err(IntrospectError::Query(reason));
+        }
+    };
+    let mut docs: Vec<String> = Vec::new();
+    for m in messages {
+        if let tokio_postgres::SimpleQueryMessage::Row(row) = m {
+            docs.push(row.get(0).unwrap_or("[]").to_string());
+        }
+    }
+    let names = queries::all();
+    if docs.len() != names.len() {
+        return Err(IntrospectError::Decode {
+            what: "result count".into(),
+            reason: format!("expected {} results, got {}", names.len(), docs.len()),
+        });
+    }
+    let mut live = build::build(&names, &docs, opts, &managed_schemas(opts))?;
+    live.round_trips = 1;
+    Ok(live)
+}

@@ -57,6 +57,9 @@ pub struct Model {
     #[serde(with = "keyed")]
     pub policies: BTreeMap<(QName, String), Policy>,
     pub grants: Vec<Grant>,
+    /// `ALTER DEFAULT PRIVILEGES`: what objects created later receive.
+    #[serde(default)]
+    pub default_privileges: Vec<DefaultPrivilege>,
     #[serde(with = "keyed")]
     pub functions: BTreeMap<QName, Function>,
     #[serde(with = "keyed")]
@@ -425,6 +428,71 @@ pub struct Grant {
     pub columns: Vec<String>,
 }
 
+/// The kind of object a default privilege applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DefaultPrivilegeOn {
+    Tables,
+    Sequences,
+    Functions,
+    Types,
+    Schemas,
+}
+
+impl DefaultPrivilegeOn {
+    pub const ALL: [(&'static str, DefaultPrivilegeOn); 5] = [
+        ("tables", DefaultPrivilegeOn::Tables),
+        ("sequences", DefaultPrivilegeOn::Sequences),
+        ("functions", DefaultPrivilegeOn::Functions),
+        ("types", DefaultPrivilegeOn::Types),
+        ("schemas", DefaultPrivilegeOn::Schemas),
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DefaultPrivilegeOn::Tables => "tables",
+            DefaultPrivilegeOn::Sequences => "sequences",
+            DefaultPrivilegeOn::Functions => "functions",
+            DefaultPrivilegeOn::Types => "types",
+            DefaultPrivilegeOn::Schemas => "schemas",
+        }
+    }
+
+    /// Upper-case privileges that can be granted on this kind of object.
+    pub fn privileges(self) -> &'static [&'static str] {
+        match self {
+            DefaultPrivilegeOn::Tables => &[
+                "INSERT",
+                "SELECT",
+                "UPDATE",
+                "DELETE",
+                "TRUNCATE",
+                "REFERENCES",
+                "TRIGGER",
+                "MAINTAIN",
+            ],
+            DefaultPrivilegeOn::Sequences => &["SELECT", "UPDATE", "USAGE"],
+            DefaultPrivilegeOn::Functions => &["EXECUTE"],
+            DefaultPrivilegeOn::Types => &["USAGE"],
+            DefaultPrivilegeOn::Schemas => &["USAGE", "CREATE"],
+        }
+    }
+}
+
+/// Privileges `role` receives on objects `owner` creates later (in `schema`, or anywhere).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct DefaultPrivilege {
+    /// The role whose new objects get the privileges (`FOR ROLE`).
+    pub owner: String,
+    /// `None` for every schema.
+    pub schema: Option<String>,
+    pub on: DefaultPrivilegeOn,
+    /// The grantee (`public` for PUBLIC).
+    pub role: String,
+    /// Upper-case, in canonical order.
+    pub privileges: Vec<String>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Security {
@@ -602,6 +670,21 @@ pub const PLATFORM_SCHEMAS: &[&str] = &[
     "information_schema",
 ];
 
+/// Roles every Supabase project has; configs may name them without listing them in
+/// `managed_roles`.
+pub const SUPABASE_ROLES: &[&str] = &[
+    "public",
+    "anon",
+    "authenticated",
+    "service_role",
+    "authenticator",
+    "postgres",
+    "supabase_admin",
+    "supabase_auth_admin",
+    "supabase_storage_admin",
+    "dashboard_user",
+];
+
 /// True for platform schemas and every `pg_*` schema.
 pub fn is_platform_schema(schema: &str) -> bool {
     PLATFORM_SCHEMAS.contains(&schema) || schema.starts_with("pg_")
@@ -620,6 +703,7 @@ pub fn privilege_rank(p: &str) -> usize {
         "EXECUTE",
         "USAGE",
         "CREATE",
+        "MAINTAIN",
     ]
     .iter()
     .position(|x| *x == p)
@@ -650,6 +734,11 @@ impl Model {
             g.columns.sort();
         }
         self.grants.sort();
+        for d in &mut self.default_privileges {
+            d.privileges.sort_by_key(|p| privilege_rank(p));
+            d.privileges.dedup();
+        }
+        self.default_privileges.sort();
     }
 
     /// Every address in the model, for listings and tests.

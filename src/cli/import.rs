@@ -1,0 +1,221 @@
+//! `supaform import`: introspect a database and write its objects as HCL.
+
+use super::Cli;
+use crate::config::write::write_model;
+use crate::db::DbUrl;
+use crate::introspect::{introspect, IntrospectOptions, Live};
+use crate::model::Model;
+use miette::Diagnostic;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use thiserror::Error;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Environment to import from (declared in the configuration; `local` is the embedded
+    /// Postgres).
+    #[arg(
+        short = 'e',
+        long = "env",
+        value_name = "ENV",
+        conflicts_with = "database_url"
+    )]
+    pub env: Option<String>,
+
+    /// Database to import from, as a libpq URL (instead of --env).
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "SUPAFORM_DATABASE_URL",
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+
+    /// Directory to write the *.hcl files to (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// Schemas to import (repeatable; default: the project's schemas, else public).
+    #[arg(long = "schema", value_name = "SCHEMA")]
+    pub schemas: Vec<String>,
+
+    /// Overwrite *.hcl files already in the output directory.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Error, Diagnostic)]
+pub enum ImportError {
+    #[error("say where to import from")]
+    #[diagnostic(
+        code(supaform::import::no_source),
+        help("pass -e ENV (an environment of the configuration) or --database-url URL")
+    )]
+    NoSource,
+
+    #[error("environment `{env}` reads its database URL from ${var}, which is not set")]
+    #[diagnostic(
+        code(supaform::import::missing_env),
+        help("export {var}=postgresql://... and run again")
+    )]
+    MissingEnv { env: String, var: String },
+
+    #[error("environment `{0}` uses the embedded local Postgres, which this build cannot start")]
+    #[diagnostic(
+        code(supaform::import::no_local),
+        help("pass --database-url URL, or give the environment a database_url")
+    )]
+    NoLocal(String),
+
+    #[error("{} already holds *.hcl files: {}", dir, files.join(", "))]
+    #[diagnostic(
+        code(supaform::import::would_overwrite),
+        help("import into an empty directory, or pass --force to overwrite them")
+    )]
+    WouldOverwrite { dir: String, files: Vec<String> },
+
+    #[error("cannot write {path}: {reason}")]
+    #[diagnostic(code(supaform::import::write))]
+    Write { path: String, reason: String },
+
+    #[error("cannot start the async runtime: {0}")]
+    #[diagnostic(code(supaform::import::runtime))]
+    Runtime(String),
+}
+
+pub fn run(cli: &Cli, args: &Args) -> miette::Result<ExitCode> {
+    let (url, mut opts) = source(cli, args)?;
+    if !args.schemas.is_empty() {
+        opts.schemas = args.schemas.clone();
+    }
+    check_out_dir(&args.out, args.force)?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| ImportError::Runtime(e.to_string()))?;
+    let live = rt.block_on(async {
+        let client = crate::db::connect_url(&url).await?;
+        let live = introspect(&client, &opts).await?;
+        Ok::<Live, miette::Report>(live)
+    })?;
+    let model = import_model(&live);
+    let files = write_model(&model);
+    write_files(&args.out, &files)?;
+
+    let m = &model;
+    println!(
+        "Imported {} tables, {} enums, {} policies, {} functions, {} triggers, {} views from {}",
+        m.tables.len(),
+        m.enums.len(),
+        m.policies.len(),
+        m.functions.len(),
+        m.triggers.len(),
+        m.views.len(),
+        url.redacted()
+    );
+    println!(
+        "Wrote {} files to {}:",
+        files.len(),
+        super::shown(&args.out)
+    );
+    for (name, _) in &files {
+        println!("  {name}");
+    }
+    for (table, index) in &live.invalid_indexes {
+        println!("warning: index {index} on {table} is invalid (a failed concurrent build?); not imported");
+    }
+    if !live.unmanaged.is_empty() {
+        println!("Not imported ({}):", live.unmanaged.len());
+        for u in &live.unmanaged {
+            println!("  {} {}: {}", u.kind, u.name, u.reason);
+        }
+    }
+    // Check what was written, so a problem shows here rather than at the next plan.
+    crate::config::load(&args.out, &crate::config::LoadOptions::default())
+        .map_err(miette::Report::new)?;
+    println!("The imported configuration is valid.");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The model as written by import: extension versions are not pinned (a Supabase project
+/// upgrades them itself), and environments are left to the user.
+pub fn import_model(live: &Live) -> Model {
+    let mut m = live.model.clone();
+    for e in m.extensions.values_mut() {
+        e.version = None;
+    }
+    m.environments.clear();
+    m
+}
+
+fn source(cli: &Cli, args: &Args) -> miette::Result<(DbUrl, IntrospectOptions)> {
+    if let Some(u) = &args.database_url {
+        let url = DbUrl::parse(u)?;
+        // Use the project's schemas when a configuration is at hand.
+        let mut opts = IntrospectOptions::default();
+        if crate::config::config_files(&cli.config).is_ok_and(|f| !f.is_empty()) {
+            if let Ok(c) = super::load_config(cli) {
+                opts.schemas = c.model.project.schemas.clone();
+                opts.managed_roles = c.model.project.managed_roles.clone();
+            }
+        }
+        return Ok((url, opts));
+    }
+    let Some(env) = &args.env else {
+        return Err(ImportError::NoSource.into());
+    };
+    let config = super::load_config(cli)?;
+    let e = config
+        .environment(env)
+        .map_err(|d| miette::Report::new(crate::config::Diagnostics { items: vec![d] }))?;
+    let opts = IntrospectOptions {
+        schemas: config.model.project.schemas.clone(),
+        managed_roles: config.model.project.managed_roles.clone(),
+    };
+    match &e.database_url {
+        Some(u) => Ok((DbUrl::parse(u.expose())?, opts)),
+        None => {
+            if let Some(var) = e.missing_env.first() {
+                return Err(ImportError::MissingEnv {
+                    env: env.clone(),
+                    var: var.clone(),
+                }
+                .into());
+            }
+            Err(ImportError::NoLocal(env.clone()).into())
+        }
+    }
+}
+
+fn check_out_dir(dir: &Path, force: bool) -> Result<(), ImportError> {
+    if force || !dir.exists() {
+        return Ok(());
+    }
+    let existing: Vec<String> = crate::config::config_files(dir)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().to_string()))
+        .collect();
+    if existing.is_empty() {
+        return Ok(());
+    }
+    Err(ImportError::WouldOverwrite {
+        dir: super::shown(dir),
+        files: existing,
+    })
+}
+
+fn write_files(dir: &Path, files: &[(String, String)]) -> Result<(), ImportError> {
+    let err = |p: &Path, e: std::io::Error| ImportError::Write {
+        path: p.display().to_string(),
+        reason: e.to_string(),
+    };
+    std::fs::create_dir_all(dir).map_err(|e| err(dir, e))?;
+    for (name, text) in files {
+        let path = dir.join(name);
+        let tmp = dir.join(format!(".{name}.tmp"));
+        std::fs::write(&tmp, text).map_err(|e| err(&tmp, e))?;
+        std::fs::rename(&tmp, &path).map_err(|e| err(&path, e))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,828 @@
+//! Catalog rows (JSON) → model objects, in exactly the shape the config lowers to.
+
+use super::parse::{arg_default, classify_default, split_top_level, trigger_when};
+use super::{IntrospectError, IntrospectOptions, Live, Unmanaged};
+use crate::model::*;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+#[derive(Deserialize)]
+struct AclRow {
+    grantee: String,
+    #[serde(rename = "priv")]
+    privilege: String,
+}
+
+#[derive(Deserialize)]
+struct SchemaRow {
+    name: String,
+    comment: Option<String>,
+    acl: Option<Vec<AclRow>>,
+}
+
+#[derive(Deserialize)]
+struct RelRow {
+    oid: u32,
+    schema: String,
+    name: String,
+    kind: String,
+    rls: bool,
+    force: bool,
+    partition: bool,
+    estimate: i64,
+    options: Option<Vec<String>>,
+    comment: Option<String>,
+    view: Option<String>,
+    acl: Option<Vec<AclRow>>,
+}
+
+#[derive(Deserialize)]
+struct ColRow {
+    rel: u32,
+    name: String,
+    #[serde(rename = "type")]
+    type_: String,
+    typoid: u32,
+    notnull: bool,
+    default: Option<String>,
+    identity: String,
+    generated: String,
+    collation: Option<String>,
+    comment: Option<String>,
+    acl: Option<Vec<AclRow>>,
+}
+
+#[derive(Deserialize)]
+struct ConRow {
+    rel: u32,
+    name: String,
+    #[serde(rename = "type")]
+    type_: String,
+    cols: Option<Vec<String>>,
+    ref_schema: Option<String>,
+    ref_table: Option<String>,
+    ref_cols: Option<Vec<String>>,
+    on_delete: String,
+    on_update: String,
+    deferrable: bool,
+    deferred: bool,
+    expr: Option<String>,
+    nnd: Option<bool>,
+}
+
+#[derive(Deserialize)]
+struct IndexPartRow {
+    attnum: i32,
+    name: Option<String>,
+    def: String,
+    desc: bool,
+    nulls_first: bool,
+    opclass: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct IndexRow {
+    rel: u32,
+    name: String,
+    unique: bool,
+    valid: bool,
+    method: String,
+    nkey: usize,
+    parts: Vec<IndexPartRow>,
+    pred: Option<String>,
+    constraint: bool,
+}
+
+#[derive(Deserialize)]
+struct TypeRow {
+    oid: u32,
+    schema: String,
+    name: String,
+    kind: String,
+    values: Option<Vec<String>>,
+    comment: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct PolicyRow {
+    schema: String,
+    table: String,
+    name: String,
+    cmd: String,
+    permissive: bool,
+    roles: Option<Vec<String>>,
+    using: Option<String>,
+    check: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct TriggerRow {
+    schema: String,
+    table: String,
+    name: String,
+    #[serde(rename = "type")]
+    type_: i32,
+    cols: Option<Vec<String>>,
+    fschema: String,
+    fname: String,
+    nargs: i32,
+    constraint: bool,
+    def: String,
+}
+
+#[derive(Deserialize)]
+struct FuncRow {
+    schema: String,
+    name: String,
+    kind: String,
+    args: String,
+    identity_args: String,
+    result: Option<String>,
+    lang: String,
+    secdef: bool,
+    volatility: String,
+    strict: bool,
+    config: Option<Vec<String>>,
+    src: Option<String>,
+    sqlbody: Option<String>,
+    argnames: Option<Vec<String>>,
+    argmodes: Option<Vec<String>>,
+    argtypes: Option<Vec<String>>,
+    comment: Option<String>,
+    acl: Option<Vec<AclRow>>,
+}
+
+#[derive(Deserialize)]
+struct ExtRow {
+    name: String,
+    schema: String,
+    version: String,
+}
+
+#[derive(Deserialize)]
+struct DefAclRow {
+    owner: String,
+    schema: String,
+    #[serde(rename = "type")]
+    type_: String,
+    acl: Option<Vec<AclRow>>,
+}
+
+#[derive(Deserialize)]
+struct OwnedSeqRow {
+    seq: u32,
+    rel: u32,
+    col: String,
+    deptype: String,
+}
+
+fn decode<T: DeserializeOwned>(what: &str, doc: &str) -> Result<Vec<T>, IntrospectError> {
+    serde_json::from_str(doc).map_err(|e| IntrospectError::Decode {
+        what: what.to_string(),
+        reason: e.to_string(),
+    })
+}
+
+fn fk_action(c: &str) -> FkAction {
+    match c {
+        "r" => FkAction::Restrict,
+        "c" => FkAction::Cascade,
+        "n" => FkAction::SetNull,
+        "d" => FkAction::SetDefault,
+        _ => FkAction::NoAction,
+    }
+}
+
+/// Grants from ACL rows: one `Grant` per role, privileges in canonical order.
+fn object_grants(target: &GrantTarget, acl: &[AclRow], out: &mut Vec<Grant>) {
+    let mut by_role: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for a in acl {
+        by_role
+            .entry(a.grantee.clone())
+            .or_default()
+            .push(a.privilege.clone());
+    }
+    for (role, mut privileges) in by_role {
+        privileges.sort_by_key(|p| privilege_rank(p));
+        privileges.dedup();
+        out.push(Grant {
+            target: target.clone(),
+            role,
+            privileges,
+            columns: vec![],
+        });
+    }
+}
+
+pub(super) fn build(
+    names: &[(&'static str, String)],
+    docs: &[String],
+    opts: &IntrospectOptions,
+    managed: &[String],
+) -> Result<Live, IntrospectError> {
+    let doc = |name: &str| -> &str {
+        names
+            .iter()
+            .position(|(n, _)| *n == name)
+            .and_then(|i| docs.get(i))
+            .map(String::as_str)
+            .unwrap_or("[]")
+    };
+    let server_version_num: i32 = doc("server_version").trim().parse().unwrap_or(0);
+    let schemas: Vec<SchemaRow> = decode("schemas", doc("schemas"))?;
+    let rels: Vec<RelRow> = decode("relations", doc("relations"))?;
+    let cols: Vec<ColRow> = decode("columns", doc("columns"))?;
+    let cons: Vec<ConRow> = decode("constraints", doc("constraints"))?;
+    let idxs: Vec<IndexRow> = decode("indexes", doc("indexes"))?;
+    let types: Vec<TypeRow> = decode("types", doc("types"))?;
+    let pols: Vec<PolicyRow> = decode("policies", doc("policies"))?;
+    let trigs: Vec<TriggerRow> = decode("triggers", doc("triggers"))?;
+    let funcs: Vec<FuncRow> = decode("functions", doc("functions"))?;
+    let exts: Vec<ExtRow> = decode("extensions", doc("extensions"))?;
+    let defacls: Vec<DefAclRow> = decode("default_acls", doc("default_acls"))?;
+    let owned: Vec<OwnedSeqRow> = decode("owned_sequences", doc("owned_sequences"))?;
+
+    let mut m = Model::default();
+    let mut unmanaged = Vec::new();
+    let mut invalid_indexes = Vec::new();
+    let mut row_estimates = BTreeMap::new();
+    m.project.schemas = managed.to_vec();
+    m.project.managed_roles = opts.managed_roles.clone();
+
+    // Schemas: `public` always exists and is not declared.
+    for s in &schemas {
+        if s.name != "public" {
+            m.schemas.insert(
+                s.name.clone(),
+                Schema {
+                    name: s.name.clone(),
+                    comment: s.comment.clone(),
+                },
+            );
+        }
+        object_grants(
+            &GrantTarget::Schema(s.name.clone()),
+            s.acl.as_deref().unwrap_or(&[]),
+            &mut m.grants,
+        );
+    }
+
+    for e in &exts {
+        m.extensions.insert(
+            e.name.clone(),
+            Extension {
+                name: e.name.clone(),
+                schema: e.schema.clone(),
+                version: Some(e.version.clone()),
+            },
+        );
+    }
+
+    // Types: enums become model enums; the rest is reported.
+    let mut enum_by_oid: BTreeMap<u32, QName> = BTreeMap::new();
+    for t in &types {
+        let q = QName::new(&t.schema, &t.name);
+        if t.kind == "e" {
+            enum_by_oid.insert(t.oid, q.clone());
+            m.enums.insert(
+                q.clone(),
+                Enum {
+                    name: q,
+                    values: t.values.clone().unwrap_or_default(),
+                    renamed_from: None,
+                    comment: t.comment.clone(),
+                },
+            );
+        } else {
+            let kind = match t.kind.as_str() {
+                "d" => "domain",
+                "c" => "composite type",
+                "r" => "range type",
+                _ => "multirange type",
+            };
+            unmanaged.push(Unmanaged {
+                kind: kind.into(),
+                name: q.to_string(),
+                reason: "supaform does not manage this kind of type yet".into(),
+            });
+        }
+    }
+
+    // Relations.
+    let mut rel_name: BTreeMap<u32, QName> = BTreeMap::new();
+    let mut tables: BTreeMap<u32, Table> = BTreeMap::new();
+    let mut seq_names: BTreeMap<u32, QName> = BTreeMap::new();
+    let mut rel_acls: Vec<(GrantTarget, &[AclRow])> = Vec::new();
+    for r in &rels {
+        let q = QName::new(&r.schema, &r.name);
+        rel_name.insert(r.oid, q.clone());
+        match r.kind.as_str() {
+            "r" | "p" if r.partition => unmanaged.push(Unmanaged {
+                kind: "partition".into(),
+                name: q.to_string(),
+                reason: "partitions are not managed yet".into(),
+            }),
+            "r" | "p" => {
+                let mut t = Table::new(q.clone());
+                t.rls = Rls {
+                    enabled: r.rls,
+                    force: r.force,
+                };
+                t.comment = r.comment.clone();
+                tables.insert(r.oid, t);
+                row_estimates.insert(q.clone(), r.estimate);
+                rel_acls.push((GrantTarget::Table(q), r.acl.as_deref().unwrap_or(&[])));
+            }
+            "v" => {
+                let invoker = r.options.iter().flatten().any(|o| {
+                    let o = o.to_ascii_lowercase();
+                    matches!(
+                        o.as_str(),
+                        "security_invoker=true"
+                            | "security_invoker=on"
+                            | "security_invoker=1"
+                            | "security_invoker=yes"
+                    )
+                });
+                let query = r.view.clone().unwrap_or_default();
+                let query = query.trim();
+                let query = query.strip_suffix(';').unwrap_or(query).trim().to_string();
+                m.views.insert(
+                    q.clone(),
+                    View {
+                        name: q.clone(),
+                        query,
+                        security_invoker: invoker,
+                        comment: r.comment.clone(),
+                    },
+                );
+                rel_acls.push((GrantTarget::Table(q), r.acl.as_deref().unwrap_or(&[])));
+            }
+            "S" => {
+                seq_names.insert(r.oid, q.clone());
+                rel_acls.push((GrantTarget::Sequence(q), r.acl.as_deref().unwrap_or(&[])));
+            }
+            "m" => unmanaged.push(Unmanaged {
+                kind: "materialized view".into(),
+                name: q.to_string(),
+                reason: "materialized views are not managed yet".into(),
+            }),
+            _ => unmanaged.push(Unmanaged {
+                kind: "foreign table".into(),
+                name: q.to_string(),
+                reason: "foreign tables are not managed".into(),
+            }),
+        }
+    }
+    for (target, acl) in rel_acls {
+        object_grants(&target, acl, &mut m.grants);
+    }
+    let owned_by: BTreeMap<(u32, String), (u32, String)> = owned
+        .iter()
+        .map(|o| ((o.rel, o.col.clone()), (o.seq, o.deptype.clone())))
+        .collect();
+    let owned_seqs: BTreeSet<u32> = owned.iter().map(|o| o.seq).collect();
+    for (oid, q) in &seq_names {
+        if !owned_seqs.contains(oid) {
+            unmanaged.push(Unmanaged {
+                kind: "sequence".into(),
+                name: q.to_string(),
+                reason: "standalone sequences are not managed yet (their grants are)".into(),
+            });
+        }
+    }
+
+    // Columns, with column-level grants grouped by (role, privilege) → columns.
+    let mut col_privs: BTreeMap<(u32, String, String), Vec<String>> = BTreeMap::new();
+    for c in &cols {
+        for a in c.acl.iter().flatten() {
+            col_privs
+                .entry((c.rel, a.grantee.clone(), a.privilege.clone()))
+                .or_default()
+                .push(c.name.clone());
+        }
+        let Some(t) = tables.get_mut(&c.rel) else {
+            continue;
+        };
+        let mut col = Column::new(&c.name, &c.type_);
+        col.nullable = !c.notnull;
+        if let Some(q) = enum_by_oid.get(&c.typoid) {
+            col.enum_type = Some(q.clone());
+        }
+        col.identity = match c.identity.as_str() {
+            "a" => Some(Identity::Always),
+            "d" => Some(Identity::ByDefault),
+            _ => None,
+        };
+        if c.generated == "s" {
+            col.generated = c.default.clone();
+        } else if let Some(d) = &c.default {
+            let serial = owned_by
+                .get(&(c.rel, c.name.clone()))
+                .filter(|(_, dep)| dep == "a")
+                .and_then(|(seq, _)| seq_names.get(seq))
+                .and_then(|seq| serial_type(&t.name, &c.name, &c.type_, d, seq));
+            match serial {
+                Some(st) => col.data_type = st.to_string(),
+                None => col.default = classify_default(d, &c.type_),
+            }
+        }
+        col.collation = c.collation.clone();
+        col.comment = c.comment.clone();
+        t.columns.push(col);
+    }
+    // Group column privileges: the same column set for one role → one grant.
+    let mut col_grants: BTreeMap<(u32, String, Vec<String>), Vec<String>> = BTreeMap::new();
+    for ((rel, role, privilege), mut columns) in col_privs {
+        columns.sort();
+        col_grants
+            .entry((rel, role, columns))
+            .or_default()
+            .push(privilege);
+    }
+    for ((rel, role, columns), mut privileges) in col_grants {
+        let Some(q) = rel_name.get(&rel) else {
+            continue;
+        };
+        privileges.sort_by_key(|p| privilege_rank(p));
+        m.grants.push(Grant {
+            target: GrantTarget::Table(q.clone()),
+            role,
+            privileges,
+            columns,
+        });
+    }
+
+    // Constraints.
+    for c in &cons {
+        let Some(t) = tables.get_mut(&c.rel) else {
+            continue;
+        };
+        let cols = c.cols.clone().unwrap_or_default();
+        match c.type_.as_str() {
+            "p" => {
+                t.primary_key = Some(PrimaryKey {
+                    name: Some(c.name.clone()),
+                    columns: cols,
+                })
+            }
+            "u" => t.uniques.push(Unique {
+                name: c.name.clone(),
+                columns: cols,
+                nulls_not_distinct: c.nnd.unwrap_or(false),
+            }),
+            "c" => t.checks.push(Check {
+                name: c.name.clone(),
+                expression: c.expr.clone().unwrap_or_default(),
+            }),
+            "f" => t.foreign_keys.push(ForeignKey {
+                name: c.name.clone(),
+                columns: cols,
+                ref_table: QName::new(
+                    c.ref_schema.clone().unwrap_or_default(),
+                    c.ref_table.clone().unwrap_or_default(),
+                ),
+                ref_columns: c.ref_cols.clone().unwrap_or_default(),
+                on_delete: fk_action(&c.on_delete),
+                on_update: fk_action(&c.on_update),
+                deferrable: match (c.deferrable, c.deferred) {
+                    (false, _) => Deferrable::No,
+                    (true, false) => Deferrable::Immediate,
+                    (true, true) => Deferrable::Deferred,
+                },
+            }),
+            _ => unmanaged.push(Unmanaged {
+                kind: "exclusion constraint".into(),
+                name: format!("{}.{}", t.name, c.name),
+                reason: "exclusion constraints are not managed yet".into(),
+            }),
+        }
+    }
+
+    // Indexes not backing a constraint.
+    for i in &idxs {
+        if i.constraint {
+            continue;
+        }
+        let Some(t) = tables.get_mut(&i.rel) else {
+            continue;
+        };
+        if !i.valid {
+            invalid_indexes.push((t.name.clone(), i.name.clone()));
+            continue;
+        }
+        let mut parts = Vec::new();
+        let mut include = Vec::new();
+        for (k, p) in i.parts.iter().enumerate() {
+            if k >= i.nkey {
+                include.push(p.name.clone().unwrap_or_else(|| p.def.clone()));
+                continue;
+            }
+            let mut suffix = String::new();
+            if let Some(oc) = &p.opclass {
+                suffix.push(' ');
+                suffix.push_str(oc);
+            }
+            match (p.desc, p.nulls_first) {
+                (true, false) => suffix.push_str(" DESC NULLS LAST"),
+                (true, true) => suffix.push_str(" DESC"),
+                (false, true) => suffix.push_str(" NULLS FIRST"),
+                (false, false) => {}
+            }
+            match (&p.name, p.attnum, suffix.is_empty()) {
+                (Some(n), a, true) if a > 0 => parts.push(IndexPart::Column(n.clone())),
+                _ => parts.push(IndexPart::Expression(format!("{}{suffix}", p.def))),
+            }
+        }
+        t.indexes.push(Index {
+            name: i.name.clone(),
+            parts,
+            unique: i.unique,
+            method: i.method.clone(),
+            predicate: i.pred.clone(),
+            include,
+        });
+    }
+
+    for (_, t) in tables {
+        m.tables.insert(t.name.clone(), t);
+    }
+
+    // Policies.
+    for p in &pols {
+        let table = QName::new(&p.schema, &p.table);
+        let mut roles = p.roles.clone().unwrap_or_else(|| vec!["public".into()]);
+        roles.sort();
+        let command = match p.cmd.as_str() {
+            "r" => PolicyCommand::Select,
+            "a" => PolicyCommand::Insert,
+            "w" => PolicyCommand::Update,
+            "d" => PolicyCommand::Delete,
+            _ => PolicyCommand::All,
+        };
+        m.policies.insert(
+            (table.clone(), p.name.clone()),
+            Policy {
+                table,
+                name: p.name.clone(),
+                command,
+                roles,
+                using: p.using.clone(),
+                check: p.check.clone(),
+                permissive: p.permissive,
+                renamed_from: None,
+            },
+        );
+    }
+
+    // Functions (overloads are reported: the model keys functions by name).
+    let mut by_name: BTreeMap<QName, Vec<&FuncRow>> = BTreeMap::new();
+    for f in &funcs {
+        by_name
+            .entry(QName::new(&f.schema, &f.name))
+            .or_default()
+            .push(f);
+    }
+    for (q, fs) in by_name {
+        if fs.len() > 1 {
+            for f in fs {
+                unmanaged.push(Unmanaged {
+                    kind: "function".into(),
+                    name: format!("{q}({})", f.identity_args),
+                    reason: "overloaded functions are not managed yet".into(),
+                });
+            }
+            continue;
+        }
+        let f = fs[0];
+        if f.kind != "f" {
+            let kind = match f.kind.as_str() {
+                "p" => "procedure",
+                "a" => "aggregate",
+                _ => "window function",
+            };
+            unmanaged.push(Unmanaged {
+                kind: kind.into(),
+                name: format!("{q}({})", f.identity_args),
+                reason: format!("{kind}s are not managed yet"),
+            });
+            continue;
+        }
+        if !matches!(f.lang.as_str(), "sql" | "plpgsql") && f.lang != "plv8" {
+            unmanaged.push(Unmanaged {
+                kind: "function".into(),
+                name: format!("{q}({})", f.identity_args),
+                reason: format!("functions in language {} are not managed", f.lang),
+            });
+            continue;
+        }
+        m.functions.insert(q.clone(), function(&q, f));
+        object_grants(
+            &GrantTarget::Function(q.clone()),
+            f.acl.as_deref().unwrap_or(&[]),
+            &mut m.grants,
+        );
+    }
+
+    // Triggers.
+    for t in &trigs {
+        let table = QName::new(&t.schema, &t.table);
+        if t.constraint {
+            unmanaged.push(Unmanaged {
+                kind: "constraint trigger".into(),
+                name: format!("{table}.{}", t.name),
+                reason: "constraint triggers are not managed yet".into(),
+            });
+            continue;
+        }
+        if t.nargs > 0 {
+            unmanaged.push(Unmanaged {
+                kind: "trigger".into(),
+                name: format!("{table}.{}", t.name),
+                reason: "triggers passing arguments to their function are not managed yet".into(),
+            });
+            continue;
+        }
+        let ty = t.type_;
+        let timing = if ty & 64 != 0 {
+            TriggerTiming::InsteadOf
+        } else if ty & 2 != 0 {
+            TriggerTiming::Before
+        } else {
+            TriggerTiming::After
+        };
+        let mut events = Vec::new();
+        for (bit, ev) in [
+            (4, TriggerEvent::Insert),
+            (8, TriggerEvent::Delete),
+            (16, TriggerEvent::Update),
+            (32, TriggerEvent::Truncate),
+        ] {
+            if ty & bit != 0 {
+                events.push(ev);
+            }
+        }
+        events.sort();
+        m.triggers.insert(
+            (table.clone(), t.name.clone()),
+            Trigger {
+                table,
+                name: t.name.clone(),
+                timing,
+                events,
+                update_of: t.cols.clone().unwrap_or_default(),
+                for_each_row: ty & 1 != 0,
+                when: trigger_when(&t.def),
+                function: QName::new(&t.fschema, &t.fname),
+            },
+        );
+    }
+
+    // Default privileges in managed schemas.
+    for d in &defacls {
+        let on = match d.type_.as_str() {
+            "r" => DefaultPrivilegeOn::Tables,
+            "S" => DefaultPrivilegeOn::Sequences,
+            "f" => DefaultPrivilegeOn::Functions,
+            "T" => DefaultPrivilegeOn::Types,
+            _ => DefaultPrivilegeOn::Schemas,
+        };
+        let mut by_role: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for a in d.acl.iter().flatten() {
+            by_role
+                .entry(a.grantee.clone())
+                .or_default()
+                .push(a.privilege.clone());
+        }
+        for (role, privileges) in by_role {
+            m.default_privileges.push(DefaultPrivilege {
+                owner: d.owner.clone(),
+                schema: Some(d.schema.clone()),
+                on,
+                role,
+                privileges,
+            });
+        }
+    }
+
+    // Roles the objects name that a config would have to list in managed_roles.
+    let mut extra: BTreeSet<String> = BTreeSet::new();
+    let roles = m
+        .policies
+        .values()
+        .flat_map(|p| p.roles.iter())
+        .chain(m.grants.iter().map(|g| &g.role))
+        .chain(
+            m.default_privileges
+                .iter()
+                .flat_map(|d| [&d.owner, &d.role]),
+        );
+    for r in roles {
+        if !SUPABASE_ROLES.contains(&r.as_str()) && !m.project.managed_roles.contains(r) {
+            extra.insert(r.clone());
+        }
+    }
+    m.project.managed_roles.extend(extra);
+
+    m.normalize();
+    unmanaged.sort();
+    Ok(Live {
+        model: m,
+        server_version_num,
+        round_trips: 0,
+        invalid_indexes,
+        row_estimates,
+        unmanaged,
+    })
+}
+
+/// `serial` / `bigserial` / `smallserial` when a column's default is `nextval` of the
+/// sequence it owns under Postgres' default name: what `type = "serial"` creates.
+fn serial_type(
+    table: &QName,
+    column: &str,
+    ty: &str,
+    default: &str,
+    seq: &QName,
+) -> Option<&'static str> {
+    let expected = format!("{table}_{column}_seq", table = table.name);
+    if seq.name != expected || seq.schema != table.schema || expected.len() > 63 {
+        return None;
+    }
+    let regclass = format!(
+        "nextval({}::regclass)",
+        crate::quote::literal(&crate::config::format_type_name(seq))
+    );
+    if default != regclass {
+        return None;
+    }
+    match ty {
+        "integer" => Some("serial"),
+        "bigint" => Some("bigserial"),
+        "smallint" => Some("smallserial"),
+        _ => None,
+    }
+}
+
+fn function(q: &QName, f: &FuncRow) -> Function {
+    let names = f.argnames.clone().unwrap_or_default();
+    let types = f.argtypes.clone().unwrap_or_default();
+    let modes = f.argmodes.clone().unwrap_or_default();
+    let pieces = split_top_level(&f.args);
+    let mut args = Vec::new();
+    let mut piece = 0usize;
+    for (i, ty) in types.iter().enumerate() {
+        let mode = modes.get(i).map(String::as_str).unwrap_or("i");
+        if mode == "t" {
+            continue;
+        }
+        let default = pieces.get(piece).and_then(|p| arg_default(p));
+        piece += 1;
+        args.push(FunctionArg {
+            name: names.get(i).cloned().unwrap_or_default(),
+            data_type: ty.clone(),
+            mode: match mode {
+                "o" => ArgMode::Out,
+                "b" => ArgMode::Inout,
+                "v" => ArgMode::Variadic,
+                _ => ArgMode::In,
+            },
+            default,
+        });
+    }
+    let search_path = f.config.iter().flatten().find_map(|c| {
+        c.strip_prefix("search_path=").map(|v| {
+            if v == "\"\"" {
+                String::new()
+            } else {
+                v.to_string()
+            }
+        })
+    });
+    Function {
+        name: q.clone(),
+        args,
+        returns: f.result.clone().unwrap_or_else(|| "void".into()),
+        language: f.lang.clone(),
+        security: if f.secdef {
+            Security::Definer
+        } else {
+            Security::Invoker
+        },
+        volatility: match f.volatility.as_str() {
+            "i" => Volatility::Immutable,
+            "s" => Volatility::Stable,
+            _ => Volatility::Volatile,
+        },
+        strict: f.strict,
+        search_path,
+        body: f
+            .sqlbody
+            .clone()
+            .or_else(|| f.src.clone())
+            .unwrap_or_default(),
+        comment: f.comment.clone(),
+        renamed_from: None,
+    }
+}

@@ -1,0 +1,12 @@
+create function public.add(a integer, b integer default 1) returns integer language sql immutable as 'select a + b';
+create function public.greet(name text, greeting text default 'Hello, world') returns text language sql stable strict as $$ select greeting || ', ' || name $$;
+create function public.split_name(full_name text, out first text, out last text) language sql immutable as $$ select split_part(full_name, ' ', 1), split_part(full_name, ' ', 2) $$;
+create function public.swap(inout x integer, inout y integer) language plpgsql as $$ begin select y, x into x, y; end $$;
+create function public.total(variadic nums numeric[]) returns numeric language sql immutable as 'select sum(n) from unnest(nums) n';
+create table public.items (id int primary key, name text, price numeric(10,2));
+create function public.items_over(min_price numeric) returns setof public.items language sql stable as 'select * from public.items where price > min_price';
+create function public.item_names(lim integer default 10) returns table (id integer, name text) language sql stable as 'select id, name from public.items limit lim';
+create function public.noop() returns void language plpgsql volatile as $$ begin end $$;
+create function public.tags_for(ids uuid[], since timestamptz default now() - interval '1 day') returns jsonb language sql stable as $$ select '[]'::jsonb $$;
+create function public.unnamed_args(integer, text) returns text language sql immutable as 'select $2 || $1::text';
+comment on function public.add(integer, integer) is 'Adds two numbers';

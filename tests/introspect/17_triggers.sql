@@ -1,0 +1,11 @@
+create table public.notes (id bigint primary key, body text, updated_at timestamptz, version integer default 0, owner uuid);
+create function public.touch_updated_at() returns trigger language plpgsql as $$ begin new.updated_at = now(); return new; end $$;
+create function public.bump_version() returns trigger language plpgsql as $$ begin new.version = old.version + 1; return new; end $$;
+create function public.log_truncate() returns trigger language plpgsql as $$ begin raise notice 'truncated'; return null; end $$;
+create function public.notes_view_insert() returns trigger language plpgsql as $$ begin insert into public.notes (id, body) values (new.id, new.body); return new; end $$;
+create trigger notes_touch before insert or update on public.notes for each row execute function public.touch_updated_at();
+create trigger notes_version before update of body on public.notes for each row when (old.body is distinct from new.body) execute function public.bump_version();
+create trigger notes_truncate after truncate on public.notes for each statement execute function public.log_truncate();
+create trigger "Notes Delete; Audit" after delete on public.notes for each row execute function public.touch_updated_at();
+create view public.notes_view as select id, body from public.notes;
+create trigger notes_view_insert instead of insert on public.notes_view for each row execute function public.notes_view_insert();

@@ -1,0 +1,10 @@
+create table public.events (id bigint primary key, kind text, at timestamptz default now());
+create materialized view public.event_counts as select kind, count(*) from public.events group by kind;
+create domain public.email as text check (value ~ '@');
+create type public.pair as (a int, b int);
+create function public.dup(x int) returns int language sql as 'select x';
+create function public.dup(x text) returns text language sql as 'select x';
+create procedure public.cleanup() language sql as $$ delete from public.events where at < now() - interval '1 year' $$;
+create sequence public.invoice_numbers start 1000;
+grant usage on sequence public.invoice_numbers to authenticated;
+create table public.bookings (id int primary key, during tstzrange, exclude using gist (during with &&));

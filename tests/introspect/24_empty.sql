@@ -1,0 +1,2 @@
+-- Nothing but the Supabase defaults.
+select 1;
