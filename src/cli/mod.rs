@@ -6,6 +6,7 @@ mod graph;
 pub mod import;
 mod init;
 mod local;
+pub mod target;
 mod validate;
 
 use clap::{Parser, Subcommand};
