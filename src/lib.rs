@@ -12,6 +12,7 @@ pub mod introspect;
 pub mod lint;
 pub mod local;
 pub mod model;
+pub mod normalize;
 pub mod plan;
 pub mod quote;
 pub mod report;
