@@ -6,6 +6,7 @@ mod graph;
 pub mod import;
 mod init;
 mod local;
+mod plan;
 pub mod target;
 mod validate;
 
@@ -62,6 +63,8 @@ pub enum Command {
     Local(local::Args),
     /// Write HCL for every object of an existing database.
     Import(import::Args),
+    /// Show what would change in an environment, every step classified.
+    Plan(plan::Args),
 }
 
 fn parse_var(s: &str) -> Result<(String, String), String> {
@@ -76,6 +79,21 @@ pub fn use_color(no_color_flag: bool) -> bool {
     !no_color_flag
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         && std::io::stderr().is_terminal()
+}
+
+/// Colour on standard output: only on a terminal, never with NO_COLOR or --no-color.
+pub fn use_color_stdout(no_color_flag: bool) -> bool {
+    !no_color_flag
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && std::io::stdout().is_terminal()
+}
+
+/// What the state says supaform owns in `env` (nothing until a state exists).
+pub(crate) async fn state_view(
+    _cfg: &crate::config::Config,
+    _env: &crate::model::Environment,
+) -> miette::Result<crate::engine::StateView> {
+    Ok(crate::engine::StateView::default())
 }
 
 /// Install miette's report handler once, before anything can fail.
@@ -102,6 +120,7 @@ pub fn run(cli: Cli) -> miette::Result<ExitCode> {
         Command::Init(a) => init::run(a),
         Command::Local(a) => local::run(a),
         Command::Import(a) => import::run(&cli, a),
+        Command::Plan(a) => plan::run(&cli, a),
     }
 }
 
