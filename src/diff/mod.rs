@@ -463,10 +463,9 @@ impl Differ<'_> {
         for (name, e) in &live.extensions {
             // Extensions the platform installs (in `extensions`, `pg_catalog`, …) are not
             // the project's to manage or report.
-            if !desired.extensions.contains_key(name)
-                && !(is_platform_schema(&e.schema)
-                    && !self.own.owns(&Address::Extension(name.clone())))
-            {
+            let platform =
+                is_platform_schema(&e.schema) && !self.own.owns(&Address::Extension(name.clone()));
+            if !desired.extensions.contains_key(name) && !platform {
                 self.extra(
                     Address::Extension(name.clone()),
                     Change::DropExtension(e.clone()),
