@@ -111,17 +111,31 @@ pub async fn row_counts(client: &tokio_postgres::Client, live: &Live, d: &Diff) 
     rows
 }
 
-/// Plan `desired` (already normalised) against the live database behind `client`.
-pub async fn plan_against(
-    client: &tokio_postgres::Client,
-    environment: &str,
-    config_hash: &str,
-    desired: Model,
-    raw_desired: &Model,
-    live: Live,
-    state: &StateView,
-    own_everything: bool,
-) -> Planned {
+/// What [`plan_against`] plans.
+pub struct PlanRequest<'a> {
+    pub environment: &'a str,
+    pub config_hash: &'a str,
+    /// The desired state, normalised.
+    pub desired: Model,
+    /// The desired state as the config declares it (for the findings on declared grants).
+    pub raw_desired: &'a Model,
+    pub live: Live,
+    pub state: &'a StateView,
+    /// Comparing two databases: every live object counts as owned.
+    pub own_everything: bool,
+}
+
+/// Plan the desired state against the live database behind `client`.
+pub async fn plan_against(client: &tokio_postgres::Client, req: PlanRequest<'_>) -> Planned {
+    let PlanRequest {
+        environment,
+        config_hash,
+        desired,
+        raw_desired,
+        live,
+        state,
+        own_everything,
+    } = req;
     let ownership = Ownership {
         owned: state.owned.clone(),
         own_everything,
@@ -196,13 +210,15 @@ pub async fn plan_config(
         });
     let mut planned = plan_against(
         &client,
-        environment,
-        &cfg.hash,
-        normalized.model,
-        &cfg.model,
-        live,
-        state,
-        false,
+        PlanRequest {
+            environment,
+            config_hash: &cfg.hash,
+            desired: normalized.model,
+            raw_desired: &cfg.model,
+            live,
+            state,
+            own_everything: false,
+        },
     )
     .await;
     planned.version_warning = warning;
