@@ -23,6 +23,8 @@ pub struct Planned {
 #[derive(Default, Clone)]
 pub struct StateView {
     pub owned: BTreeSet<String>,
+    /// Addresses protected by `prevent_destroy`, remembered even after the block is gone.
+    pub protected: BTreeSet<String>,
     pub lineage: Option<String>,
     pub serial: Option<u64>,
 }

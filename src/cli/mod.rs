@@ -1,6 +1,7 @@
 //! Command-line interface: clap types, and one thin file per command wiring the modules.
 //! Errors are returned, never printed here: `main` prints each one once, through miette.
 
+mod apply;
 mod fmt;
 mod graph;
 pub mod import;
@@ -65,6 +66,8 @@ pub enum Command {
     Import(import::Args),
     /// Show what would change in an environment, every step classified.
     Plan(plan::Args),
+    /// Apply the changes: plan (or a saved plan), confirm, run, verify.
+    Apply(apply::Args),
 }
 
 fn parse_var(s: &str) -> Result<(String, String), String> {
@@ -121,6 +124,7 @@ pub fn run(cli: Cli) -> miette::Result<ExitCode> {
         Command::Local(a) => local::run(a),
         Command::Import(a) => import::run(&cli, a),
         Command::Plan(a) => plan::run(&cli, a),
+        Command::Apply(a) => apply::run(&cli, a),
     }
 }
 
