@@ -19,6 +19,19 @@ pub struct Planned {
     pub version_warning: Option<String>,
 }
 
+impl Planned {
+    /// The same inputs with another plan (a saved one being applied).
+    pub fn clone_with_plan(&self, plan: Plan) -> Planned {
+        Planned {
+            plan,
+            desired: self.desired.clone(),
+            live: self.live.clone(),
+            diff: self.diff.clone(),
+            version_warning: self.version_warning.clone(),
+        }
+    }
+}
+
 /// What supaform knows about ownership and the state it plans against.
 #[derive(Default, Clone)]
 pub struct StateView {
@@ -355,4 +368,127 @@ pub fn findings(normalized: &Model, raw: &Model) -> Vec<crate::lint::Finding> {
             .then(a.address.cmp(&b.address))
     });
     out
+}
+
+/// The outcome of a rehearsal.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rehearsal {
+    /// The plan ran on a copy of the live schema and the result equals the desired state.
+    Passed,
+    /// The live schema could not be reproduced in a scratch database (so the rehearsal
+    /// proves nothing); why.
+    Skipped(String),
+}
+
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum RehearsalError {
+    #[error("the plan fails when rehearsed on a copy of the live schema: {0}")]
+    #[diagnostic(
+        code(supaform::plan::rehearsal_failed),
+        help("nothing was changed on the target; fix the configuration (or report the plan as a supaform bug), or skip the rehearsal with --no-rehearse")
+    )]
+    Failed(String),
+    #[error("the plan does not converge: after rehearsing it, {} object(s) still differ: {}", .0.len(), .0.join(", "))]
+    #[diagnostic(
+        code(supaform::plan::rehearsal_diverges),
+        help("applying this plan would leave a difference behind; please report it as a supaform bug")
+    )]
+    Diverges(Vec<String>),
+}
+
+/// Rebuild the live schema in a scratch database of the embedded Postgres, run the plan's
+/// database phases there, and check the result equals the desired state.
+pub async fn rehearse(
+    planned: &Planned,
+    local: &crate::local::LocalOptions,
+) -> miette::Result<Rehearsal> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let db_steps = planned
+        .plan
+        .steps
+        .iter()
+        .any(|s| s.phase != crate::plan::Phase::Functions);
+    if !db_steps {
+        return Ok(Rehearsal::Passed);
+    }
+    let inst = crate::local::start(local).await?;
+    let name = format!(
+        "supaform_rehearse_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    );
+    let url = inst.create_database(&name).await?;
+    let result = rehearse_in(&url, planned).await;
+    let _ = inst.drop_database(&name).await;
+    result
+}
+
+fn db_only(m: &Model) -> Model {
+    let mut m = m.clone();
+    m.secrets.clear();
+    m.edge_functions.clear();
+    m
+}
+
+async fn rehearse_in(url: &str, planned: &Planned) -> miette::Result<Rehearsal> {
+    let client = crate::db::connect(url).await?;
+    let opts = introspect_options(&planned.desired);
+    let live = db_only(&planned.live.model);
+    // The baseline: the live schema, rebuilt.
+    client
+        .batch_execute("SET check_function_bodies = off")
+        .await
+        .map_err(|e| RehearsalError::Failed(e.to_string()))?;
+    for stmt in crate::plan::ddl::create_model(&live) {
+        if let Err(e) = client.batch_execute(&stmt).await {
+            return Ok(Rehearsal::Skipped(format!(
+                "the live schema cannot be rebuilt here ({})",
+                e.as_db_error()
+                    .map(|d| d.message().to_string())
+                    .unwrap_or_else(|| e.to_string())
+            )));
+        }
+    }
+    client
+        .batch_execute("RESET check_function_bodies")
+        .await
+        .map_err(|e| RehearsalError::Failed(e.to_string()))?;
+    let baseline = introspect(&client, &opts).await?;
+    let gap = diff(&live, &baseline.model, &Ownership::default());
+    if !gap.is_empty() {
+        return Ok(Rehearsal::Skipped(format!(
+            "the scratch copy differs from live in {} object(s), e.g. {}",
+            gap.changes.len(),
+            gap.changes[0].address()
+        )));
+    }
+    // The plan, as apply runs it.
+    let mut ignore = |_e: crate::apply::exec::Event| {};
+    crate::apply::exec::run(
+        &client,
+        &planned.plan,
+        &crate::apply::exec::ExecOptions::default(),
+        &mut ignore,
+        || async { Ok(()) },
+    )
+    .await
+    .map_err(|e| RehearsalError::Failed(e.to_string()))?;
+    let after = introspect(&client, &opts).await?;
+    let remaining = diff(
+        &db_only(&planned.desired),
+        &after.model,
+        &Ownership::default(),
+    );
+    if !remaining.is_empty() {
+        return Err(RehearsalError::Diverges(
+            remaining
+                .changes
+                .iter()
+                .map(|c| c.address().to_string())
+                .collect(),
+        )
+        .into());
+    }
+    Ok(Rehearsal::Passed)
 }

@@ -29,6 +29,9 @@ pub struct Args {
     /// Progress as a stream of JSON events on stdout.
     #[arg(long)]
     pub json: bool,
+    /// Skip the rehearsal on a scratch copy of the live schema.
+    #[arg(long)]
+    pub no_rehearse: bool,
     /// How long to wait for another apply's lock, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     pub lock_wait: u64,
@@ -121,6 +124,16 @@ async fn apply_locked(
     }
     if !plan.has_changes() {
         return Ok(ExitCode::SUCCESS);
+    }
+    if !args.no_rehearse {
+        let rehearsed = planned.clone_with_plan(plan.clone());
+        match engine::rehearse(&rehearsed, &local).await? {
+            engine::Rehearsal::Passed if !args.json => println!(
+                "Rehearsed on a scratch copy of the live schema: the plan applies and converges."
+            ),
+            engine::Rehearsal::Skipped(why) if !args.json => println!("Rehearsal skipped: {why}."),
+            _ => {}
+        }
     }
 
     let protected: Vec<String> = plan
