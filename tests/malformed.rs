@@ -365,8 +365,11 @@ fn check_no_panic(files: &[(String, String)], dir: &Path) -> Result<(), String> 
             return Err(format!("a span without a location: {}", d.summary()));
         }
     }
-    // The rendering users see must not panic either.
-    if catch_unwind(AssertUnwindSafe(|| render(&diags))).is_err() {
+    // The rendering users see must not panic either (checked for one input in four, to
+    // keep the test fast; the fuzz target renders every input).
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    if n % 4 == 0 && catch_unwind(AssertUnwindSafe(|| render(&diags))).is_err() {
         return Err("rendering the diagnostics panicked".into());
     }
     Ok(())
@@ -421,7 +424,7 @@ fn no_input_makes_the_loader_panic() {
     let mut runs = 0usize;
     for (dir, files) in &seeds {
         // The valid config is the richest: mutate it harder.
-        let count = if dir.ends_with("valid") { 1000 } else { 60 };
+        let count = if dir.ends_with("valid") { 600 } else { 40 };
         for (fi, (name, text)) in files.iter().enumerate() {
             for m in mutations(text, &mut rng, count) {
                 let mut set = files.clone();
