@@ -6,6 +6,7 @@ mod graph;
 pub mod import;
 mod init;
 mod local;
+pub mod state;
 pub mod target;
 mod validate;
 
@@ -62,6 +63,8 @@ pub enum Command {
     Local(local::Args),
     /// Write HCL for every object of an existing database.
     Import(import::Args),
+    /// Read and edit an environment's state (list, show, rm, unprotect, pull, push).
+    State(state::Args),
 }
 
 fn parse_var(s: &str) -> Result<(String, String), String> {
@@ -102,6 +105,7 @@ pub fn run(cli: Cli) -> miette::Result<ExitCode> {
         Command::Init(a) => init::run(a),
         Command::Local(a) => local::run(a),
         Command::Import(a) => import::run(&cli, a),
+        Command::State(a) => state::run(&cli, a),
     }
 }
 

@@ -35,7 +35,7 @@ pub const FORMAT_VERSION: u32 = 1;
 /// One environment's state.
 #[derive(Serialize, Deserialize, schemars::JsonSchema, Clone, Debug, PartialEq)]
 pub struct State {
-    /// Version of this format (see [`FORMAT_VERSION`]).
+    /// Version of this format (1); a newer one is refused by older supaform versions.
     pub format_version: u32,
     /// The supaform version that wrote the state.
     pub supaform_version: String,
