@@ -411,13 +411,30 @@ fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).unwrap()
 }
 
+/// The error output of a failed command, with miette's line wrapping undone (continuation
+/// lines start with `|` or spaces) so messages can be matched whole.
 fn stderr(o: &Output) -> String {
     assert!(
         !o.status.success(),
         "succeeded: {}",
         String::from_utf8_lossy(&o.stdout)
     );
-    String::from_utf8(o.stderr.clone()).unwrap()
+    let text = String::from_utf8(o.stderr.clone()).unwrap();
+    let mut out = String::new();
+    for line in text.lines() {
+        let t = line.trim_start();
+        match t.strip_prefix("| ") {
+            Some(rest) => {
+                out.push(' ');
+                out.push_str(rest.trim());
+            }
+            None => {
+                out.push('\n');
+                out.push_str(t);
+            }
+        }
+    }
+    out
 }
 
 const HAND_WRITTEN: &str = r#"{
@@ -672,6 +689,7 @@ async fn cli_with_the_database_backend() {
 "#,
     )
     .unwrap();
+    let db_url = url.clone();
     let run = move |args: Vec<String>| {
         let d = d.clone();
         let url = url.clone();
@@ -731,6 +749,60 @@ async fn cli_with_the_database_backend() {
     assert_eq!(pulled.serial, 8);
     assert_eq!(pulled.lineage, s.lineage);
     assert!(!pulled.resources.contains_key("policy.public.profiles.own"));
+
+    // A session holding the row (as an apply does in its transaction): the command waits
+    // for --lock-timeout, then names it.
+    let mut holder = supaform::db::connect(&db_url).await.unwrap();
+    let tx = holder.transaction().await.unwrap();
+    let pid: i32 = tx
+        .query_one("select pg_backend_pid()", &[])
+        .await
+        .unwrap()
+        .get(0);
+    tx.execute(
+        "select 1 from supaform.state where environment = 'staging' for update",
+        &[],
+    )
+    .await
+    .unwrap();
+    let t0 = Instant::now();
+    let err = stderr(
+        &run(v(&[
+            "state",
+            "rm",
+            "-e",
+            "staging",
+            "secret.STRIPE_SECRET_KEY",
+            "--lock-timeout",
+            "1",
+        ]))
+        .await,
+    );
+    assert!(t0.elapsed() >= Duration::from_secs(1));
+    assert!(
+        err.contains(&format!("is locked by pid {pid} (supaform) since 20")),
+        "{err}"
+    );
+    assert!(err.contains("(waited 1 s)"), "{err}");
+    tx.rollback().await.unwrap();
+    let list = stdout(&run(v(&["state", "list", "-e", "staging"])).await);
+    assert!(list.contains("secret.STRIPE_SECRET_KEY"), "{list}");
+
     // No state file was written beside the configuration.
     assert!(!dir.path().join("state").exists());
+}
+
+#[test]
+fn cli_list_without_a_state_says_so_on_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("main.hcl"), "project { name = \"t\" }\n").unwrap();
+    let out = supaform(dir.path(), &["state", "list"], &[]);
+    assert_eq!(stdout(&out), "");
+    let note = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        note.contains("Environment `local` has no state yet"),
+        "{note}"
+    );
+    let err = stderr(&supaform(dir.path(), &["state", "pull"], &[]));
+    assert!(err.contains("supaform::state::none"), "{err}");
 }

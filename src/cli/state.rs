@@ -78,6 +78,8 @@ impl Action {
 /// What one command decided: text for stdout, and the state to write (forced or checked).
 struct Outcome {
     stdout: String,
+    /// A remark for stderr (not an error).
+    note: Option<String>,
     write: Option<(State, bool)>,
 }
 
@@ -96,6 +98,9 @@ pub fn run(cli: &Cli, args: &Args) -> miette::Result<ExitCode> {
             rt.block_on(with_database(&d, env, args, wait, pushed))?
         }
     };
+    if let Some(n) = &outcome.note {
+        eprintln!("{n}");
+    }
     print!("{}", outcome.stdout);
     Ok(ExitCode::SUCCESS)
 }
@@ -151,20 +156,40 @@ async fn with_database(
     ))
     .await
     .map_err(|e| err("could not set lock_timeout", e))?;
-    let loaded = if args.action.writes() {
-        d.load_for_update(&tx).await
-    } else {
-        d.load(&tx).await
-    };
-    let current = load_current(loaded, &args.action)?;
-    let outcome = decide(&args.action, &args.env, &d.describe(), current, pushed)?;
-    if let Some((s, forced)) = &outcome.write {
-        if *forced {
-            d.save_forced_in(&tx, s).await?;
+    let work = async {
+        let loaded = if args.action.writes() {
+            d.load_for_update(&tx).await
         } else {
-            d.save_in(&tx, s).await?;
+            d.load(&tx).await
+        };
+        let current = load_current(loaded, &args.action)?;
+        let outcome = decide(&args.action, &args.env, &d.describe(), current, pushed)?;
+        if let Some((s, forced)) = &outcome.write {
+            if *forced {
+                d.save_forced_in(&tx, s).await?;
+            } else {
+                d.save_in(&tx, s).await?;
+            }
         }
-    }
+        Ok::<Outcome, StateError>(outcome)
+    };
+    let outcome = match work.await {
+        Ok(o) => o,
+        Err(StateError::Locked { .. }) => {
+            // Name the session holding the row, from outside the failed transaction.
+            let _ = tx.rollback().await;
+            let holder = DatabaseBackend::holder(&client)
+                .await
+                .unwrap_or_else(|| "another session (it has finished meanwhile)".into());
+            return Err(StateError::Locked {
+                path: d.describe(),
+                holder,
+                waited: format!("waited {} s", wait.as_secs()),
+            }
+            .into());
+        }
+        Err(e) => return Err(e.into()),
+    };
     tx.commit()
         .await
         .map_err(|e| err("could not commit the state", e))?;
@@ -203,12 +228,19 @@ fn decide(
     };
     let read = |stdout: String| Outcome {
         stdout,
+        note: None,
         write: None,
     };
     match action {
-        Action::List => Ok(read(current.map_or_else(String::new, |s| {
-            s.resources.keys().map(|k| format!("{k}\n")).collect()
-        }))),
+        Action::List => Ok(match current {
+            Some(s) => read(s.resources.keys().map(|k| format!("{k}\n")).collect()),
+            None => Outcome {
+                note: Some(format!(
+                    "Environment `{env}` has no state yet ({location}): nothing is managed."
+                )),
+                ..read(String::new())
+            },
+        }),
         Action::Show { address } => {
             let s = current.ok_or_else(none)?;
             let r = resource(&s, env, address)?;
@@ -251,6 +283,7 @@ fn decide(
             ));
             Ok(Outcome {
                 stdout: out,
+                note: None,
                 write: Some((s, false)),
             })
         }
@@ -278,6 +311,7 @@ fn decide(
             ));
             Ok(Outcome {
                 stdout: out,
+                note: None,
                 write: Some((s, false)),
             })
         }
@@ -327,6 +361,7 @@ fn decide(
             );
             Ok(Outcome {
                 stdout: out,
+                note: None,
                 write: Some((p, forced)),
             })
         }

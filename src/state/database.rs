@@ -49,6 +49,16 @@ const UPSERT_SQL: &str =
      ON CONFLICT (environment) DO UPDATE SET lineage = EXCLUDED.lineage, \
      serial = EXCLUDED.serial, state = EXCLUDED.state, updated_at = EXCLUDED.updated_at";
 
+/// Sessions other than ours holding a lock on `supaform.state` taken by a writer
+/// (`SELECT … FOR UPDATE` or a write), oldest transaction first.
+const HOLDER_SQL: &str = "SELECT a.pid, coalesce(a.application_name, ''), \
+            coalesce(pg_catalog.to_char(a.xact_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '') \
+     FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid \
+     WHERE l.locktype = 'relation' AND l.relation = pg_catalog.to_regclass('supaform.state') \
+       AND l.granted AND l.mode IN ('RowShareLock', 'RowExclusiveLock') \
+       AND l.pid <> pg_catalog.pg_backend_pid() \
+     ORDER BY a.xact_start NULLS LAST LIMIT 1";
+
 /// The state of one environment, kept in its target database.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DatabaseBackend {
@@ -71,6 +81,23 @@ impl DatabaseBackend {
 
     fn origin(&self) -> String {
         format!("supaform.state[{}]", self.environment)
+    }
+
+    /// Who holds the state row: `pid N (application) since T`, when another session has
+    /// it locked for writing (for the message after a `lock_timeout`).
+    pub async fn holder(client: &(impl GenericClient + Sync)) -> Option<String> {
+        let row = client.query_opt(HOLDER_SQL, &[]).await.ok()??;
+        let pid: i32 = row.get(0);
+        let app: String = row.get(1);
+        let since: String = row.get(2);
+        let mut h = format!("pid {pid}");
+        if !app.is_empty() {
+            h.push_str(&format!(" ({app})"));
+        }
+        if !since.is_empty() {
+            h.push_str(&format!(" since {since}"));
+        }
+        Some(h)
     }
 
     /// Create the `supaform` schema and its `state` table if missing, readable by no API
@@ -182,6 +209,13 @@ impl DatabaseBackend {
 }
 
 fn db_error(what: &str, e: &tokio_postgres::Error) -> StateError {
+    if e.code() == Some(&tokio_postgres::error::SqlState::LOCK_NOT_AVAILABLE) {
+        return StateError::Locked {
+            path: "supaform.state".into(),
+            holder: "another session (an apply or a state command)".into(),
+            waited: "lock_timeout expired".into(),
+        };
+    }
     let reason = match e.as_db_error() {
         Some(d) => format!("{} ({})", d.message(), d.code().code()),
         None => e.to_string(),

@@ -50,7 +50,7 @@ pub enum StateError {
     )]
     Invalid { origin: String, reason: String },
 
-    #[error("the state {path} is locked by {holder} (waited {waited_secs} s)")]
+    #[error("the state {path} is locked by {holder} ({waited})")]
     #[diagnostic(
         code(supaform::state::locked),
         help(
@@ -61,7 +61,8 @@ pub enum StateError {
     Locked {
         path: String,
         holder: String,
-        waited_secs: u64,
+        /// `waited 30 s`, or `lock_timeout expired`.
+        waited: String,
     },
 
     #[error("refusing to overwrite {origin}: {reason}")]

@@ -187,7 +187,7 @@ impl FileBackend {
         StateError::Locked {
             path: self.path.display().to_string(),
             holder,
-            waited_secs: wait.as_secs(),
+            waited: format!("waited {} s", wait.as_secs()),
         }
     }
 
