@@ -63,8 +63,13 @@ fn save_is_atomic_and_keeps_the_previous_copy_as_backup() {
         std::fs::read_to_string(f.backup_path()).unwrap(),
         s1.to_json()
     );
+    // Permissions of the current file carry over to the new one.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&f.path, std::fs::Permissions::from_mode(0o600)).unwrap();
     let s3 = bumped(&s2);
     f.save(&s3).unwrap();
+    let mode = std::fs::metadata(&f.path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
     assert_eq!(
         std::fs::read_to_string(f.backup_path()).unwrap(),
         s2.to_json()
@@ -352,6 +357,36 @@ async fn database_backend_round_trip_and_rollback() {
     assert_eq!(row.get::<_, String>(0), s1.lineage);
     assert_eq!(row.get::<_, i64>(1), s1.serial as i64);
     assert_eq!(row.get::<_, String>(2), "prod");
+}
+
+#[tokio::test]
+async fn two_transactions_writing_the_same_serial_one_wins_the_other_is_refused() {
+    let url = common::fresh_db("state_race").await;
+    let mut a = supaform::db::connect(&url).await.unwrap();
+    let mut b = supaform::db::connect(&url).await.unwrap();
+    let d = DatabaseBackend::new("prod");
+    let s1 = sample("prod");
+    let tx = a.transaction().await.unwrap();
+    d.save_in(&tx, &s1).await.unwrap();
+    tx.commit().await.unwrap();
+
+    // Both read serial 3 and write serial 4; A writes first and commits while B waits.
+    let ta = a.transaction().await.unwrap();
+    d.save_in(&ta, &bumped(&s1)).await.unwrap();
+    let d2 = d.clone();
+    let next = bumped(&s1);
+    let waiter = tokio::spawn(async move {
+        let tb = b.transaction().await.unwrap();
+        let r = d2.save_in(&tb, &next).await;
+        drop(tb);
+        r
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(!waiter.is_finished(), "B must wait for A's row lock");
+    ta.commit().await.unwrap();
+    let err = waiter.await.unwrap().unwrap_err();
+    assert!(matches!(err, StateError::Conflict { .. }), "{err}");
+    assert_eq!(d.load(&a).await.unwrap().unwrap().serial, s1.serial + 1);
 }
 
 #[tokio::test]

@@ -280,6 +280,10 @@ impl FileBackend {
                 .create(true)
                 .truncate(true)
                 .open(&tmp)?;
+            // The new file keeps the current one's permissions (a team may restrict it).
+            if let Ok(meta) = std::fs::metadata(&self.path) {
+                f.set_permissions(meta.permissions())?;
+            }
             f.write_all(bytes)?;
             f.sync_all()
         };
