@@ -253,13 +253,19 @@ fn resource(model: &Model, graph: &DepGraph, addr: &Address) -> Resource {
         _ => {}
     }
     let attributes = attributes(model, addr);
-    r.fingerprint = Some(fingerprint(&attributes));
+    if !attributes.is_null() {
+        r.fingerprint = Some(fingerprint(&attributes));
+    }
     r.attributes = attributes;
     r
 }
 
-/// The object at `addr` as JSON (`null` when the model has none).
-fn attributes(model: &Model, addr: &Address) -> serde_json::Value {
+/// The object at `addr` of `model` as the state records it (`null` when the model has none,
+/// and for secrets): its serialised form without the configuration's directives
+/// (`renamed_from`, `prevent_destroy`), which say how to reach the object, not what it is.
+/// A live object introspected from the database therefore yields the same attributes and
+/// [`fingerprint`] as the desired one it equals.
+pub fn attributes(model: &Model, addr: &Address) -> serde_json::Value {
     use serde_json::to_value;
     let v = match addr {
         Address::Schema(s) => model.schemas.get(s).map(to_value),
@@ -274,7 +280,7 @@ fn attributes(model: &Model, addr: &Address) -> serde_json::Value {
                 .iter()
                 .filter(|g| &g.target == target && &g.role == role)
                 .collect();
-            Some(to_value(grants))
+            (!grants.is_empty()).then(|| to_value(grants))
         }
         Address::Function(q) => model.functions.get(q).map(to_value),
         Address::Trigger(t, n) => model.triggers.get(&(t.clone(), n.clone())).map(to_value),
@@ -282,7 +288,29 @@ fn attributes(model: &Model, addr: &Address) -> serde_json::Value {
         Address::Secret(_) => None,
         Address::EdgeFunction(s) => model.edge_functions.get(s).map(to_value),
     };
-    v.and_then(Result::ok).unwrap_or(serde_json::Value::Null)
+    let mut v = v.and_then(Result::ok).unwrap_or(serde_json::Value::Null);
+    strip_directives(&mut v);
+    v
+}
+
+/// The [`fingerprint`] of the object at `addr` of `model` (`None` when it has none).
+pub fn object_fingerprint(model: &Model, addr: &Address) -> Option<String> {
+    let v = attributes(model, addr);
+    (!v.is_null()).then(|| fingerprint(&v))
+}
+
+fn strip_directives(v: &mut serde_json::Value) {
+    if let Some(o) = v.as_object_mut() {
+        o.remove("renamed_from");
+        o.remove("prevent_destroy");
+        if let Some(cols) = o.get_mut("columns").and_then(|c| c.as_array_mut()) {
+            for c in cols {
+                if let Some(c) = c.as_object_mut() {
+                    c.remove("renamed_from");
+                }
+            }
+        }
+    }
 }
 
 /// `blake3:<hex>` of a value's canonical JSON: object keys sorted at every level, no

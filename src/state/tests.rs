@@ -233,6 +233,21 @@ fn fingerprints_are_equal_for_equal_objects_and_differ_otherwise() {
         &[],
     );
     assert_ne!(fp(&a), fp(&c));
+    // Directives are not part of the object: protecting it changes no fingerprint, and a
+    // live table (never protected, never renamed) fingerprints like the desired one.
+    let p = next(&State::new("x"), PROFILES, &[]);
+    assert_eq!(fp(&a), fp(&p));
+    assert!(p.resources["table.public.profiles"]
+        .attributes
+        .get("prevent_destroy")
+        .is_none());
+    let mut live = config(PROFILES).model;
+    live.tables.values_mut().for_each(|t| {
+        t.prevent_destroy = false;
+        t.columns[0].renamed_from = Some("old_id".into());
+    });
+    let addr = Address::Table(crate::model::QName::new("public", "profiles"));
+    assert_eq!(object_fingerprint(&live, &addr), fp(&a));
     // Canonical JSON: key order never matters.
     let mut m1 = serde_json::Map::new();
     m1.insert("a".into(), 1.into());
