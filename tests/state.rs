@@ -127,9 +127,9 @@ fn kill_9_during_saves_never_leaves_a_broken_state() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("main.hcl"), "project { name = \"t\" }\n").unwrap();
     let f = FileBackend::for_environment(dir.path(), "local").unwrap();
-    // A large state (about 2 MB) so the write and fsync take a while.
+    // A large state (about 1 MB) so the write and fsync take a while.
     let mut base = sample("local");
-    for i in 0..6_000 {
+    for i in 0..3_000 {
         let mut r = resource("table");
         r.attributes = serde_json::json!({ "columns": vec![format!("column_{i}"); 8] });
         base.resources.insert(format!("table.public.t{i:05}"), r);
@@ -154,7 +154,7 @@ fn kill_9_during_saves_never_leaves_a_broken_state() {
     assert!(push(2).wait().unwrap().success());
     let full = t0.elapsed();
     let (mut old_kept, mut new_written) = (0, 0);
-    let rounds = 24u32;
+    let rounds = 20u32;
     for i in 0..rounds {
         let serial = 3 + u64::from(i);
         let before = f.load().unwrap().unwrap().serial;
