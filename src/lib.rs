@@ -18,4 +18,5 @@ pub mod normalize;
 pub mod plan;
 pub mod quote;
 pub mod report;
+pub mod state;
 pub mod util;

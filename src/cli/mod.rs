@@ -8,6 +8,7 @@ pub mod import;
 mod init;
 mod local;
 mod plan;
+pub mod state;
 pub mod target;
 mod validate;
 
@@ -68,6 +69,8 @@ pub enum Command {
     Plan(plan::Args),
     /// Apply the changes: plan (or a saved plan), confirm, run, verify.
     Apply(apply::Args),
+    /// Read and edit an environment's state (list, show, rm, unprotect, pull, push).
+    State(state::Args),
 }
 
 fn parse_var(s: &str) -> Result<(String, String), String> {
@@ -125,6 +128,7 @@ pub fn run(cli: Cli) -> miette::Result<ExitCode> {
         Command::Import(a) => import::run(&cli, a),
         Command::Plan(a) => plan::run(&cli, a),
         Command::Apply(a) => apply::run(&cli, a),
+        Command::State(a) => state::run(&cli, a),
     }
 }
 
