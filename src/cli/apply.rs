@@ -3,9 +3,11 @@
 use super::{target, Cli};
 use crate::apply::{exec, lock};
 use crate::engine;
-use crate::plan::{Plan, Risk};
+use crate::plan::{Phase, Plan, Risk};
 use crate::report::plan::{human, summary_line, Style};
+use crate::state::Backend;
 use miette::Diagnostic;
+use std::collections::BTreeSet;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -57,7 +59,7 @@ pub enum ApplyError {
     #[error("refusing to destroy {}: protected by lifecycle {{ prevent_destroy = true }}", .0.join(", "))]
     #[diagnostic(
         code(supaform::apply::prevent_destroy),
-        help("the protection is kept in state even when the block is removed; to really drop it, put the block back with prevent_destroy = false and apply, then remove it")
+        help("the protection is kept in state even after the block is removed; to really drop it, run `supaform state unprotect ADDR`, then apply again")
     )]
     PreventDestroy(Vec<String>),
     #[error("apply needs confirmation, and there is no terminal to ask")]
@@ -89,13 +91,24 @@ pub fn run(cli: &Cli, args: &Args) -> miette::Result<ExitCode> {
         let url = crate::db::DbUrl::parse(&t.url)?;
         lock::refuse_pooler(&url)?;
         let client = crate::db::connect(&t.url).await?;
-        lock::acquire(&client, Duration::from_secs(args.lock_wait)).await?;
-        let result = apply_locked(cli, args, &cfg, &env, &t, &client, style).await;
+        let wait = Duration::from_secs(args.lock_wait);
+        lock::acquire(&client, wait).await?;
+        let result = async {
+            let backend = Backend::for_environment(&cfg.dir, &env)?;
+            // The state file stays locked for the whole apply.
+            let _file_lock = match &backend {
+                Backend::File(f) => Some(f.lock_async(wait).await?),
+                Backend::Database(_) => None,
+            };
+            apply_locked(cli, args, &cfg, &env, &t, &client, style, &backend).await
+        }
+        .await;
         lock::release(&client).await;
         result
     })
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn apply_locked(
     _cli: &Cli,
     args: &Args,
@@ -104,8 +117,13 @@ async fn apply_locked(
     t: &target::Target,
     client: &tokio_postgres::Client,
     style: Style,
+    backend: &Backend,
 ) -> miette::Result<ExitCode> {
-    let state = super::state_view(cfg, env).await?;
+    let prev = match backend {
+        Backend::File(f) => f.load()?,
+        Backend::Database(d) => d.load(client).await?,
+    };
+    let state = super::state_view(prev.as_ref());
     let local = crate::local::LocalOptions::default();
     let planned = engine::plan_config(cfg, &env.name, &t.url, &state, &local).await?;
     if let Some(w) = &planned.version_warning {
@@ -122,20 +140,17 @@ async fn apply_locked(
     if !args.json {
         print!("{}", human(&plan, style));
     }
+    let base = prev
+        .clone()
+        .unwrap_or_else(|| crate::state::State::new(&env.name));
     if !plan.has_changes() {
+        // Nothing to run; record ownership when there is no state yet or the config changed.
+        if prev.as_ref().is_none_or(|p| p.config_hash != cfg.hash) {
+            let next = next_state(&base, &planned, cfg, &Default::default());
+            save_state(backend, client, &next, true).await?;
+        }
         return Ok(ExitCode::SUCCESS);
     }
-    if !args.no_rehearse {
-        let rehearsed = planned.clone_with_plan(plan.clone());
-        match engine::rehearse(&rehearsed, &local).await? {
-            engine::Rehearsal::Passed if !args.json => println!(
-                "Rehearsed on a scratch copy of the live schema: the plan applies and converges."
-            ),
-            engine::Rehearsal::Skipped(why) if !args.json => println!("Rehearsal skipped: {why}."),
-            _ => {}
-        }
-    }
-
     let protected: Vec<String> = plan
         .steps
         .iter()
@@ -154,6 +169,17 @@ async fn apply_locked(
     if !dangerous.is_empty() && !args.allow_dangerous {
         return Err(ApplyError::Dangerous(dangerous).into());
     }
+    if !args.no_rehearse {
+        let rehearsed = planned.clone_with_plan(plan.clone());
+        match engine::rehearse(&rehearsed, &local).await? {
+            engine::Rehearsal::Passed if !args.json => println!(
+                "Rehearsed on a scratch copy of the live schema: the plan applies and converges."
+            ),
+            engine::Rehearsal::Skipped(why) if !args.json => println!("Rehearsal skipped: {why}."),
+            _ => {}
+        }
+    }
+
     if !args.auto_approve {
         confirm(env, !dangerous.is_empty())?;
     }
@@ -193,7 +219,34 @@ async fn apply_locked(
             _ => {}
         }
     };
-    let report = exec::run(client, &plan, &opts, &mut on_event, || async { Ok(()) }).await?;
+    // Drops of the transaction phase are recorded by the state written inside it.
+    let dropped: BTreeSet<String> = plan
+        .steps
+        .iter()
+        .filter(|s| s.action == crate::diff::Action::Delete && s.phase == Phase::Transaction)
+        .map(|s| s.address.clone())
+        .collect();
+    let next = next_state(&base, &planned, cfg, &dropped);
+    let saved_in_tx = std::cell::Cell::new(false);
+    let result = exec::run(client, &plan, &opts, &mut on_event, || async {
+        if let Backend::Database(d) = backend {
+            d.save_in(client, &next).await.map_err(|e| e.to_string())?;
+            saved_in_tx.set(true);
+        }
+        Ok(())
+    })
+    .await;
+    // The transaction phase committed (or there was none): the state records it, even
+    // when a later phase failed.
+    let committed = match &result {
+        Ok(_) => true,
+        Err(exec::ExecError::Statement { phase, .. }) => *phase == Phase::Concurrent,
+        Err(exec::ExecError::Connection(_, phase)) => *phase == Phase::Concurrent,
+    };
+    if committed {
+        save_state(backend, client, &next, !saved_in_tx.get()).await?;
+    }
+    let report = result?;
 
     // Verify: read live again; everything the database holds must now match.
     let live =
@@ -230,6 +283,84 @@ async fn apply_locked(
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The state after this apply: every desired object owned, drops and objects found gone
+/// from live released.
+fn next_state(
+    base: &crate::state::State,
+    planned: &engine::Planned,
+    cfg: &crate::config::Config,
+    dropped: &BTreeSet<String>,
+) -> crate::state::State {
+    let live: BTreeSet<String> = planned
+        .live
+        .model
+        .addresses()
+        .iter()
+        .map(|a| a.to_string())
+        .collect();
+    let desired: BTreeSet<String> = planned
+        .desired
+        .addresses()
+        .iter()
+        .map(|a| a.to_string())
+        .collect();
+    let mut dropped = dropped.clone();
+    // Policies, triggers and grants of a dropped table go with it.
+    let tables: Vec<String> = dropped
+        .iter()
+        .filter_map(|a| a.strip_prefix("table.").map(str::to_string))
+        .filter(|t| t.matches('.').count() == 1)
+        .collect();
+    for a in base.owned() {
+        let on_dropped = tables.iter().any(|t| {
+            ["policy.", "trigger.", "grant."]
+                .iter()
+                .any(|k| a.starts_with(&format!("{k}{t}.")))
+        });
+        if on_dropped {
+            dropped.insert(a.clone());
+        }
+    }
+    for a in base.owned() {
+        let api = a.starts_with("secret.") || a.starts_with("edge_function.");
+        if !api && !live.contains(&a) && !desired.contains(&a) {
+            dropped.insert(a);
+        }
+    }
+    crate::state::State::next(base, &planned.desired, &cfg.graph, &cfg.hash, &dropped)
+}
+
+/// Write the state; with the database backend, in its own transaction when `own_tx`.
+async fn save_state(
+    backend: &Backend,
+    client: &tokio_postgres::Client,
+    next: &crate::state::State,
+    own_tx: bool,
+) -> miette::Result<()> {
+    match backend {
+        Backend::File(f) => Ok(f.save(next)?),
+        Backend::Database(d) => {
+            if !own_tx {
+                return Ok(());
+            }
+            client
+                .batch_execute("BEGIN")
+                .await
+                .map_err(|e| miette::miette!("cannot write the state: {e}"))?;
+            match d.save_in(client, next).await {
+                Ok(()) => client
+                    .batch_execute("COMMIT")
+                    .await
+                    .map_err(|e| miette::miette!("cannot write the state: {e}")),
+                Err(e) => {
+                    let _ = client.batch_execute("ROLLBACK").await;
+                    Err(e.into())
+                }
+            }
+        }
+    }
 }
 
 fn read_plan(path: &PathBuf) -> Result<Plan, ApplyError> {

@@ -94,12 +94,32 @@ pub fn use_color_stdout(no_color_flag: bool) -> bool {
         && std::io::stdout().is_terminal()
 }
 
-/// What the state says supaform owns in `env` (nothing until a state exists).
-pub(crate) async fn state_view(
-    _cfg: &crate::config::Config,
-    _env: &crate::model::Environment,
-) -> miette::Result<crate::engine::StateView> {
-    Ok(crate::engine::StateView::default())
+/// The state of `env`, read from its backend (`None` before the first apply).
+pub(crate) async fn load_state(
+    cfg: &crate::config::Config,
+    env: &crate::model::Environment,
+    url: &str,
+) -> miette::Result<Option<crate::state::State>> {
+    match crate::state::Backend::for_environment(&cfg.dir, env)? {
+        crate::state::Backend::File(f) => Ok(f.load()?),
+        crate::state::Backend::Database(d) => {
+            let client = crate::db::connect(url).await?;
+            Ok(d.load(&client).await?)
+        }
+    }
+}
+
+/// What a state says supaform owns.
+pub(crate) fn state_view(state: Option<&crate::state::State>) -> crate::engine::StateView {
+    match state {
+        Some(s) => crate::engine::StateView {
+            owned: s.owned(),
+            protected: s.protected(),
+            lineage: Some(s.lineage.clone()),
+            serial: Some(s.serial),
+        },
+        None => crate::engine::StateView::default(),
+    }
 }
 
 /// Install miette's report handler once, before anything can fail.

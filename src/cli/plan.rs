@@ -38,7 +38,7 @@ pub fn run(cli: &Cli, args: &Args) -> miette::Result<ExitCode> {
     let rehearse = !args.no_rehearse && args.targets.is_empty();
     let (planned, rehearsal) = rt.block_on(async {
         let t = target::resolve(env.clone()).await?;
-        let state = super::state_view(&cfg, &env).await?;
+        let state = super::state_view(super::load_state(&cfg, &env, &t.url).await?.as_ref());
         let local = crate::local::LocalOptions::default();
         let planned = engine::plan_config(&cfg, &env.name, &t.url, &state, &local).await?;
         let rehearsal = if rehearse && planned.plan.has_changes() {

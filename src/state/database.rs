@@ -153,10 +153,15 @@ impl DatabaseBackend {
         }
     }
 
-    /// Write `s` inside `tx` (the apply's transaction phase): it commits, or rolls back,
+    /// Write `s` inside `tx` (the apply's transaction phase, or a client inside an open
+    /// `BEGIN`): it commits, or rolls back,
     /// with the changes it records. Creates the table on first use. Refuses a state of
     /// another lineage, or a serial not newer than the stored one.
-    pub async fn save_in(&self, tx: &Transaction<'_>, s: &State) -> Result<(), StateError> {
+    pub async fn save_in(
+        &self,
+        tx: &(impl GenericClient + Sync),
+        s: &State,
+    ) -> Result<(), StateError> {
         self.write(tx, s, true).await
     }
 
@@ -166,7 +171,12 @@ impl DatabaseBackend {
         self.write(tx, s, false).await
     }
 
-    async fn write(&self, tx: &Transaction<'_>, s: &State, check: bool) -> Result<(), StateError> {
+    async fn write(
+        &self,
+        tx: &(impl GenericClient + Sync),
+        s: &State,
+        check: bool,
+    ) -> Result<(), StateError> {
         if s.environment != self.environment {
             return Err(StateError::Conflict {
                 origin: self.origin(),
