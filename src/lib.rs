@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod diff;
+pub mod functions;
 pub mod introspect;
 pub mod lint;
 pub mod local;
