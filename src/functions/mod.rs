@@ -24,7 +24,7 @@ pub use directory::DirectoryTarget;
 pub use error::FunctionsError;
 pub use ratelimit::RateLimiter;
 
-use crate::model::{EdgeFunction, Sensitive};
+use crate::model::{EdgeFunction, Environment, Sensitive};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -85,6 +85,33 @@ pub enum Target {
 }
 
 impl Target {
+    /// The target of an environment:
+    /// - `functions_dir` set: a [`DirectoryTarget`] there (relative to the config directory);
+    /// - else `project_ref` set: the Management API ([`ApiClient::from_env`]);
+    /// - else, for the embedded local environment (no `database_url`): a directory in
+    ///   supaform's cache, `<cache>/functions/<environment>`;
+    /// - else an error naming the missing `project_ref`.
+    pub fn for_environment(env: &Environment, config_dir: &Path) -> Result<Target, FunctionsError> {
+        if let Some(dir) = &env.functions_dir {
+            return Ok(Target::Directory(DirectoryTarget::new(
+                config_dir.join(dir),
+            )));
+        }
+        if env.project_ref.is_some() {
+            return Ok(Target::Api(ApiClient::from_env(env)?));
+        }
+        if env.database_url.is_none() {
+            let cache = crate::local::default_cache_dir()
+                .unwrap_or_else(|| std::env::temp_dir().join("supaform"));
+            return Ok(Target::Directory(DirectoryTarget::new(
+                cache.join("functions").join(&env.name),
+            )));
+        }
+        Err(FunctionsError::MissingProjectRef {
+            environment: env.name.clone(),
+        })
+    }
+
     pub async fn list_functions(&self) -> Result<Vec<RemoteFunction>, FunctionsError> {
         match self {
             Target::Api(c) => c.list_functions().await,
@@ -234,6 +261,39 @@ mod tests {
             secret_digest("abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
+    }
+
+    fn env(functions_dir: Option<&str>, url: Option<&str>) -> Environment {
+        Environment {
+            name: "staging".into(),
+            database_url: url.map(|u| Sensitive::new(u.to_string())),
+            project_ref: None,
+            protected: false,
+            state: Default::default(),
+            lock_timeout: None,
+            statement_timeout: None,
+            functions_dir: functions_dir.map(String::from),
+            missing_env: vec![],
+        }
+    }
+
+    #[test]
+    fn an_environment_picks_its_target() {
+        let dir = Path::new("/cfg");
+        match Target::for_environment(&env(Some("volumes/functions"), Some("postgres://x")), dir) {
+            Ok(Target::Directory(d)) => assert_eq!(d.root, Path::new("/cfg/volumes/functions")),
+            other => panic!("{other:?}"),
+        }
+        match Target::for_environment(&env(None, None), dir) {
+            Ok(Target::Directory(d)) => assert!(d.root.ends_with("functions/staging")),
+            other => panic!("{other:?}"),
+        }
+        match Target::for_environment(&env(None, Some("postgres://x")), dir) {
+            Err(FunctionsError::MissingProjectRef { environment }) => {
+                assert_eq!(environment, "staging")
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
