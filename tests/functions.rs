@@ -629,8 +629,8 @@ async fn an_interrupted_directory_deploy_leaves_the_old_version_whole() {
 
     // The new version: many fsynced files, so the write takes a while.
     write(cfg.path(), "functions/big/index.ts", "new");
-    let chunk = "x".repeat(16 * 1024);
-    for i in 0..1500 {
+    let chunk = "x".repeat(4 * 1024);
+    for i in 0..300 {
         write(
             cfg.path(),
             &format!("functions/big/data/{i:04}.txt"),
@@ -702,7 +702,7 @@ async fn an_interrupted_directory_deploy_leaves_the_old_version_whole() {
         std::fs::read_dir(vol.path().join("big/data"))
             .unwrap()
             .count(),
-        1500
+        300
     );
 }
 

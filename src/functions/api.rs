@@ -232,13 +232,8 @@ impl ApiClient {
     }
 
     fn auth_headers(&self) -> Result<HeaderMap, FunctionsError> {
-        let mut v =
-            HeaderValue::from_str(&format!("Bearer {}", self.token.expose())).map_err(|_| {
-                FunctionsError::Unauthorized {
-                    status: 0,
-                    reason: "SUPABASE_ACCESS_TOKEN holds characters a header cannot carry".into(),
-                }
-            })?;
+        let mut v = HeaderValue::from_str(&format!("Bearer {}", self.token.expose()))
+            .map_err(|_| FunctionsError::InvalidToken)?;
         v.set_sensitive(true);
         let mut h = HeaderMap::new();
         h.insert(AUTHORIZATION, v);

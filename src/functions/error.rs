@@ -14,6 +14,10 @@ pub enum FunctionsError {
     #[diagnostic(code(supaform::functions::no_token), help("{}", TOKEN_HELP))]
     MissingToken,
 
+    #[error("SUPABASE_ACCESS_TOKEN holds characters an HTTP header cannot carry")]
+    #[diagnostic(code(supaform::functions::invalid_token), help("{}", TOKEN_HELP))]
+    InvalidToken,
+
     #[error("environment `{environment}` has no project_ref; Edge Functions and secrets need one")]
     #[diagnostic(
         code(supaform::functions::no_project_ref),

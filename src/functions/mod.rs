@@ -134,7 +134,15 @@ impl Target {
     ) -> Result<RemoteFunction, FunctionsError> {
         match self {
             Target::Api(c) => c.deploy(config_dir, f).await,
-            Target::Directory(d) => d.deploy(config_dir, f),
+            Target::Directory(d) => {
+                // File I/O with fsyncs: off the async workers.
+                let (d, dir, f) = (d.clone(), config_dir.to_path_buf(), f.clone());
+                tokio::task::spawn_blocking(move || d.deploy(&dir, &f))
+                    .await
+                    .map_err(|e| FunctionsError::Internal {
+                        reason: format!("a directory deploy stopped: {e}"),
+                    })?
+            }
         }
     }
 

@@ -151,16 +151,29 @@ fn spec() -> &'static Value {
     })
 }
 
-/// A validator for `schema` (which may `$ref` into `#/components`).
-fn validator(schema: &Value) -> jsonschema::Validator {
+/// A validator for `schema` (which may `$ref` into `#/components`), compiled once.
+fn validator(schema: &Value) -> Arc<jsonschema::Validator> {
+    static CACHE: OnceLock<Mutex<BTreeMap<String, Arc<jsonschema::Validator>>>> = OnceLock::new();
+    let key = schema.to_string();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(v) = cache.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+        return v.clone();
+    }
     let mut root = schema.clone();
     if let Some(obj) = root.as_object_mut() {
         obj.insert("components".into(), spec()["components"].clone());
     }
-    jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft4)
-        .build(&root)
-        .unwrap_or_else(|e| panic!("schema from the OpenAPI document does not compile: {e}"))
+    let v = Arc::new(
+        jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft4)
+            .build(&root)
+            .unwrap_or_else(|e| panic!("schema from the OpenAPI document does not compile: {e}")),
+    );
+    cache
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(key, v.clone());
+    v
 }
 
 fn check(schema: &Value, instance: &Value, what: &str) -> Result<(), String> {
