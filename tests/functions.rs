@@ -560,6 +560,13 @@ async fn the_directory_target_deploys_versions_lists_and_deletes() {
     assert_eq!(st[0].1, "ACTIVE");
     assert_eq!(st[1].1, "MISSING");
 
+    // A slug names one directory, nothing else.
+    for bad in ["", "..", "../hello", "main/x"] {
+        let e = t.delete_function(bad).await.unwrap_err();
+        assert!(matches!(e, FunctionsError::InvalidSlug { .. }), "{e:?}");
+    }
+    assert!(vol.path().join("hello/index.ts").exists());
+
     t.delete_function("hello").await.unwrap();
     assert!(!vol.path().join("hello").exists());
     assert!(t.list_functions().await.unwrap().is_empty());

@@ -191,6 +191,7 @@ impl DirectoryTarget {
     }
 
     pub fn get_function(&self, slug: &str) -> Result<Option<RemoteFunction>, FunctionsError> {
+        super::check_slug(slug)?;
         self.remote(slug)
     }
 
@@ -223,6 +224,7 @@ impl DirectoryTarget {
         config_dir: &Path,
         f: &EdgeFunction,
     ) -> Result<RemoteFunction, FunctionsError> {
+        super::check_slug(&f.slug)?;
         let b = bundle(config_dir, f)?;
         std::fs::create_dir_all(&self.root).map_err(write_err(&self.root))?;
         self.clean_leftovers(&f.slug);
@@ -281,6 +283,7 @@ impl DirectoryTarget {
     }
 
     pub fn delete_function(&self, slug: &str) -> Result<(), FunctionsError> {
+        super::check_slug(slug)?;
         let live = self.root.join(slug);
         if !live.exists() {
             return Ok(());

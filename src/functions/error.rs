@@ -123,6 +123,13 @@ pub enum FunctionsError {
     )]
     EmptySource { slug: String, source_dir: String },
 
+    #[error("`{slug}` cannot be an Edge Function slug")]
+    #[diagnostic(
+        code(supaform::functions::invalid_slug),
+        help("a slug starts with a letter and holds letters, digits, - and _")
+    )]
+    InvalidSlug { slug: String },
+
     #[error("`{name}` cannot be a secret name")]
     #[diagnostic(
         code(supaform::functions::invalid_secret_name),

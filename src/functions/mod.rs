@@ -121,6 +121,7 @@ impl Target {
 
     /// `None` when the function does not exist.
     pub async fn get_function(&self, slug: &str) -> Result<Option<RemoteFunction>, FunctionsError> {
+        check_slug(slug)?;
         match self {
             Target::Api(c) => c.get_function(slug).await,
             Target::Directory(d) => d.get_function(slug),
@@ -132,6 +133,7 @@ impl Target {
         config_dir: &Path,
         f: &EdgeFunction,
     ) -> Result<RemoteFunction, FunctionsError> {
+        check_slug(&f.slug)?;
         match self {
             Target::Api(c) => c.deploy(config_dir, f).await,
             Target::Directory(d) => {
@@ -194,6 +196,7 @@ impl Target {
 
     /// Deleting a function that does not exist is not an error.
     pub async fn delete_function(&self, slug: &str) -> Result<(), FunctionsError> {
+        check_slug(slug)?;
         match self {
             Target::Api(c) => c.delete_function(slug).await,
             Target::Directory(d) => d.delete_function(slug),
@@ -238,6 +241,23 @@ impl Target {
             Target::Api(c) => c.wait_active(slugs, timeout).await,
             Target::Directory(d) => d.wait_active(slugs),
         }
+    }
+}
+
+/// The document's slug pattern (`^[A-Za-z][A-Za-z0-9_-]*$`); also keeps a slug from naming
+/// anything but one directory under a functions volume.
+pub(crate) fn check_slug(slug: &str) -> Result<(), FunctionsError> {
+    let ok = slug.len() <= 128
+        && slug.starts_with(|c: char| c.is_ascii_alphabetic())
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(FunctionsError::InvalidSlug {
+            slug: slug.to_string(),
+        })
     }
 }
 
@@ -301,6 +321,14 @@ mod tests {
                 assert_eq!(environment, "staging")
             }
             other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn slugs_name_one_directory() {
+        assert!(check_slug("create-payment_2").is_ok());
+        for bad in ["", "..", "../x", "a/b", "9a", "-a", "a b"] {
+            assert!(check_slug(bad).is_err(), "{bad}");
         }
     }
 
