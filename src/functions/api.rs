@@ -650,3 +650,66 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client() -> ApiClient {
+        ApiClient::new(
+            "http://127.0.0.1:9",
+            Sensitive::new("sbp_secret_token".into()),
+            "abcdefghijklmnopqrst",
+        )
+        .unwrap()
+    }
+
+    fn headers(pairs: &[(&'static str, String)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, HeaderValue::from_str(v).unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn server_waits_in_every_spelling() {
+        let c = client();
+        let secs = |h: HeaderMap| c.server_wait(&h).map(|d| d.as_secs_f64().round() as u64);
+        assert_eq!(secs(headers(&[("retry-after", "3".into())])), Some(3));
+        assert_eq!(secs(headers(&[("x-ratelimit-reset", "7".into())])), Some(7));
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
+        let at = (now.as_secs() + 10).to_string();
+        let w = secs(headers(&[("x-ratelimit-reset", at)])).unwrap();
+        assert!((9..=10).contains(&w), "{w}");
+        let at_ms = (now.as_millis() + 4000).to_string();
+        assert_eq!(secs(headers(&[("x-ratelimit-reset", at_ms)])), Some(4));
+        // capped, and nonsense ignored
+        assert_eq!(secs(headers(&[("retry-after", "100000".into())])), Some(65));
+        assert_eq!(secs(headers(&[("retry-after", "soon".into())])), None);
+        assert_eq!(secs(HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn backoff_grows_with_jitter_and_a_cap() {
+        let c = client();
+        for attempt in 1..12 {
+            let step = Duration::from_millis(500)
+                .saturating_mul(1 << (attempt - 1))
+                .min(Duration::from_secs(20));
+            let d = c.backoff(attempt);
+            assert!(d >= step / 4 && d <= step, "{attempt}: {d:?}");
+        }
+    }
+
+    #[test]
+    fn redaction_and_debug_hide_the_token() {
+        let c = client();
+        assert_eq!(c.redact("x sbp_secret_token y"), "x (redacted) y");
+        assert!(!format!("{c:?}").contains("sbp_secret_token"));
+        assert_eq!(
+            c.body_message(br#"{"message":"bad sbp_secret_token"}"#),
+            "bad (redacted)"
+        );
+    }
+}
