@@ -10,6 +10,7 @@ pub mod config;
 pub mod db;
 pub mod diff;
 pub mod engine;
+pub mod functions;
 pub mod introspect;
 pub mod lint;
 pub mod local;
