@@ -38,6 +38,8 @@ pub struct StateView {
     pub owned: BTreeSet<String>,
     /// Addresses protected by `prevent_destroy`, remembered even after the block is gone.
     pub protected: BTreeSet<String>,
+    /// What the state recorded of each Edge Function at its last deploy.
+    pub functions: std::collections::BTreeMap<String, crate::state::Resource>,
     pub lineage: Option<String>,
     pub serial: Option<u64>,
 }
@@ -491,4 +493,72 @@ async fn rehearse_in(url: &str, planned: &Planned) -> miette::Result<Rehearsal> 
         .into());
     }
     Ok(Rehearsal::Passed)
+}
+
+/// Add the Edge Function and secret steps: read what the target holds (the Management
+/// API, or a functions directory), hash the local sources and secret values, compare with
+/// what the state recorded. Returns the target, or `None` when the project has neither
+/// Edge Functions nor secrets (declared or owned).
+pub async fn plan_functions(
+    planned: &mut Planned,
+    cfg: &Config,
+    env: &crate::model::Environment,
+    state: &StateView,
+) -> miette::Result<Option<crate::functions::Target>> {
+    use crate::diff::functions::{Local, Remote};
+    let owned_api = state
+        .owned
+        .iter()
+        .any(|a| a.starts_with("edge_function.") || a.starts_with("secret."));
+    if cfg.model.edge_functions.is_empty() && cfg.model.secrets.is_empty() && !owned_api {
+        return Ok(None);
+    }
+    let target = crate::functions::Target::for_environment(env, &cfg.dir)?;
+    let (functions, secrets) = tokio::join!(target.list_functions(), target.list_secrets());
+    let remote = Remote {
+        functions: functions?,
+        secrets: secrets?,
+    };
+    let mut local = Local::default();
+    for (slug, f) in &cfg.model.edge_functions {
+        local
+            .source_hashes
+            .insert(slug.clone(), crate::functions::source_hash(&cfg.dir, f)?);
+    }
+    for (name, s) in &cfg.model.secrets {
+        local.secret_digests.insert(
+            name.clone(),
+            s.value
+                .as_ref()
+                .map(|v| crate::functions::secret_digest(v.expose())),
+        );
+    }
+    let own = Ownership {
+        owned: state.owned.clone(),
+        own_everything: false,
+    };
+    let fd =
+        crate::diff::functions::diff(&planned.desired, &local, &remote, &state.functions, &own);
+    let d = Diff {
+        changes: fd.changes,
+        ..Default::default()
+    };
+    let steps = build(
+        &d,
+        &Context {
+            desired: &planned.desired,
+            live: &planned.live.model,
+            rows: &Rows::new(),
+        },
+    );
+    planned.plan.steps.extend(steps);
+    planned
+        .plan
+        .hints
+        .extend(fd.hints.iter().map(PlanHint::from));
+    planned
+        .plan
+        .unmanaged
+        .extend(fd.unmanaged.iter().map(|a| a.to_string()));
+    Ok(Some(target))
 }

@@ -125,7 +125,8 @@ async fn apply_locked(
     };
     let state = super::state_view(prev.as_ref());
     let local = crate::local::LocalOptions::default();
-    let planned = engine::plan_config(cfg, &env.name, &t.url, &state, &local).await?;
+    let mut planned = engine::plan_config(cfg, &env.name, &t.url, &state, &local).await?;
+    let functions_target = engine::plan_functions(&mut planned, cfg, env, &state).await?;
     if let Some(w) = &planned.version_warning {
         eprintln!("Warning: {w}");
     }
@@ -248,6 +249,18 @@ async fn apply_locked(
     }
     let report = result?;
 
+    // Functions: secrets, then Edge Functions, then deletions; the state records exactly
+    // what was deployed, so a partial failure is finished by the next apply.
+    if let Some(target) = &functions_target {
+        let mut next = next;
+        let outcome = functions_phase(target, &plan, cfg, &mut next, json).await;
+        if plan.phase(Phase::Functions).next().is_some() {
+            next.serial += 1;
+            save_state(backend, client, &next, true).await?;
+        }
+        outcome?;
+    }
+
     // Verify: read live again; everything the database holds must now match.
     let live =
         crate::introspect::introspect(client, &engine::introspect_options(&cfg.model)).await?;
@@ -277,12 +290,141 @@ async fn apply_locked(
     } else {
         println!(
             "\nApply complete! {} step(s) applied in {} ms. {}",
-            report.applied.len(),
+            report.applied.len() + plan.phase(Phase::Functions).count(),
             report.elapsed_ms,
             summary_line(&plan)
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Run the functions phase against `target`, recording what was done in `next`.
+async fn functions_phase(
+    target: &crate::functions::Target,
+    plan: &Plan,
+    cfg: &crate::config::Config,
+    next: &mut crate::state::State,
+    json: bool,
+) -> miette::Result<()> {
+    use crate::diff::Action;
+    let steps: Vec<&crate::plan::Step> = plan.phase(Phase::Functions).collect();
+    if steps.is_empty() {
+        return Ok(());
+    }
+    let say = |line: String, event: serde_json::Value| {
+        if json {
+            println!("{event}");
+        } else {
+            println!("{line}");
+        }
+    };
+    if !json {
+        println!("\nPhase functions: {} step(s)", steps.len());
+    }
+    let of = |prefix: &str, delete: bool| -> Vec<String> {
+        steps
+            .iter()
+            .filter(|s| (s.action == Action::Delete) == delete)
+            .filter_map(|s| s.address.strip_prefix(prefix).map(str::to_string))
+            .collect()
+    };
+    // Secrets.
+    let set = of("secret.", false);
+    if !set.is_empty() {
+        let mut pairs = Vec::new();
+        for name in &set {
+            match cfg.model.secrets.get(name).and_then(|s| s.value.as_ref()) {
+                Some(v) => pairs.push((name.as_str(), v)),
+                None => {
+                    return Err(miette::miette!(
+                        code = "supaform::apply::secret_value",
+                        help = "set the environment variable the secret reads and run apply again",
+                        "secret {name} has no value here"
+                    ))
+                }
+            }
+        }
+        target.set_secrets(&pairs).await?;
+        for name in &set {
+            say(
+                format!("    ~ secret.{name} set"),
+                serde_json::json!({"event": "secret_set", "name": name}),
+            );
+        }
+    }
+    // Deploys.
+    let slugs = of("edge_function.", false);
+    let functions: Vec<crate::model::EdgeFunction> = slugs
+        .iter()
+        .filter_map(|s| cfg.model.edge_functions.get(s).cloned())
+        .collect();
+    let report = target.deploy_many(&cfg.dir, &functions, 4).await;
+    for d in &report.deployed {
+        let addr = format!("edge_function.{}", d.slug);
+        if let Some(res) = next.resources.get_mut(&addr) {
+            res.version = Some(d.version);
+            res.ezbr_sha256 = d.ezbr_sha256.clone();
+            res.verify_jwt = d.verify_jwt;
+            if let Some(f) = cfg.model.edge_functions.get(&d.slug) {
+                res.source_hash = crate::functions::source_hash(&cfg.dir, f).ok();
+                res.verify_jwt = Some(f.verify_jwt);
+            }
+        }
+        say(
+            format!(
+                "    + {addr} deployed (version {}, {})",
+                d.version, d.status
+            ),
+            serde_json::json!({"event": "function_deployed", "slug": d.slug, "version": d.version, "status": d.status}),
+        );
+    }
+    let deployed: Vec<String> = report.deployed.iter().map(|d| d.slug.clone()).collect();
+    let statuses = if deployed.is_empty() {
+        vec![]
+    } else {
+        target
+            .wait_active(&deployed, Duration::from_secs(60))
+            .await?
+    };
+    // Deletions.
+    for slug in of("edge_function.", true) {
+        target.delete_function(&slug).await?;
+        next.resources.remove(&format!("edge_function.{slug}"));
+        say(
+            format!("    - edge_function.{slug} deleted"),
+            serde_json::json!({"event": "function_deleted", "slug": slug}),
+        );
+    }
+    let gone = of("secret.", true);
+    if !gone.is_empty() {
+        let names: Vec<&str> = gone.iter().map(String::as_str).collect();
+        target.delete_secrets(&names).await?;
+        for name in &gone {
+            next.resources.remove(&format!("secret.{name}"));
+        }
+    }
+    let mut problems: Vec<String> = report
+        .failed
+        .iter()
+        .map(|(slug, e)| format!("{slug}: {e}"))
+        .collect();
+    problems.extend(
+        statuses
+            .iter()
+            .filter(|(_, status)| status != "ACTIVE")
+            .map(|(slug, status)| format!("{slug} is {status}, not ACTIVE")),
+    );
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(miette::miette!(
+            code = "supaform::apply::functions_failed",
+            help = "the state records what was deployed; run apply again to finish the rest",
+            "{} Edge Function(s) did not deploy: {}",
+            problems.len(),
+            problems.join("; ")
+        ))
+    }
 }
 
 /// The state after this apply: every desired object owned, drops and objects found gone

@@ -117,6 +117,12 @@ pub(crate) fn state_view(state: Option<&crate::state::State>) -> crate::engine::
             protected: s.protected(),
             lineage: Some(s.lineage.clone()),
             serial: Some(s.serial),
+            functions: s
+                .resources
+                .iter()
+                .filter(|(a, _)| a.starts_with("edge_function."))
+                .map(|(a, r)| (a.clone(), r.clone()))
+                .collect(),
         },
         None => crate::engine::StateView::default(),
     }

@@ -40,7 +40,8 @@ pub fn run(cli: &Cli, args: &Args) -> miette::Result<ExitCode> {
         let t = target::resolve(env.clone()).await?;
         let state = super::state_view(super::load_state(&cfg, &env, &t.url).await?.as_ref());
         let local = crate::local::LocalOptions::default();
-        let planned = engine::plan_config(&cfg, &env.name, &t.url, &state, &local).await?;
+        let mut planned = engine::plan_config(&cfg, &env.name, &t.url, &state, &local).await?;
+        engine::plan_functions(&mut planned, &cfg, &env, &state).await?;
         let rehearsal = if rehearse && planned.plan.has_changes() {
             Some(engine::rehearse(&planned, &local).await?)
         } else {

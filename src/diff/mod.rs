@@ -10,6 +10,7 @@
 use crate::model::*;
 use std::collections::{BTreeMap, BTreeSet};
 
+pub mod functions;
 mod renames;
 
 /// One difference between desired and live, with everything needed to render its SQL and
