@@ -135,6 +135,8 @@ fn spec() -> &'static Value {
             .into_iter()
             .chain([
                 manifest.join("../shared/supabase-management-api.openapi.json"),
+                // A copy of the official document, so a clean clone tests without ../shared.
+                manifest.join("tests/fixtures/supabase-management-api.openapi.json"),
                 manifest.join("../../shared/supabase-management-api.openapi.json"),
             ])
             .collect();
