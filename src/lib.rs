@@ -4,6 +4,7 @@
 //! HCL files → [`config`] → [`model`] ← [`introspect`] ← live Postgres, and
 //! [`report`] renders what the core computed. Only `main` prints errors.
 
+pub mod apply;
 pub mod cli;
 pub mod config;
 pub mod db;

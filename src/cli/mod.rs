@@ -1,11 +1,13 @@
 //! Command-line interface: clap types, and one thin file per command wiring the modules.
 //! Errors are returned, never printed here: `main` prints each one once, through miette.
 
+mod backup;
 mod fmt;
 mod graph;
 pub mod import;
 mod init;
 mod local;
+mod restore;
 pub mod target;
 mod validate;
 
@@ -62,6 +64,10 @@ pub enum Command {
     Local(local::Args),
     /// Write HCL for every object of an existing database.
     Import(import::Args),
+    /// Back up every managed table (data, DDL, manifest) into a directory.
+    Backup(backup::Args),
+    /// Put a backup back (checks every file against its manifest first).
+    Restore(restore::Args),
 }
 
 fn parse_var(s: &str) -> Result<(String, String), String> {
@@ -102,6 +108,8 @@ pub fn run(cli: Cli) -> miette::Result<ExitCode> {
         Command::Init(a) => init::run(a),
         Command::Local(a) => local::run(a),
         Command::Import(a) => import::run(&cli, a),
+        Command::Backup(a) => backup::run(&cli, a),
+        Command::Restore(a) => restore::run(&cli, a),
     }
 }
 

@@ -1,0 +1,3 @@
+//! The applier (DESIGN.md §5): locks, phases, backups, verification.
+
+pub mod backup;
