@@ -533,6 +533,15 @@ fn enum_sections(model: &Model, cols: &[&Column], out: &mut Vec<Section>) {
     }
 }
 
+/// Whether the DDL must create a column's sequence itself: not for identity columns nor
+/// for `serial` ones (introspected as such), whose `CREATE TABLE`/`ADD COLUMN` creates it.
+fn needs_own_sequence(t: &Table, s: &OwnedSequence) -> bool {
+    !s.identity
+        && !t
+            .column(&s.column)
+            .is_some_and(|c| matches!(c.data_type.as_str(), "serial" | "bigserial" | "smallserial"))
+}
+
 fn setval(t: &QName, s: &OwnedSequence) -> Option<String> {
     s.last_value.map(|v| {
         format!(
@@ -558,7 +567,7 @@ fn table_sections(model: &Model, t: &Table, seqs: &[OwnedSequence]) -> Vec<Secti
     let mut out = vec![];
     let cols: Vec<&Column> = t.columns.iter().collect();
     enum_sections(model, &cols, &mut out);
-    for s in seqs.iter().filter(|s| !s.identity) {
+    for s in seqs.iter().filter(|s| needs_own_sequence(t, s)) {
         out.push(Section::new("sequence", s.create.clone()));
     }
     out.push(Section::new("table", ddl::create_table(t)));
@@ -600,7 +609,7 @@ fn table_sections(model: &Model, t: &Table, seqs: &[OwnedSequence]) -> Vec<Secti
         }
     }
     for s in seqs {
-        if !s.identity {
+        if needs_own_sequence(t, s) {
             after(format!(
                 "ALTER SEQUENCE {} OWNED BY {}.{}",
                 s.seq.sql(),
@@ -633,7 +642,10 @@ fn column_sections(
     let mut out = vec![];
     enum_sections(model, values, &mut out);
     for c in values {
-        for s in seqs.iter().filter(|s| !s.identity && s.column == c.name) {
+        for s in seqs
+            .iter()
+            .filter(|s| s.column == c.name && needs_own_sequence(t, s))
+        {
             out.push(Section::new("sequence", s.create.clone()).column(&c.name));
         }
         // Added nullable and without identity: the data comes first, NOT NULL after.
@@ -680,7 +692,7 @@ fn column_sections(
             ));
         }
         for s in seqs.iter().filter(|s| s.column == *name) {
-            if !s.identity {
+            if needs_own_sequence(t, s) {
                 after(format!(
                     "ALTER SEQUENCE {} OWNED BY {}.{}",
                     s.seq.sql(),
