@@ -386,6 +386,10 @@ struct Header {
     /// The column a `column` or `after` section belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     column: Option<String>,
+    /// A foreign key (`after`), on the table `schema`.`name`: skipped when that table is
+    /// missing or already has the constraint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    constraint: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -402,6 +406,7 @@ impl Section {
                 schema: None,
                 name: None,
                 column: None,
+                constraint: None,
             },
             sql,
         }
@@ -542,6 +547,16 @@ fn needs_own_sequence(t: &Table, s: &OwnedSequence) -> bool {
             .is_some_and(|c| matches!(c.data_type.as_str(), "serial" | "bigserial" | "smallserial"))
 }
 
+/// `ALTER TABLE owner ADD CONSTRAINT fk …`, run after the data, unless `owner` is missing
+/// or already has it (a foreign key between two restored tables is in both DDL files).
+fn fk_section(owner: &QName, fk: &crate::model::ForeignKey) -> Section {
+    let mut s = Section::new("after", ddl::add_foreign_key(owner, fk, false));
+    s.header.schema = Some(owner.schema.clone());
+    s.header.name = Some(owner.name.clone());
+    s.header.constraint = Some(fk.name.clone());
+    s
+}
+
 fn setval(t: &QName, s: &OwnedSequence) -> Option<String> {
     s.last_value.map(|v| {
         format!(
@@ -571,18 +586,18 @@ fn table_sections(model: &Model, t: &Table, seqs: &[OwnedSequence]) -> Vec<Secti
         out.push(Section::new("sequence", s.create.clone()));
     }
     out.push(Section::new("table", ddl::create_table(t)));
-    let mut after = |sql: String| out.push(Section::new("after", sql));
-    for i in &t.indexes {
-        after(ddl::create_index(&t.name, i, false));
-    }
     for fk in &t.foreign_keys {
-        after(ddl::add_foreign_key(&t.name, fk, false));
+        out.push(fk_section(&t.name, fk));
     }
     // Foreign keys of other tables that referenced this one (dropped with it).
     for other in model.tables.values().filter(|o| o.name != t.name) {
         for fk in other.foreign_keys.iter().filter(|f| f.ref_table == t.name) {
-            after(ddl::add_foreign_key(&other.name, fk, false));
+            out.push(fk_section(&other.name, fk));
         }
+    }
+    let mut after = |sql: String| out.push(Section::new("after", sql));
+    for i in &t.indexes {
+        after(ddl::create_index(&t.name, i, false));
     }
     if t.rls.enabled {
         after(ddl::set_rls(&t.name, true));
@@ -679,6 +694,18 @@ fn column_sections(
     ));
     for c in values {
         let name = &c.name;
+        for fk in t.foreign_keys.iter().filter(|f| f.columns.contains(name)) {
+            out.push(fk_section(&t.name, fk).column(name));
+        }
+        for other in model.tables.values() {
+            for fk in other
+                .foreign_keys
+                .iter()
+                .filter(|f| f.ref_table == t.name && f.ref_columns.contains(name))
+            {
+                out.push(fk_section(&other.name, fk).column(name));
+            }
+        }
         let mut after = |sql: String| out.push(Section::new("after", sql).column(name));
         if !c.nullable {
             after(ddl::set_not_null(&t.name, name, true));
@@ -718,18 +745,6 @@ fn column_sections(
                 || i.predicate.as_deref().is_some_and(|p| mentions(p, name));
             if uses {
                 after(ddl::create_index(&t.name, i, false));
-            }
-        }
-        for fk in t.foreign_keys.iter().filter(|f| f.columns.contains(name)) {
-            after(ddl::add_foreign_key(&t.name, fk, false));
-        }
-        for other in model.tables.values() {
-            for fk in other
-                .foreign_keys
-                .iter()
-                .filter(|f| f.ref_table == t.name && f.ref_columns.contains(name))
-            {
-                after(ddl::add_foreign_key(&other.name, fk, false));
             }
         }
         for g in &model.grants {
@@ -792,15 +807,12 @@ fn plan_spec<'a>(
                 .filter(stored)
                 .map(|c| c.name.clone())
                 .collect();
-            let copy_sql = if data_columns.is_empty() {
-                format!("COPY {} TO STDOUT", t.name.sql())
-            } else {
-                format!(
-                    "COPY {} ({}) TO STDOUT",
-                    t.name.sql(),
-                    crate::quote::ident_list(&data_columns)
-                )
-            };
+            // The SELECT form also reads partitioned tables, which `COPY t TO` refuses.
+            let copy_sql = format!(
+                "COPY (SELECT {} FROM {}) TO STDOUT",
+                crate::quote::ident_list(&data_columns),
+                t.name.sql()
+            );
             Ok(Plan {
                 table: t,
                 columns: None,
@@ -1312,14 +1324,23 @@ pub async fn restore(
         .await
         .map_err(query_err("starting the restore transaction"))?;
     let mut report = RestoreReport { tables: vec![] };
+    let mut pending = vec![];
     for (e, sections) in &checked {
         match restore_entry(client, dir, e, sections).await {
-            Ok(r) => report.tables.push(r),
+            Ok((r, after)) => {
+                report.tables.push(r);
+                pending.push(after);
+            }
             Err(err) => {
                 let _ = client.batch_execute("ROLLBACK").await;
                 return Err(err);
             }
         }
+    }
+    // Indexes, keys, policies… once every table's data is back, so a foreign key between
+    // two restored tables finds both.
+    for (r, after) in report.tables.iter_mut().zip(&pending) {
+        run_after(client, after, &mut r.warnings).await;
     }
     client
         .batch_execute("COMMIT")
@@ -1344,6 +1365,27 @@ async fn relation_exists(
         )
         .await?;
     Ok(row.get(0))
+}
+
+/// Whether table `schema.name` exists, and whether it has a constraint named `con`.
+async fn constraint_state(
+    client: &tokio_postgres::Client,
+    schema: &str,
+    name: &str,
+    con: &str,
+) -> Result<(bool, bool), tokio_postgres::Error> {
+    let row = client
+        .query_one(
+            "SELECT c.oid IS NOT NULL,
+                    EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k
+                             WHERE k.conrelid = c.oid AND k.conname = $3)
+               FROM (SELECT $1::text AS s, $2::text AS t) want
+               LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = want.s
+               LEFT JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = want.t",
+            &[&schema, &name, &con],
+        )
+        .await?;
+    Ok((row.get(0), row.get(1)))
 }
 
 async fn type_exists(
@@ -1383,7 +1425,7 @@ async fn restore_entry(
     dir: &Path,
     e: &Entry,
     sections: &[Section],
-) -> Result<Restored, BackupError> {
+) -> Result<(Restored, Vec<Section>), BackupError> {
     let q = parse_table(&e.table).ok_or_else(|| BackupError::BadManifest {
         path: MANIFEST_FILE.into(),
         reason: format!("table `{}`", e.table),
@@ -1399,7 +1441,6 @@ async fn restore_entry(
     };
     let of = |kind: &'static str| sections.iter().filter(move |s| s.header.section == kind);
     let data = dir.join(&e.data_file);
-    let mut warnings = vec![];
     let exists = relation_exists(client, &q).await.map_err(dbf)?;
 
     // Types first, where missing (an enum dropped with the table).
@@ -1447,17 +1488,22 @@ async fn restore_entry(
                 )
             };
             let rows = copy_from_file(client, &copy, &data).await.map_err(&fail)?;
-            if recreated {
-                run_after(client, of("after"), &mut warnings).await;
-            }
-            Ok(Restored {
-                table: e.table.clone(),
-                columns: None,
-                rows,
-                unmatched: 0,
-                recreated,
-                warnings,
-            })
+            let after = if recreated {
+                of("after").cloned().collect()
+            } else {
+                vec![]
+            };
+            Ok((
+                Restored {
+                    table: e.table.clone(),
+                    columns: None,
+                    rows,
+                    unmatched: 0,
+                    recreated,
+                    warnings: vec![],
+                },
+                after,
+            ))
         }
         Some(cols) => {
             if !exists {
@@ -1526,23 +1572,26 @@ async fn restore_entry(
             exec(&format!("DROP TABLE pg_temp.{}", ident(STAGING)))
                 .await
                 .map_err(dbf)?;
-            if !missing.is_empty() {
-                let after = of("after").filter(|s| {
+            let after = of("after")
+                .filter(|s| {
                     s.header
                         .column
                         .as_ref()
                         .is_some_and(|c| missing.contains(c))
-                });
-                run_after(client, after, &mut warnings).await;
-            }
-            Ok(Restored {
-                table: e.table.clone(),
-                columns: Some(cols.clone()),
-                rows: updated,
-                unmatched: rows.saturating_sub(updated),
-                recreated: !missing.is_empty(),
-                warnings,
-            })
+                })
+                .cloned()
+                .collect();
+            Ok((
+                Restored {
+                    table: e.table.clone(),
+                    columns: Some(cols.clone()),
+                    rows: updated,
+                    unmatched: rows.saturating_sub(updated),
+                    recreated: !missing.is_empty(),
+                    warnings: vec![],
+                },
+                after,
+            ))
         }
     }
 }
@@ -1550,12 +1599,24 @@ async fn restore_entry(
 /// Run the `after` statements, each under a savepoint: one that fails (a foreign key whose
 /// referenced rows are gone, a policy calling a dropped function) becomes a warning, and
 /// the data stays restored.
-async fn run_after<'a>(
+async fn run_after(
     client: &tokio_postgres::Client,
-    sections: impl Iterator<Item = &'a Section>,
+    sections: &[Section],
     warnings: &mut Vec<String>,
 ) {
     for s in sections {
+        if let (Some(schema), Some(name), Some(con)) =
+            (&s.header.schema, &s.header.name, &s.header.constraint)
+        {
+            match constraint_state(client, schema, name, con).await {
+                Ok((true, false)) => {}
+                Ok(_) => continue, // the table is missing, or has the constraint already
+                Err(err) => {
+                    warnings.push(format!("{con}: {}", db_reason(&err)));
+                    continue;
+                }
+            }
+        }
         let _ = client.batch_execute("SAVEPOINT supaform_after").await;
         match client.batch_execute(&s.sql).await {
             Ok(()) => {
