@@ -53,6 +53,8 @@ pub const MANIFEST_FILE: &str = "manifest.json";
 pub const ROLLBACK_FILE: &str = "rollback.sql";
 /// Size of the chunks rows are written and read in.
 const CHUNK: usize = 1 << 20;
+/// Bytes written between two requests to start writing the file back to disk.
+const FLUSH_AFTER: u64 = 8 << 20;
 /// Chunks in flight between the COPY stream and the writer.
 const CHANNEL_DEPTH: usize = 4;
 /// The staging table of a column restore (temporary, dropped after each entry).
@@ -1009,12 +1011,16 @@ async fn copy_to_file(
     let writer = tokio::task::spawn_blocking(move || -> std::io::Result<FileSum> {
         let mut file = file;
         let mut h = blake3::Hasher::new();
-        let (mut rows, mut bytes) = (0u64, 0u64);
+        let (mut rows, mut bytes, mut flushed) = (0u64, 0u64, 0u64);
         while let Some(buf) = rx.blocking_recv() {
             h.update(&buf);
-            rows += buf.iter().filter(|&&b| b == b'\n').count() as u64;
+            rows += count_newlines(&buf);
             bytes += buf.len() as u64;
             file.write_all(&buf)?;
+            if bytes - flushed >= FLUSH_AFTER {
+                start_writeback(&file, flushed, bytes - flushed);
+                flushed = bytes;
+            }
         }
         file.sync_all()?;
         Ok(FileSum {
@@ -1024,14 +1030,15 @@ async fn copy_to_file(
         })
     });
     let streamed = async {
-        let stream = client
-            .copy_out(sql)
-            .await
-            .map_err(query_err(format!("copying {what}")))?;
+        let failed = |e: tokio_postgres::Error| BackupError::Query {
+            what: format!("copying {what}"),
+            reason: db_reason(&e),
+        };
+        let stream = client.copy_out(sql).await.map_err(failed)?;
         let mut stream = std::pin::pin!(stream);
         let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + 64 * 1024);
         while let Some(chunk) = stream.next().await {
-            let chunk = chunk.map_err(query_err(format!("copying {what}")))?;
+            let chunk = chunk.map_err(failed)?;
             buf.extend_from_slice(&chunk);
             if buf.len() >= CHUNK {
                 let full = std::mem::replace(&mut buf, Vec::with_capacity(CHUNK + 64 * 1024));
@@ -1050,6 +1057,36 @@ async fn copy_to_file(
     let written = writer.await.map_err(|e| io_err(path, e))?;
     streamed?;
     written.map_err(|e| io_err(path, e))
+}
+
+/// Start writing `len` bytes at `offset` of `file` to disk without waiting (Linux), so the
+/// final fsync has little left to do and the disk works while rows still arrive. Elsewhere
+/// the fsync at the end does all of it.
+#[cfg(target_os = "linux")]
+fn start_writeback(file: &std::fs::File, offset: u64, len: u64) {
+    use std::os::fd::AsRawFd;
+    let (Ok(offset), Ok(len)) = (i64::try_from(offset), i64::try_from(len)) else {
+        return;
+    };
+    // SAFETY: a valid open descriptor; the call only schedules writeback of its pages.
+    unsafe {
+        libc::sync_file_range(file.as_raw_fd(), offset, len, libc::SYNC_FILE_RANGE_WRITE);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn start_writeback(_file: &std::fs::File, _offset: u64, _len: u64) {}
+
+/// The number of `\n` bytes: the rows of a text-format COPY. Counted in blocks of 255
+/// bytes into a byte-sized counter, a shape the compiler turns into SIMD compares.
+fn count_newlines(buf: &[u8]) -> u64 {
+    buf.chunks(255)
+        .map(|block| {
+            block
+                .iter()
+                .fold(0u8, |n, &b| n.wrapping_add(u8::from(b == b'\n'))) as u64
+        })
+        .sum()
 }
 
 /// Write `name` in `dir` atomically: a temporary file, fsync, rename, fsync the directory.
@@ -1219,7 +1256,7 @@ fn sum_file(path: &Path) -> std::io::Result<FileSum> {
             break;
         }
         h.update(&buf[..n]);
-        rows += buf[..n].iter().filter(|&&b| b == b'\n').count() as u64;
+        rows += count_newlines(&buf[..n]);
         bytes += n as u64;
     }
     Ok(FileSum {
@@ -1698,6 +1735,18 @@ mod tests {
             file_stem(3, &QName::new("public", "../Mixed Case")),
             "3_public..._Mixed_Case"
         );
+    }
+
+    #[test]
+    fn newlines_are_counted_in_any_block_layout() {
+        let mut data = vec![b'x'; 10_000];
+        for i in (0..10_000).step_by(7) {
+            data[i] = b'\n';
+        }
+        let want = data.iter().filter(|&&b| b == b'\n').count() as u64;
+        assert_eq!(count_newlines(&data), want);
+        assert_eq!(count_newlines(&[b'\n'; 1000]), 1000);
+        assert_eq!(count_newlines(b""), 0);
     }
 
     #[test]
