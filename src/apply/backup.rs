@@ -868,7 +868,9 @@ fn plan_spec<'a>(
 
 /// Back up `specs` into `dir` (created if missing; refused if it already holds a
 /// manifest). The client must not be inside a transaction: the COPYs run in one
-/// `REPEATABLE READ READ ONLY` transaction of their own.
+/// `REPEATABLE READ READ ONLY` transaction of their own, with `statement_timeout = 0` (an
+/// environment's timeout guards the plan's statements; a large table's COPY may take
+/// longer and only reads), keeping the session's `lock_timeout`.
 pub async fn take(
     client: &tokio_postgres::Client,
     specs: &[BackupSpec],
@@ -909,6 +911,7 @@ pub async fn take(
             "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;
              SET LOCAL search_path = '';
              SET LOCAL row_security = off;
+             SET LOCAL statement_timeout = 0;
              SET LOCAL extra_float_digits = 3;
              SET LOCAL DateStyle = 'ISO, YMD';
              SET LOCAL IntervalStyle = 'postgres';
@@ -1332,8 +1335,9 @@ fn select<'a>(m: &'a Manifest, only_table: Option<&str>) -> Result<Vec<&'a Entry
     Ok(picked)
 }
 
-/// Put the backup in `dir` back: every entry, or those of `only_table`. Every file is
-/// checked against the manifest first; then everything runs in one transaction.
+/// Put the backup in `dir` back: every entry, or those of `only_table`. The files of the
+/// chosen entries are checked against the manifest first (size, blake3, rows, DDL hash);
+/// then everything runs in one transaction (`statement_timeout = 0`).
 pub async fn restore(
     client: &tokio_postgres::Client,
     dir: &Path,
@@ -1355,6 +1359,7 @@ pub async fn restore(
         .batch_execute(
             "BEGIN;
              SET LOCAL search_path = '';
+             SET LOCAL statement_timeout = 0;
              SET LOCAL DateStyle = 'ISO, YMD';
              SET LOCAL IntervalStyle = 'postgres';",
         )
