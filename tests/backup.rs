@@ -185,6 +185,51 @@ async fn dropped_column_of_100k_rows_comes_back_identical() {
 }
 
 #[tokio::test]
+async fn overwritten_column_values_are_put_back_on_their_rows() {
+    let url = common::fresh_db("overwrite").await;
+    let c = common::connect(&url).await;
+    c.batch_execute(
+        "CREATE TABLE public.prices (sku text, region int, amount numeric(12, 4), note text,
+                                     PRIMARY KEY (sku, region));
+         INSERT INTO public.prices
+           SELECT 'sku-' || g, g % 3, g * 1.2345, 'n' || g FROM generate_series(1, 1000) g;",
+    )
+    .await
+    .unwrap();
+    let before = checksum(&c, "public.prices", "sku, region").await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("b");
+    let m = backup::take(
+        &c,
+        &[spec("public.prices", Some(&["sku", "region", "amount"]))],
+        &out,
+        "test",
+        "before apply: change type of public.prices.amount",
+    )
+    .await
+    .unwrap();
+    assert_eq!(m.entries[0].key, vec!["sku", "region"]);
+    // A lossy rewrite of the column, one row gone, one row added.
+    c.batch_execute(
+        "UPDATE public.prices SET amount = round(amount);
+         DELETE FROM public.prices WHERE sku = 'sku-1';
+         INSERT INTO public.prices VALUES ('new', 0, 1, 'new');",
+    )
+    .await
+    .unwrap();
+    let report = backup::restore(&c, &out, None).await.unwrap();
+    let r = &report.tables[0];
+    assert_eq!((r.rows, r.unmatched, r.recreated), (999, 1, false));
+    c.batch_execute(
+        "DELETE FROM public.prices WHERE sku = 'new';
+         INSERT INTO public.prices VALUES ('sku-1', 1, 1.2345, 'n1');",
+    )
+    .await
+    .unwrap();
+    assert_eq!(checksum(&c, "public.prices", "sku, region").await, before);
+}
+
+#[tokio::test]
 async fn a_tampered_data_file_is_refused_by_name_and_nothing_changes() {
     let url = common::fresh_db("tamper").await;
     let c = common::connect(&url).await;
