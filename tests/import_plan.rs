@@ -31,26 +31,42 @@ async fn check(path: &Path) -> Result<(), String> {
     let name = path.file_stem().unwrap().to_string_lossy().to_string();
     let sql = std::fs::read_to_string(path).unwrap();
     let url = common::fresh_db(&format!("imp_{name}")).await;
-    let client = supaform::db::connect(&url).await.map_err(|e| e.to_string())?;
-    client.batch_execute(&sql).await.map_err(|e| format!("loading: {e:?}"))?;
+    let client = supaform::db::connect(&url)
+        .await
+        .map_err(|e| e.to_string())?;
+    client
+        .batch_execute(&sql)
+        .await
+        .map_err(|e| format!("loading: {e:?}"))?;
     let opts = IntrospectOptions {
         schemas: schemas_of(&sql),
         ..Default::default()
     };
-    let live = introspect(&client, &opts).await.map_err(|e| e.to_string())?;
+    let live = introspect(&client, &opts)
+        .await
+        .map_err(|e| e.to_string())?;
     let mut model = supaform::cli::import::import_model(&live);
     model.project.schemas = opts.schemas.clone();
     let files = supaform::config::write::write_model(&model);
-    let refs: Vec<(&str, &str)> = files.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
     let load = LoadOptions {
         env: Box::new(|_| None),
         ..Default::default()
     };
     let cfg = load_str(Path::new("."), &refs, &load)
         .map_err(|d| format!("the import does not load: {}", d.summary()))?;
-    let planned = engine::plan_config(&cfg, "test", &url, &StateView::default(), &common::options())
-        .await
-        .map_err(|e| format!("{e:?}"))?;
+    let planned = engine::plan_config(
+        &cfg,
+        "test",
+        &url,
+        &StateView::default(),
+        &common::options(),
+    )
+    .await
+    .map_err(|e| format!("{e:?}"))?;
     let steps: Vec<String> = planned
         .plan
         .steps
@@ -70,8 +86,17 @@ async fn an_imported_config_plans_no_change_against_its_database() {
     let mut failures = Vec::new();
     for path in corpus() {
         if let Err(e) = check(&path).await {
-            failures.push(format!("{}:\n    {e}", path.file_name().unwrap().to_string_lossy()));
+            failures.push(format!(
+                "{}:\n    {e}",
+                path.file_name().unwrap().to_string_lossy()
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} of {} schemas plan changes after import:\n{}", failures.len(), corpus().len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} schemas plan changes after import:\n{}",
+        failures.len(),
+        corpus().len(),
+        failures.join("\n")
+    );
 }

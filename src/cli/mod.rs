@@ -2,12 +2,14 @@
 //! Errors are returned, never printed here: `main` prints each one once, through miette.
 
 mod apply;
+mod backup;
 mod fmt;
 mod graph;
 pub mod import;
 mod init;
 mod local;
 mod plan;
+mod restore;
 pub mod state;
 pub mod target;
 mod validate;
@@ -71,6 +73,10 @@ pub enum Command {
     Apply(apply::Args),
     /// Read and edit an environment's state (list, show, rm, unprotect, pull, push).
     State(state::Args),
+    /// Back up every managed table (data, DDL, manifest) into a directory.
+    Backup(backup::Args),
+    /// Put a backup back (checks every file against its manifest first).
+    Restore(restore::Args),
 }
 
 fn parse_var(s: &str) -> Result<(String, String), String> {
@@ -155,6 +161,8 @@ pub fn run(cli: Cli) -> miette::Result<ExitCode> {
         Command::Plan(a) => plan::run(&cli, a),
         Command::Apply(a) => apply::run(&cli, a),
         Command::State(a) => state::run(&cli, a),
+        Command::Backup(a) => backup::run(&cli, a),
+        Command::Restore(a) => restore::run(&cli, a),
     }
 }
 
