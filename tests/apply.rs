@@ -451,3 +451,60 @@ async fn a_database_state_commits_with_the_transaction_and_rolls_back_with_it() 
         ["1"]
     );
 }
+
+#[tokio::test]
+async fn a_dropped_column_is_backed_up_first_and_restore_puts_it_back() {
+    common::server();
+    let (d, url) = project("apply_backup", NOTES).await;
+    assert!(
+        supaform(d.path(), &["apply", "-e", "test", "--auto-approve"])
+            .status
+            .success()
+    );
+    query(&url, "insert into notes (body, owner) select 'note ' || i, gen_random_uuid() from generate_series(1, 500) i").await;
+    let before = query(
+        &url,
+        "select md5(string_agg(id::text || body, ',' order by id)) from notes",
+    )
+    .await;
+    std::fs::write(
+        d.path().join("main.hcl"),
+        NOTES.replace("  column \"body\" { type = \"text\" }\n", ""),
+    )
+    .unwrap();
+    let out = supaform(
+        d.path(),
+        &["apply", "-e", "test", "--auto-approve", "--allow-dangerous"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("Backup: 1 table(s), 500 row(s) saved to"),
+        "{stdout}"
+    );
+    let backups: Vec<_> = std::fs::read_dir(d.path().join("backups/test"))
+        .unwrap()
+        .collect();
+    assert_eq!(backups.len(), 1);
+    let dir = backups[0].as_ref().unwrap().path();
+    assert!(dir.join("manifest.json").is_file());
+
+    let out = supaform(
+        d.path(),
+        &["restore", dir.to_str().unwrap(), "-e", "test", "--yes"],
+    );
+    assert!(
+        out.status.success(),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    assert_eq!(
+        query(
+            &url,
+            "select md5(string_agg(id::text || body, ',' order by id)) from notes"
+        )
+        .await,
+        before
+    );
+}

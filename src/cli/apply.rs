@@ -185,6 +185,37 @@ async fn apply_locked(
         confirm(env, !dangerous.is_empty())?;
     }
 
+    // Backups before anything destroys or rewrites data.
+    let specs: Vec<crate::plan::BackupSpec> =
+        plan.steps.iter().filter_map(|s| s.backup.clone()).collect();
+    if !specs.is_empty() {
+        let dir = crate::apply::backup::default_dir(&cfg.dir, &env.name);
+        let reason = format!(
+            "before apply: {}",
+            plan.steps
+                .iter()
+                .filter(|s| s.backup.is_some())
+                .map(|s| s.summary.clone())
+                .collect::<Vec<_>>()
+                .join("; ")
+        );
+        let manifest = crate::apply::backup::take(client, &specs, &dir, &env.name, &reason).await?;
+        let rows: u64 = manifest.entries.iter().map(|e| e.rows).sum();
+        if args.json {
+            println!(
+                "{}",
+                serde_json::json!({"event": "backup", "dir": dir.display().to_string(), "tables": manifest.entries.len(), "rows": rows})
+            );
+        } else {
+            println!(
+                "\nBackup: {} table(s), {rows} row(s) saved to {} (restore with `supaform restore {}`)",
+                manifest.entries.len(),
+                super::shown(&dir),
+                super::shown(&dir)
+            );
+        }
+    }
+
     let opts = exec::ExecOptions {
         lock_timeout: env.lock_timeout.clone(),
         statement_timeout: env.statement_timeout.clone(),
