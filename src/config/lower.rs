@@ -392,6 +392,15 @@ impl Lowerer<'_, '_> {
         Some(v)
     }
 
+    /// A required list that may be empty (`privileges = []` revokes everything).
+    pub fn req_strings_or_empty(&mut self, b: &Blk, name: &str, example: &str) -> Option<Vec<Loc>> {
+        if b.attr(name).is_none() {
+            self.missing(b, name, example);
+            return None;
+        }
+        self.strings(b, name)
+    }
+
     /// One of a fixed set of words.
     pub fn choice<T: Copy>(&mut self, b: &Blk, name: &str, options: &[(&str, T)]) -> Option<T> {
         let (s, span) = self.string(b, name)?;

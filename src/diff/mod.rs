@@ -741,10 +741,12 @@ impl Differ<'_> {
             .any(|c| matches!(c, Change::DropTable(x) if &x.name == t))
     }
 
+    /// Grants. With a configuration (`grant_scope`), each managed (object, role, columns)
+    /// gets exactly its declared privileges and the rest is left alone; comparing two
+    /// databases, every grant of a managed role on a desired object counts.
     fn grants(&mut self, desired: &Model, live: &Model) {
-        type Key = (GrantTarget, String, Vec<String>);
-        let index = |m: &Model| -> BTreeMap<Key, BTreeSet<String>> {
-            let mut out: BTreeMap<Key, BTreeSet<String>> = BTreeMap::new();
+        let index = |m: &Model| -> BTreeMap<GrantKey, BTreeSet<String>> {
+            let mut out: BTreeMap<GrantKey, BTreeSet<String>> = BTreeMap::new();
             for g in &m.grants {
                 out.entry((g.target.clone(), g.role.clone(), g.columns.clone()))
                     .or_default()
@@ -754,18 +756,29 @@ impl Differ<'_> {
         };
         let want = index(desired);
         let have = index(live);
-        let managed_role = |r: &str| desired.project.managed_roles.iter().any(|m| m == r);
-        let target_exists = |t: &GrantTarget| target_in(desired, t);
+        let in_scope = |k: &GrantKey| match &desired.grant_scope {
+            Some(scope) => scope.contains(k),
+            None => {
+                desired.project.managed_roles.iter().any(|m| m == &k.1) && target_in(desired, &k.0)
+            }
+        };
         let sorted = |s: BTreeSet<String>| {
             let mut v: Vec<String> = s.into_iter().collect();
             v.sort_by_key(|p| privilege_rank(p));
             v
         };
-        for (key, privs) in &want {
-            let missing: BTreeSet<String> = match have.get(key) {
-                Some(h) => privs.difference(h).cloned().collect(),
-                None => privs.clone(),
-            };
+        let empty = BTreeSet::new();
+        let mut keys: BTreeSet<&GrantKey> = want.keys().collect();
+        keys.extend(have.keys());
+        let mut revokes = Vec::new();
+        for key in keys {
+            if !in_scope(key) && !(desired.grant_scope.is_none() && want.contains_key(key)) {
+                continue;
+            }
+            let w = want.get(key).unwrap_or(&empty);
+            let h = have.get(key).unwrap_or(&empty);
+            let missing: BTreeSet<String> = w.difference(h).cloned().collect();
+            let extra: BTreeSet<String> = h.difference(w).cloned().collect();
             if !missing.is_empty() {
                 self.push(Change::Grant(Grant {
                     target: key.0.clone(),
@@ -774,19 +787,8 @@ impl Differ<'_> {
                     columns: key.2.clone(),
                 }));
             }
-        }
-        for (key, privs) in &have {
-            // Grants on objects this plan drops vanish with them; grants to roles
-            // supaform does not manage are not its business.
-            if !managed_role(&key.1) || !target_exists(&key.0) {
-                continue;
-            }
-            let extra: BTreeSet<String> = match want.get(key) {
-                Some(w) => privs.difference(w).cloned().collect(),
-                None => privs.clone(),
-            };
-            if !extra.is_empty() {
-                self.push(Change::Revoke(Grant {
+            if !extra.is_empty() && in_scope(key) {
+                revokes.push(Change::Revoke(Grant {
                     target: key.0.clone(),
                     role: key.1.clone(),
                     privileges: sorted(extra),
@@ -794,6 +796,7 @@ impl Differ<'_> {
                 }));
             }
         }
+        self.out.changes.extend(revokes);
     }
 
     fn functions(&mut self, desired: &Model, live: &Model) {

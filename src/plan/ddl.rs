@@ -339,7 +339,7 @@ pub fn create_index(t: &QName, i: &Index, concurrently: bool) -> String {
         .iter()
         .map(|p| match p {
             IndexPart::Column(c) => ident(c),
-            IndexPart::Expression(e) => format!("({e})"),
+            IndexPart::Expression(e) => index_element(e),
         })
         .collect();
     let mut s = format!(
@@ -360,6 +360,105 @@ pub fn create_index(t: &QName, i: &Index, concurrently: bool) -> String {
         s.push_str(&format!(" WHERE ({p})"));
     }
     s
+}
+
+/// An index expression as an index element. `pg_get_indexdef` prints elements such as
+/// `lower(email) text_pattern_ops`, `created_at DESC` or `(a + b)`: a column or a function
+/// call, then collation, operator class and ordering words. Those are used as written; any
+/// other expression is wrapped in parentheses, as the grammar requires.
+pub fn index_element(e: &str) -> String {
+    let t = e.trim();
+    if t.starts_with('(') || is_plain_element(t) {
+        t.to_string()
+    } else {
+        format!("({t})")
+    }
+}
+
+fn is_plain_element(t: &str) -> bool {
+    let b = t.as_bytes();
+    let mut i = 0;
+    // A (possibly qualified, possibly quoted) name.
+    let name = |i: &mut usize| -> bool {
+        let start = *i;
+        loop {
+            if *i < b.len() && b[*i] == b'"' {
+                *i += 1;
+                while *i < b.len() {
+                    if b[*i] == b'"' {
+                        if *i + 1 < b.len() && b[*i + 1] == b'"' {
+                            *i += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    *i += 1;
+                }
+                if *i >= b.len() {
+                    return false;
+                }
+                *i += 1;
+            } else {
+                let s = *i;
+                while *i < b.len()
+                    && (b[*i].is_ascii_alphanumeric() || b[*i] == b'_' || b[*i] >= 0x80)
+                {
+                    *i += 1;
+                }
+                if *i == s {
+                    return false;
+                }
+            }
+            if *i < b.len() && b[*i] == b'.' {
+                *i += 1;
+                continue;
+            }
+            return *i > start;
+        }
+    };
+    if !name(&mut i) {
+        return false;
+    }
+    // An optional call with balanced parentheses (strings skipped).
+    if i < b.len() && b[i] == b'(' {
+        let mut depth = 0i32;
+        let mut in_str = false;
+        while i < b.len() {
+            let c = b[i];
+            if in_str {
+                if c == b'\'' {
+                    in_str = false;
+                }
+            } else if c == b'\'' {
+                in_str = true;
+            } else if c == b'(' {
+                depth += 1;
+            } else if c == b')' {
+                depth -= 1;
+                if depth == 0 {
+                    i += 1;
+                    break;
+                }
+            }
+            i += 1;
+        }
+        if depth != 0 {
+            return false;
+        }
+    }
+    // Then only words: COLLATE x, an operator class, ASC/DESC, NULLS FIRST/LAST.
+    while i < b.len() {
+        if b[i] != b' ' {
+            return false;
+        }
+        while i < b.len() && b[i] == b' ' {
+            i += 1;
+        }
+        if i < b.len() && !name(&mut i) {
+            return false;
+        }
+    }
+    true
 }
 
 pub fn drop_index(schema: &str, name: &str, concurrently: bool) -> String {
@@ -703,7 +802,7 @@ pub fn create_model_annotated(m: &Model) -> Vec<(Address, String)> {
             create_trigger(t),
         ));
     }
-    for g in &m.grants {
+    for g in m.grants.iter().filter(|g| !g.privileges.is_empty()) {
         out.push((Address::Grant(g.target.clone(), g.role.clone()), grant(g)));
     }
     out
@@ -794,7 +893,7 @@ mod tests {
         };
         assert_eq!(
             create_index(&q("t"), &i, true),
-            "CREATE UNIQUE INDEX CONCURRENTLY \"i\" ON \"public\".\"t\" (\"a\", (lower(b))) WHERE (b is not null)"
+            "CREATE UNIQUE INDEX CONCURRENTLY \"i\" ON \"public\".\"t\" (\"a\", lower(b)) WHERE (b is not null)"
         );
         let fk = ForeignKey {
             name: "f".into(),
@@ -809,6 +908,27 @@ mod tests {
             add_foreign_key(&q("t"), &fk, true),
             "ALTER TABLE \"public\".\"t\" ADD CONSTRAINT \"f\" FOREIGN KEY (\"a\") REFERENCES \"auth\".\"users\" (\"id\") ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED NOT VALID"
         );
+    }
+
+    #[test]
+    fn index_elements_are_wrapped_only_when_the_grammar_needs_it() {
+        assert_eq!(index_element("created_at DESC"), "created_at DESC");
+        assert_eq!(
+            index_element("lower(email) text_pattern_ops"),
+            "lower(email) text_pattern_ops"
+        );
+        assert_eq!(
+            index_element("bio extensions.gin_trgm_ops"),
+            "bio extensions.gin_trgm_ops"
+        );
+        assert_eq!(
+            index_element("\"Name\" COLLATE \"C\" DESC NULLS LAST"),
+            "\"Name\" COLLATE \"C\" DESC NULLS LAST"
+        );
+        assert_eq!(index_element("a + b"), "(a + b)");
+        assert_eq!(index_element("(a + b)"), "(a + b)");
+        assert_eq!(index_element("coalesce(a, 'x y')"), "coalesce(a, 'x y')");
+        assert_eq!(index_element("a::text"), "(a::text)");
     }
 
     #[test]

@@ -254,25 +254,46 @@ fn generate(change: &Change, ctx: &Context) -> B {
                 "clients reading the view break",
             )
             .sql(ddl::drop_view(&v.name)),
-        Revoke(g) => B::new(
-            3,
-            format!(
+        Revoke(g) => {
+            let exists = match &g.target {
+                GrantTarget::Table(q) | GrantTarget::Sequence(q) => {
+                    ctx.live.tables.contains_key(q) || ctx.live.views.contains_key(q)
+                }
+                GrantTarget::Function(q) => ctx.live.functions.contains_key(q),
+                GrantTarget::Schema(_) => true,
+            };
+            let summary = format!(
                 "revoke {} on {} from {}",
                 g.privileges.join(", "),
                 g.target,
                 g.role
-            ),
-        )
-        .rule(
-            Rule::C108,
-            format!(
-                "{} loses {} on {}",
-                g.role,
-                g.privileges.join(", "),
-                g.target
-            ),
-        )
-        .sql(ddl::revoke(g)),
+            );
+            let b = B::new(3, summary)
+                .sql(ddl::revoke(g))
+                .refs([grant_target_addr(&g.target)]);
+            if exists {
+                b.rule(
+                    Rule::C108,
+                    format!(
+                        "{} loses {} on {}",
+                        g.role,
+                        g.privileges.join(", "),
+                        g.target
+                    ),
+                )
+            } else {
+                // Runs after the object is created (after the grants).
+                let mut b = b.rule(
+                    Rule::S019,
+                    format!(
+                        "{} keeps only what the configuration grants on the new {}",
+                        g.role, g.target
+                    ),
+                );
+                b.tier = 45;
+                b
+            }
+        }
         DropForeignKey { table, fk } => {
             B::new(4, format!("drop foreign key {} on {table}", fk.name))
                 .rule(Rule::S017, "no rows change")
