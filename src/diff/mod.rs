@@ -772,7 +772,9 @@ impl Differ<'_> {
         keys.extend(have.keys());
         let mut revokes = Vec::new();
         for key in keys {
-            if !in_scope(key) && !(desired.grant_scope.is_none() && want.contains_key(key)) {
+            // Comparing two databases, a grant the desired side holds is always planned.
+            let wanted_live = desired.grant_scope.is_none() && want.contains_key(key);
+            if !(in_scope(key) || wanted_live) {
                 continue;
             }
             let w = want.get(key).unwrap_or(&empty);
