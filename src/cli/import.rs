@@ -4,8 +4,9 @@ use super::Cli;
 use crate::config::write::write_model;
 use crate::db::DbUrl;
 use crate::introspect::{introspect, IntrospectOptions, Live};
-use crate::model::Model;
+use crate::model::{Grant, GrantKey, GrantTarget, Model};
 use miette::Diagnostic;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use thiserror::Error;
@@ -145,6 +146,64 @@ pub fn import_model(live: &Live) -> Model {
         e.version = None;
     }
     m.environments.clear();
+    // Grants on objects that are not imported (a standalone sequence, a materialized
+    // view) cannot be declared.
+    let exists = |t: &GrantTarget| match t {
+        GrantTarget::Table(q) => m.tables.contains_key(q) || m.views.contains_key(q),
+        GrantTarget::Function(q) => m.functions.contains_key(q),
+        GrantTarget::Schema(s) => m.project.schemas.contains(s) || m.schemas.contains_key(s),
+        GrantTarget::Sequence(q) => m.tables.values().any(|t| {
+            t.columns.iter().any(|c| {
+                c.default
+                    .as_ref()
+                    .is_some_and(|d| d.to_sql().contains(&q.name))
+                    || (c.identity.is_some() && q.name == format!("{}_{}_seq", t.name.name, c.name))
+            })
+        }),
+    };
+    let live_grants: Vec<Grant> = m
+        .grants
+        .iter()
+        .filter(|g| exists(&g.target))
+        .cloned()
+        .collect();
+    // Only what differs from what the database gives a new object is declared: for each
+    // object and role, the privileges held when they are not the default ones (an empty
+    // list when a default privilege was revoked).
+    let base = Model {
+        default_privileges: m.default_privileges.clone(),
+        ..Default::default()
+    };
+    let implied = crate::engine::implied_grants(&base, &m, "postgres");
+    let index = |gs: &[Grant]| -> BTreeMap<GrantKey, BTreeSet<String>> {
+        let mut out: BTreeMap<GrantKey, BTreeSet<String>> = BTreeMap::new();
+        for g in gs {
+            out.entry((g.target.clone(), g.role.clone(), g.columns.clone()))
+                .or_default()
+                .extend(g.privileges.iter().cloned());
+        }
+        out
+    };
+    let have = index(&live_grants);
+    let default = index(&implied);
+    let mut keys: BTreeSet<&GrantKey> = have.keys().collect();
+    keys.extend(default.keys());
+    let empty = BTreeSet::new();
+    m.grants = keys
+        .into_iter()
+        .filter(|k| have.get(*k).unwrap_or(&empty) != default.get(*k).unwrap_or(&empty))
+        .map(|k| {
+            let mut privileges: Vec<String> =
+                have.get(k).unwrap_or(&empty).iter().cloned().collect();
+            privileges.sort_by_key(|p| crate::model::privilege_rank(p));
+            Grant {
+                target: k.0.clone(),
+                role: k.1.clone(),
+                privileges,
+                columns: k.2.clone(),
+            }
+        })
+        .collect();
     m
 }
 
