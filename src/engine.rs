@@ -64,7 +64,12 @@ pub async fn row_counts(client: &tokio_postgres::Client, live: &Live, d: &Diff) 
             Change::DropTable(t) => {
                 exact.insert(t.name.clone());
             }
+            // Every change whose classification asks whether the table holds rows: a
+            // table never analysed has no estimate (reltuples -1, read as 0).
             Change::DropColumn { table, .. }
+            | Change::AddColumn { table, .. }
+            | Change::CreateIndex { table, .. }
+            | Change::AddUnique { table, .. }
             | Change::AlterColumn { table, .. }
             | Change::SetRls { table, .. }
             | Change::AddCheck { table, .. }

@@ -761,10 +761,18 @@ impl Differ<'_> {
             v
         };
         for (key, privs) in &want {
-            let missing: BTreeSet<String> = match have.get(key) {
+            let mut missing: BTreeSet<String> = match have.get(key) {
                 Some(h) => privs.difference(h).cloned().collect(),
                 None => privs.clone(),
             };
+            // Postgres gives PUBLIC EXECUTE to every function it creates, so the normalised
+            // desired state always holds it; on a function that exists without it, someone
+            // revoked it on purpose (Supabase's advice for security definer functions).
+            if key.1 == "public"
+                && matches!(&key.0, GrantTarget::Function(q) if live.functions.contains_key(q))
+            {
+                missing.remove("EXECUTE");
+            }
             if !missing.is_empty() {
                 self.push(Change::Grant(Grant {
                     target: key.0.clone(),

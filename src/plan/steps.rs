@@ -11,7 +11,9 @@ use crate::model::*;
 #[derive(Debug, Clone)]
 pub(super) struct Draft {
     pub step: Step,
-    /// Order inside a phase: drops (reverse dependency order), renames, then creates.
+    /// Order inside a phase: drops of objects that use others (reverse dependency order),
+    /// renames, creates and updates, then drops of what others may still have used until
+    /// the updates before them (functions, types, extensions, schemas).
     pub tier: u32,
     /// Objects the step needs to exist (for `depends_on`).
     pub refs: Vec<Address>,
@@ -324,19 +326,21 @@ fn generate(change: &Change, ctx: &Context) -> B {
             b.rows_of = Some(t.name.clone());
             b
         }
-        DropFunction(f) => B::new(8, format!("drop function {}", f.name))
+        // ---- late drops: after the updates that stop using them (a column leaving an
+        // enum, a trigger moving to another function, a table leaving a schema)
+        DropFunction(f) => B::new(60, format!("drop function {}", f.name))
             .rule(
                 dependents_rule(ctx, &Address::Function(f.name.clone())),
                 "callers of the function break",
             )
             .sql(ddl::drop_function(f)),
-        DropEnum(e) => B::new(9, format!("drop enum {}", e.name))
+        DropEnum(e) => B::new(61, format!("drop enum {}", e.name))
             .rule(enum_drop_rule(ctx, &e.name), "the type is removed")
             .sql(ddl::drop_type(&e.name)),
-        DropExtension(e) => B::new(10, format!("drop extension {}", e.name))
+        DropExtension(e) => B::new(62, format!("drop extension {}", e.name))
             .rule(Rule::C112, "objects of the extension are removed")
             .sql(ddl::drop_extension(&e.name)),
-        DropSchema(s) => B::new(11, format!("drop schema {}", s.name))
+        DropSchema(s) => B::new(63, format!("drop schema {}", s.name))
             .rule(Rule::D209, "the schema and anything left in it is removed")
             .sql(ddl::drop_schema(&s.name)),
 
@@ -432,9 +436,15 @@ fn generate(change: &Change, ctx: &Context) -> B {
                     .map(|c| ddl::comment_on("FUNCTION", &ddl::function_signature(f), Some(c))),
             ),
         ReplaceFunction { from, to } => {
-            let mut b = B::new(33, format!("replace function {}", to.name))
-                .rule(Rule::S006, "same signature; callers keep working")
-                .sql(ddl::create_function(to, true));
+            let mut b = B::new(33, format!("replace function {}", to.name));
+            let mut same = from.clone();
+            same.comment = to.comment.clone();
+            b = if &same == to {
+                b.rule(Rule::S015, "metadata only")
+            } else {
+                b.rule(Rule::S006, "same signature; callers keep working")
+                    .sql(ddl::create_function(to, true))
+            };
             if from.comment != to.comment {
                 b = b.sql(ddl::comment_on(
                     "FUNCTION",
@@ -445,13 +455,36 @@ fn generate(change: &Change, ctx: &Context) -> B {
             b
         }
         RecreateFunction { from, to } => {
-            // Triggers using the function must go while it is dropped, then come back.
+            // Triggers using the function and policies calling it must go while it is
+            // dropped, then come back in their desired form. Those the configuration no
+            // longer declares are dropped by their own steps, earlier.
             let triggers: Vec<&Trigger> = ctx
                 .live
                 .triggers
                 .values()
-                .filter(|t| t.function == from.name)
+                .filter(|t| {
+                    t.function == from.name
+                        && ctx
+                            .desired
+                            .triggers
+                            .contains_key(&(t.table.clone(), t.name.clone()))
+                })
                 .collect();
+            let policies: Vec<&Policy> = ctx
+                .live
+                .policies
+                .values()
+                .filter(|p| {
+                    mentions(p, &from.name.name)
+                        && ctx
+                            .desired
+                            .policies
+                            .contains_key(&(p.table.clone(), p.name.clone()))
+                })
+                .collect();
+            let public_revoked = !ctx.live.grants.iter().any(|g| {
+                g.target == GrantTarget::Function(from.name.clone()) && g.role == "public"
+            });
             B::new(
                 33,
                 format!("recreate function {} with a new signature", to.name),
@@ -469,8 +502,15 @@ fn generate(change: &Change, ctx: &Context) -> B {
                     .iter()
                     .map(|t| ddl::drop_trigger(&t.table, &t.name)),
             )
+            .sqls(policies.iter().map(|p| ddl::drop_policy(&p.table, &p.name)))
             .sql(ddl::drop_function(from))
             .sql(ddl::create_function(to, false))
+            .sqls(
+                policies
+                    .iter()
+                    .filter_map(|p| ctx.desired.policies.get(&(p.table.clone(), p.name.clone())))
+                    .map(ddl::create_policy),
+            )
             .sqls(
                 ctx.desired
                     .triggers
@@ -482,6 +522,31 @@ fn generate(change: &Change, ctx: &Context) -> B {
                                 .any(|o| o.name == t.name && o.table == t.table)
                     })
                     .map(ddl::create_trigger),
+            )
+            // Its grants and comment went with the old function; PUBLIC EXECUTE, which
+            // Postgres gives every new function, stays revoked if it was.
+            .sqls(
+                ctx.desired
+                    .grants
+                    .iter()
+                    .filter(|g| {
+                        g.target == GrantTarget::Function(to.name.clone())
+                            && !(public_revoked && g.role == "public")
+                    })
+                    .map(ddl::grant),
+            )
+            .sqls(public_revoked.then(|| {
+                ddl::revoke(&crate::model::Grant {
+                    target: GrantTarget::Function(to.name.clone()),
+                    role: "public".into(),
+                    privileges: vec!["EXECUTE".into()],
+                    columns: vec![],
+                })
+            }))
+            .sqls(
+                to.comment
+                    .as_deref()
+                    .map(|c| ddl::comment_on("FUNCTION", &ddl::function_signature(to), Some(c))),
             )
         }
         CreateTable(t) => {
@@ -652,33 +717,21 @@ fn generate(change: &Change, ctx: &Context) -> B {
                     .map(|c| ddl::comment_on("VIEW", &v.name.sql(), Some(c))),
             ),
         ReplaceView { from, to } => {
-            let mut b = B::new(41, format!("replace view {}", to.name)).rule(
-                Rule::C113,
-                "clients reading the view see the new definition",
-            );
+            let b = B::new(41, format!("replace view {}", to.name));
             if from.query != to.query || from.security_invoker != to.security_invoker {
-                b = b
-                    .sql(ddl::drop_view(&from.name))
-                    .sql(ddl::create_view(to, false));
-                if let Some(c) = &to.comment {
-                    b = b.sql(ddl::comment_on("VIEW", &to.name.sql(), Some(c)));
-                }
-                // Grants on the view go with it; put them back.
-                b = b.sqls(
-                    ctx.desired
-                        .grants
-                        .iter()
-                        .filter(|g| g.target == GrantTarget::Table(to.name.clone()))
-                        .map(ddl::grant),
-                );
+                b.rule(
+                    Rule::C113,
+                    "clients reading the view see the new definition",
+                )
+                .sql(ddl::drop_view(&from.name))
+                .sqls(recreate_view(ctx, to))
             } else {
-                b = b.sql(ddl::comment_on(
+                b.rule(Rule::S015, "metadata only").sql(ddl::comment_on(
                     "VIEW",
                     &to.name.sql(),
                     to.comment.as_deref(),
-                ));
+                ))
             }
-            b
         }
         CreatePolicy(p) => B::new(42, format!("create policy {} on {}", p.name, p.table))
             .rule(
@@ -825,12 +878,14 @@ fn view_drop_rule(ctx: &Context, v: &QName) -> Rule {
     }
 }
 
+/// D209 when a table the configuration does not declare still has a column of the enum
+/// (the drop fails, or would have to cascade); columns of declared tables leave the type
+/// earlier in the same plan.
 fn enum_drop_rule(ctx: &Context, e: &QName) -> Rule {
-    let used = ctx
-        .live
-        .tables
-        .values()
-        .any(|t| t.columns.iter().any(|c| c.enum_type.as_ref() == Some(e)));
+    let used = ctx.live.tables.values().any(|t| {
+        !ctx.desired.tables.contains_key(&t.name)
+            && t.columns.iter().any(|c| c.enum_type.as_ref() == Some(e))
+    });
     if used {
         Rule::D209
     } else {
@@ -1029,7 +1084,7 @@ fn alter_column(ctx: &Context, table: &QName, from: &Column, to: &Column) -> B {
                     .views
                     .values()
                     .filter(|v| views.iter().any(|o| o.name == v.name))
-                    .map(|v| ddl::create_view(v, false)),
+                    .flat_map(|v| recreate_view(ctx, v)),
             );
     }
     if from.default != to.default && (!type_changed || generated_changed) {
@@ -1101,7 +1156,24 @@ fn alter_column(ctx: &Context, table: &QName, from: &Column, to: &Column) -> B {
     b
 }
 
-/// Whether a policy's expressions name a column (a whole-word match).
+/// A view as it is created again after a drop: its query, its comment and the grants on
+/// it (which went with it).
+fn recreate_view(ctx: &Context, v: &View) -> Vec<String> {
+    let mut out = vec![ddl::create_view(v, false)];
+    if let Some(c) = &v.comment {
+        out.push(ddl::comment_on("VIEW", &v.name.sql(), Some(c)));
+    }
+    out.extend(
+        ctx.desired
+            .grants
+            .iter()
+            .filter(|g| g.target == GrantTarget::Table(v.name.clone()))
+            .map(ddl::grant),
+    );
+    out
+}
+
+/// Whether a policy's expressions name a column or function (a whole-word match).
 fn mentions(p: &Policy, column: &str) -> bool {
     let hit = |e: &Option<String>| {
         e.as_deref().is_some_and(|text| {
