@@ -594,6 +594,7 @@ fn generate(change: &Change, ctx: &Context) -> B {
                         ),
                     );
                     b.rows_of = Some(table.clone());
+                    b = builds_index_locked(ctx, table, b);
                 } else {
                     b = b.rule(Rule::S017, "the table is empty");
                 }
@@ -609,7 +610,8 @@ fn generate(change: &Change, ctx: &Context) -> B {
             )
             .sql(ddl::add_unique(table, unique))
             .refs([table_addr(table)]);
-            constraint_rule(ctx, table, b, "values must be unique")
+            let b = constraint_rule(ctx, table, b, "values must be unique");
+            builds_index_locked(ctx, table, b)
         }
         AddCheck { table, check } => {
             let existing = ctx.live.tables.contains_key(table);
@@ -849,6 +851,22 @@ fn constraint_rule(ctx: &Context, table: &QName, mut b: B, what: &str) -> B {
         b
     } else {
         b.rule(Rule::S001, "the table has no rows yet")
+    }
+}
+
+/// C102 for a constraint whose index is built inside the transaction (a unique constraint
+/// or primary key) on a table holding rows: writes to the table wait for the build.
+fn builds_index_locked(ctx: &Context, table: &QName, b: B) -> B {
+    if ctx.live.tables.contains_key(table) && populated(ctx, table) {
+        b.rule(
+            Rule::C102,
+            format!(
+                "its index is built without CONCURRENTLY: writes to {table} wait meanwhile ({})",
+                rows_note(ctx, table)
+            ),
+        )
+    } else {
+        b
     }
 }
 
