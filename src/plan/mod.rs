@@ -146,6 +146,7 @@ pub fn build(diff: &Diff, ctx: &Context) -> Vec<Step> {
     // Stable: within a tier, the diff's order (which follows the model's) is kept.
     drafts.sort_by_key(|d| (d.step.phase, d.tier));
     order_views(&mut drafts);
+    order_table_drops(&mut drafts);
 
     let created: BTreeSet<String> = drafts
         .iter()
@@ -168,6 +169,50 @@ pub fn build(diff: &Diff, ctx: &Context) -> Vec<Step> {
             d.step
         })
         .collect()
+}
+
+/// Tables linked by foreign keys and dropped together: a referencing table goes first
+/// (`DROP TABLE` refuses to drop a table another one still references).
+fn order_table_drops(drafts: &mut [steps::Draft]) {
+    let is_drop = |d: &steps::Draft| d.drops_table;
+    let idx: Vec<usize> = (0..drafts.len()).filter(|&i| is_drop(&drafts[i])).collect();
+    if idx.len() < 2 {
+        return;
+    }
+    let tables: Vec<steps::Draft> = idx.iter().map(|&i| drafts[i].clone()).collect();
+    let mut placed = vec![false; tables.len()];
+    let mut ordered: Vec<steps::Draft> = Vec::new();
+    while ordered.len() < tables.len() {
+        let before = ordered.len();
+        for i in 0..tables.len() {
+            // Still referenced by a table not dropped yet: wait.
+            let waits = (0..tables.len()).any(|j| {
+                j != i
+                    && !placed[j]
+                    && tables[j]
+                        .refs
+                        .iter()
+                        .any(|r| r.to_string() == tables[i].step.address)
+            });
+            if !placed[i] && !waits {
+                placed[i] = true;
+                ordered.push(tables[i].clone());
+            }
+        }
+        if ordered.len() == before {
+            // A cycle of foreign keys: drop in the diff's order; the statement names the
+            // constraint that blocks it.
+            for i in 0..tables.len() {
+                if !placed[i] {
+                    placed[i] = true;
+                    ordered.push(tables[i].clone());
+                }
+            }
+        }
+    }
+    for (slot, d) in idx.into_iter().zip(ordered) {
+        drafts[slot] = d;
+    }
 }
 
 /// Views over views: a view is created after the views its query names.

@@ -19,6 +19,8 @@ pub(super) struct Draft {
     pub refs: Vec<Address>,
     pub view_name: Option<String>,
     pub view_query: String,
+    /// A `DROP TABLE` (ordered by the foreign keys between dropped tables).
+    pub drops_table: bool,
 }
 
 struct B {
@@ -221,6 +223,7 @@ fn finish(change: &Change, b: B, ctx: &Context) -> Draft {
         refs: b.refs,
         view_name,
         view_query,
+        drops_table: matches!(change, Change::DropTable(_)),
     }
 }
 
@@ -318,7 +321,9 @@ fn generate(change: &Change, ctx: &Context) -> B {
                         rows_note(ctx, &t.name)
                     ),
                 )
-                .sql(ddl::drop_table(&t.name));
+                .sql(ddl::drop_table(&t.name))
+                // The tables it references: dropped after it (see `order_table_drops`).
+                .refs(t.foreign_keys.iter().map(|fk| table_addr(&fk.ref_table)));
             b.backup = Some(BackupSpec {
                 table: t.name.to_string(),
                 columns: None,
@@ -720,13 +725,21 @@ fn generate(change: &Change, ctx: &Context) -> B {
             ),
         ReplaceView { from, to } => {
             let b = B::new(41, format!("replace view {}", to.name));
+            let above = views_on(ctx, &[from]);
             if from.query != to.query || from.security_invoker != to.security_invoker {
                 b.rule(
                     Rule::C113,
                     "clients reading the view see the new definition",
                 )
+                .sqls(above.iter().rev().map(|v| ddl::drop_view(&v.name)))
                 .sql(ddl::drop_view(&from.name))
                 .sqls(recreate_view(ctx, to))
+                .sqls(
+                    above
+                        .iter()
+                        .filter_map(|v| ctx.desired.views.get(&v.name))
+                        .flat_map(|v| recreate_view(ctx, v)),
+                )
             } else {
                 b.rule(Rule::S015, "metadata only").sql(ddl::comment_on(
                     "VIEW",
@@ -1019,20 +1032,9 @@ fn alter_column(ctx: &Context, table: &QName, from: &Column, to: &Column) -> B {
     if type_changed || generated_changed || from.collation != to.collation {
         // Policies on the table and views that read the column block ALTER TYPE: they go
         // first and come back after, in their desired form.
-        let policies: Vec<&Policy> = ctx
-            .live
-            .policies
-            .values()
-            .filter(|p| &p.table == table && mentions(p, &from.name))
-            .collect();
-        let views: Vec<&View> = ctx
-            .live
-            .views
-            .values()
-            .filter(|v| v.query.contains(&table.name) && v.query.contains(&from.name))
-            .collect();
+        let (policies, views) = column_dependents(ctx, &[(table.clone(), from.name.clone())]);
         b = b
-            .sqls(views.iter().map(|v| ddl::drop_view(&v.name)))
+            .sqls(views.iter().rev().map(|v| ddl::drop_view(&v.name)))
             .sqls(policies.iter().map(|p| ddl::drop_policy(&p.table, &p.name)));
         if from.default.is_some() && type_changed {
             b = b.sql(ddl::set_default(table, &to.name, None));
@@ -1098,10 +1100,9 @@ fn alter_column(ctx: &Context, table: &QName, from: &Column, to: &Column) -> B {
                     .map(ddl::create_policy),
             )
             .sqls(
-                ctx.desired
-                    .views
-                    .values()
-                    .filter(|v| views.iter().any(|o| o.name == v.name))
+                views
+                    .iter()
+                    .filter_map(|v| ctx.desired.views.get(&v.name))
                     .flat_map(|v| recreate_view(ctx, v)),
             );
     }
@@ -1174,6 +1175,43 @@ fn alter_column(ctx: &Context, table: &QName, from: &Column, to: &Column) -> B {
     b
 }
 
+/// The policies and views that read one of `columns` and block a change of its type:
+/// dropped before the change and created again after it. Only those the configuration
+/// declares: the others are dropped by their own steps (earlier), and an unmanaged one makes
+/// Postgres refuse the change rather than being dropped behind the user's back.
+fn column_dependents<'a>(
+    ctx: &'a Context,
+    columns: &[(QName, String)],
+) -> (Vec<&'a Policy>, Vec<&'a View>) {
+    let policies = ctx
+        .live
+        .policies
+        .values()
+        .filter(|p| {
+            columns.iter().any(|(t, c)| &p.table == t && mentions(p, c))
+                && ctx
+                    .desired
+                    .policies
+                    .contains_key(&(p.table.clone(), p.name.clone()))
+        })
+        .collect();
+    let views = ctx
+        .live
+        .views
+        .values()
+        .filter(|v| {
+            columns
+                .iter()
+                .any(|(t, c)| v.query.contains(&t.name) && v.query.contains(c.as_str()))
+                && ctx.desired.views.contains_key(&v.name)
+        })
+        .collect::<Vec<&View>>();
+    let above = views_on(ctx, &views);
+    let mut views = views;
+    views.extend(above);
+    (policies, views)
+}
+
 /// A view as it is created again after a drop: its query, its comment and the grants on
 /// it (which went with it).
 fn recreate_view(ctx: &Context, v: &View) -> Vec<String> {
@@ -1193,17 +1231,43 @@ fn recreate_view(ctx: &Context, v: &View) -> Vec<String> {
 
 /// Whether a policy's expressions name a column or function (a whole-word match).
 fn mentions(p: &Policy, column: &str) -> bool {
-    let hit = |e: &Option<String>| {
-        e.as_deref().is_some_and(|text| {
-            text.match_indices(column).any(|(i, _)| {
-                let before = text[..i].chars().next_back();
-                let after = text[i + column.len()..].chars().next();
-                let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
-                !word(before) && !word(after)
-            })
-        })
-    };
+    let hit = |e: &Option<String>| e.as_deref().is_some_and(|text| has_word(text, column));
     hit(&p.using) || hit(&p.check)
+}
+
+/// Whether `text` holds `word` as a whole word (not inside a longer identifier).
+fn has_word(text: &str, word: &str) -> bool {
+    !word.is_empty()
+        && text.match_indices(word).any(|(i, _)| {
+            let before = text[..i].chars().next_back();
+            let after = text[i + word.len()..].chars().next();
+            let w = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+            !w(before) && !w(after)
+        })
+}
+
+/// The views of the configuration built on `base` (directly or through each other), as
+/// they are live: `DROP VIEW` refuses while they exist, so they are dropped first (deepest
+/// first) and created again after, in this order. An unmanaged one makes Postgres refuse.
+fn views_on<'a>(ctx: &'a Context, base: &[&View]) -> Vec<&'a View> {
+    let mut out: Vec<&View> = Vec::new();
+    let mut frontier: Vec<QName> = base.iter().map(|v| v.name.clone()).collect();
+    while !frontier.is_empty() {
+        let next: Vec<&View> = ctx
+            .live
+            .views
+            .values()
+            .filter(|v| {
+                !out.iter().any(|o| o.name == v.name)
+                    && !base.iter().any(|b| b.name == v.name)
+                    && ctx.desired.views.contains_key(&v.name)
+                    && frontier.iter().any(|n| has_word(&v.query, &n.name))
+            })
+            .collect();
+        frontier = next.iter().map(|v| v.name.clone()).collect();
+        out.extend(next);
+    }
+    out
 }
 
 fn rebuild_enum(ctx: &Context, from: &Enum, to: &Enum, columns: &[(QName, String)]) -> B {
@@ -1233,9 +1297,13 @@ fn rebuild_enum(ctx: &Context, from: &Enum, to: &Enum, columns: &[(QName, String
         32,
         format!("rebuild enum {} ({})", to.name, to.values.join(", ")),
     )
-    .rule(Rule::D204, reason)
-    .sql(ddl::rename_type(&from.name, &old.name))
-    .sql(ddl::create_enum(to));
+    .rule(Rule::D204, reason);
+    let (policies, views) = column_dependents(ctx, columns);
+    b = b
+        .sqls(views.iter().rev().map(|v| ddl::drop_view(&v.name)))
+        .sqls(policies.iter().map(|p| ddl::drop_policy(&p.table, &p.name)))
+        .sql(ddl::rename_type(&from.name, &old.name))
+        .sql(ddl::create_enum(to));
     for (t, c) in columns {
         let col = ctx.live.tables.get(t).and_then(|tt| tt.column(c));
         let default = col.and_then(|c| c.default.clone());
@@ -1265,6 +1333,18 @@ fn rebuild_enum(ctx: &Context, from: &Enum, to: &Enum, columns: &[(QName, String
         }
     }
     b.sql(ddl::drop_type(&old))
+        .sqls(
+            policies
+                .iter()
+                .filter_map(|p| ctx.desired.policies.get(&(p.table.clone(), p.name.clone())))
+                .map(ddl::create_policy),
+        )
+        .sqls(
+            views
+                .iter()
+                .filter_map(|v| ctx.desired.views.get(&v.name))
+                .flat_map(|v| recreate_view(ctx, v)),
+        )
 }
 
 #[cfg(test)]
