@@ -206,7 +206,7 @@ async fn case_steps(
         None => None,
     };
     let exec =
-        supaform::apply::exec::run(&client, &plan, &Default::default(), &mut |_| {}, || async {
+        supaform::apply::exec::run(client, &plan, &Default::default(), &mut |_| {}, || async {
             Ok(())
         })
         .await;
