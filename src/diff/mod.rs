@@ -490,7 +490,21 @@ impl Differ<'_> {
         }
         for (name, e) in &live.enums {
             if !desired.enums.contains_key(name) {
-                self.extra(Address::Enum(name.clone()), Change::DropEnum(e.clone()));
+                let addr = Address::Enum(name.clone());
+                let new = desired
+                    .enums
+                    .values()
+                    .find(|d| !live.enums.contains_key(&d.name) && d.values == e.values);
+                if let (Some(new), true) = (new, self.own.owns(&addr)) {
+                    self.hint(
+                        &addr,
+                        format!(
+                            "enum {} is dropped while {} is created with the same values; if it was renamed, add `renamed_from = \"{}\"` to enum \"{}\" to keep the columns using it",
+                            e.name, new.name, e.name.name, new.name.name
+                        ),
+                    );
+                }
+                self.extra(addr, Change::DropEnum(e.clone()));
             }
         }
     }
@@ -725,6 +739,25 @@ impl Differ<'_> {
             }
             // A policy on a table this plan drops goes with the table.
             if !self.drops_table(&key.0) {
+                let addr = Address::Policy(key.0.clone(), key.1.clone());
+                let new = desired.policies.values().find(|d| {
+                    d.table == l.table
+                        && !live
+                            .policies
+                            .contains_key(&(d.table.clone(), d.name.clone()))
+                        && d.command == l.command
+                        && d.using == l.using
+                        && d.check == l.check
+                });
+                if let (Some(new), true) = (new, self.own.owns(&addr)) {
+                    self.hint(
+                        &addr,
+                        format!(
+                            "policy {} is dropped while {} is created with the same expressions; if it was renamed, add `renamed_from = \"{}\"` to policy \"{}\" to keep the table protected throughout",
+                            l.name, new.name, l.name, new.name
+                        ),
+                    );
+                }
                 self.extra(
                     Address::Policy(key.0.clone(), key.1.clone()),
                     Change::DropPolicy(l.clone()),
@@ -841,6 +874,25 @@ impl Differ<'_> {
         }
         for (name, l) in &live.functions {
             if !desired.functions.contains_key(name) {
+                let addr = Address::Function(name.clone());
+                let new = desired.functions.values().find(|d| {
+                    !live.functions.contains_key(&d.name)
+                        && d.returns == l.returns
+                        && d.body == l.body
+                        && d.args
+                            .iter()
+                            .map(|a| &a.data_type)
+                            .eq(l.args.iter().map(|a| &a.data_type))
+                });
+                if let (Some(new), true) = (new, self.own.owns(&addr)) {
+                    self.hint(
+                        &addr,
+                        format!(
+                            "function {} is dropped while {} is created with the same body; if it was renamed, add `renamed_from = \"{}\"` to function \"{}\" to keep its grants and the triggers using it",
+                            l.name, new.name, l.name.name, new.name.name
+                        ),
+                    );
+                }
                 self.extra(
                     Address::Function(name.clone()),
                     Change::DropFunction(l.clone()),
