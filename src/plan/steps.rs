@@ -13,7 +13,7 @@ pub(super) struct Draft {
     pub step: Step,
     /// Order inside a phase: drops of objects that use others (reverse dependency order),
     /// renames, creates and updates, then drops of what others may still have used until
-    /// the updates before them (functions, types, extensions, schemas).
+    /// the updates before them (columns, functions, types, extensions, schemas).
     pub tier: u32,
     /// Objects the step needs to exist (for `depends_on`).
     pub refs: Vec<Address>,
@@ -295,8 +295,10 @@ fn generate(change: &Change, ctx: &Context) -> B {
         DropCheck { table, check } => B::new(5, format!("drop check {} on {table}", check.name))
             .rule(Rule::S017, "no rows change")
             .sql(ddl::drop_constraint(table, &check.name)),
+        // Late, after the policies and views that read the column have changed, and after
+        // a new primary key replaced one that included it.
         DropColumn { table, column } => {
-            let mut b = B::new(6, format!("drop column {} from {table}", column.name))
+            let mut b = B::new(59, format!("drop column {} from {table}", column.name))
                 .rule(
                     Rule::D202,
                     format!(
