@@ -434,7 +434,7 @@ fn generate(change: &Change, ctx: &Context) -> B {
             .rule(Rule::S015, "metadata only")
             .sql(ddl::comment_on("TYPE", &name.sql(), comment.as_deref())),
         RebuildEnum { from, to, columns } => rebuild_enum(ctx, from, to, columns),
-        CreateFunction(f) => B::new(33, format!("create function {}", f.name))
+        CreateFunction(f) => B::new(function_tier(ctx, f), format!("create function {}", f.name))
             .rule(Rule::S006, "a new function")
             .sql(ddl::create_function(f, false))
             .sqls(
@@ -443,7 +443,10 @@ fn generate(change: &Change, ctx: &Context) -> B {
                     .map(|c| ddl::comment_on("FUNCTION", &ddl::function_signature(f), Some(c))),
             ),
         ReplaceFunction { from, to } => {
-            let mut b = B::new(33, format!("replace function {}", to.name));
+            let mut b = B::new(
+                function_tier(ctx, to),
+                format!("replace function {}", to.name),
+            );
             let mut same = from.clone();
             same.comment = to.comment.clone();
             b = if &same == to {
@@ -493,7 +496,7 @@ fn generate(change: &Change, ctx: &Context) -> B {
                 g.target == GrantTarget::Function(from.name.clone()) && g.role == "public"
             });
             B::new(
-                33,
+                function_tier(ctx, to),
                 format!("recreate function {} with a new signature", to.name),
             )
             .rule(
@@ -866,6 +869,16 @@ fn constraint_rule(ctx: &Context, table: &QName, mut b: B, what: &str) -> B {
         b
     } else {
         b.rule(Rule::S001, "the table has no rows yet")
+    }
+}
+
+/// Functions come before tables (a default or check may call one), those whose signature
+/// names a table's row type right after the tables (same tier: the diff lists tables first).
+fn function_tier(ctx: &Context, f: &Function) -> u32 {
+    if ddl::uses_row_type(f, ctx.desired) {
+        34
+    } else {
+        33
     }
 }
 
