@@ -19,6 +19,10 @@ mod renames;
 pub enum Change {
     CreateSchema(Schema),
     DropSchema(Schema),
+    SetSchemaComment {
+        name: String,
+        comment: Option<String>,
+    },
     CreateExtension(Extension),
     DropExtension(Extension),
     UpdateExtension {
@@ -227,6 +231,7 @@ impl Change {
         use Change::*;
         match self {
             CreateSchema(s) | DropSchema(s) => Address::Schema(s.name.clone()),
+            SetSchemaComment { name, .. } => Address::Schema(name.clone()),
             CreateExtension(e) | DropExtension(e) => Address::Extension(e.name.clone()),
             UpdateExtension { to, .. } => Address::Extension(to.name.clone()),
             CreateEnum(e) | DropEnum(e) => Address::Enum(e.name.clone()),
@@ -326,6 +331,7 @@ impl Change {
             | RenameConstraint { .. } => Action::Rename,
             RebuildEnum { .. } | ReplacePolicy { .. } | RecreateFunction { .. } => Action::Replace,
             UpdateExtension { .. }
+            | SetSchemaComment { .. }
             | AddEnumValue { .. }
             | SetEnumComment { .. }
             | SetTableComment { .. }
@@ -374,6 +380,9 @@ pub struct Diff {
     /// Live objects neither desired nor owned: reported, never dropped.
     pub unmanaged: Vec<Address>,
     pub hints: Vec<Hint>,
+    /// With renames: the live model as it will be once they are done (objects under their
+    /// new names), which the planner reads instead of the live model.
+    pub renamed_live: Option<Model>,
 }
 
 impl Diff {
@@ -404,6 +413,9 @@ pub fn diff(desired: &Model, live: &Model, own: &Ownership) -> Diff {
     d.views(desired, live);
     d.secrets(desired, live);
     d.edge_functions(desired, live);
+    if d.out.changes.iter().any(|c| c.action() == Action::Rename) {
+        d.out.renamed_live = Some(renamed_live);
+    }
     d.out
 }
 
@@ -435,8 +447,13 @@ impl Differ<'_> {
 
     fn schemas(&mut self, desired: &Model, live: &Model) {
         for (name, s) in &desired.schemas {
-            if !live.schemas.contains_key(name) {
-                self.push(Change::CreateSchema(s.clone()));
+            match live.schemas.get(name) {
+                None => self.push(Change::CreateSchema(s.clone())),
+                Some(l) if l.comment != s.comment => self.push(Change::SetSchemaComment {
+                    name: name.clone(),
+                    comment: s.comment.clone(),
+                }),
+                Some(_) => {}
             }
         }
         for (name, s) in &live.schemas {

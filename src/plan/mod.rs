@@ -142,6 +142,30 @@ pub struct Context<'a> {
 
 /// Order and classify the changes of `diff`.
 pub fn build(diff: &Diff, ctx: &Context) -> Vec<Step> {
+    // After renames, objects are looked up under their new names (a renamed table is an
+    // existing table; the policies on it are found by their new names).
+    let (live, mut rows);
+    let renamed_ctx;
+    let ctx = match &diff.renamed_live {
+        Some(l) => {
+            live = l;
+            rows = ctx.rows.clone();
+            for c in &diff.changes {
+                if let crate::diff::Change::RenameTable { from, to } = c {
+                    if let Some(r) = ctx.rows.get(from) {
+                        rows.insert(to.clone(), *r);
+                    }
+                }
+            }
+            renamed_ctx = Context {
+                desired: ctx.desired,
+                live,
+                rows: &rows,
+            };
+            &renamed_ctx
+        }
+        None => ctx,
+    };
     let mut drafts: Vec<steps::Draft> = diff.changes.iter().map(|c| steps::draft(c, ctx)).collect();
     // Stable: within a tier, the diff's order (which follows the model's) is kept.
     drafts.sort_by_key(|d| (d.step.phase, d.tier));

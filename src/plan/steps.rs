@@ -394,6 +394,15 @@ fn generate(change: &Change, ctx: &Context) -> B {
                     .as_deref()
                     .map(|c| ddl::comment_on("SCHEMA", &crate::quote::ident(&s.name), Some(c))),
             ),
+        SetSchemaComment { name, comment } => {
+            B::new(30, format!("set the comment of schema {name}"))
+                .rule(Rule::S015, "metadata only")
+                .sql(ddl::comment_on(
+                    "SCHEMA",
+                    &crate::quote::ident(name),
+                    comment.as_deref(),
+                ))
+        }
         CreateExtension(e) => B::new(31, format!("create extension {}", e.name))
             .rule(Rule::S010, format!("installed in schema {}", e.schema))
             .sql(ddl::create_extension(e)),
