@@ -45,9 +45,11 @@ pub fn fingerprint(m: &Model) -> String {
 /// Row counts: the planner's estimate for every table, exact (under a short
 /// `statement_timeout`) for the tables a change destroys or rewrites.
 pub async fn row_counts(client: &tokio_postgres::Client, live: &Live, d: &Diff) -> Rows {
+    // A table never analysed has no estimate (-1): unknown, so counted as populated.
     let mut rows: Rows = live
         .row_estimates
         .iter()
+        .filter(|(_, n)| **n >= 0)
         .map(|(t, n)| {
             (
                 t.clone(),

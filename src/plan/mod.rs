@@ -167,6 +167,24 @@ pub fn build(diff: &Diff, ctx: &Context) -> Vec<Step> {
         None => ctx,
     };
     let mut drafts: Vec<steps::Draft> = diff.changes.iter().map(|c| steps::draft(c, ctx)).collect();
+    // A value added to an enum renamed by the same plan: the pre phase runs before the
+    // rename (in the transaction), so it names the type by its old name.
+    for (c, d) in diff.changes.iter().zip(drafts.iter_mut()) {
+        if let crate::diff::Change::AddEnumValue {
+            name,
+            value,
+            before,
+        } = c
+        {
+            let old = diff.changes.iter().find_map(|r| match r {
+                crate::diff::Change::RenameEnum { from, to } if to == name => Some(from),
+                _ => None,
+            });
+            if let Some(old) = old {
+                d.step.sql = vec![ddl::add_enum_value(old, value, before.as_deref())];
+            }
+        }
+    }
     // Stable: within a tier, the diff's order (which follows the model's) is kept.
     drafts.sort_by_key(|d| (d.step.phase, d.tier));
     order_views(&mut drafts);
