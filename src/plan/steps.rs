@@ -1057,9 +1057,15 @@ fn alter_column(ctx: &Context, table: &QName, from: &Column, to: &Column) -> B {
         // Policies on the table and views that read the column block ALTER TYPE: they go
         // first and come back after, in their desired form.
         let (policies, views) = column_dependents(ctx, &[(table.clone(), from.name.clone())]);
+        let triggers = column_triggers(ctx, &[(table.clone(), from.name.clone())]);
         b = b
             .sqls(views.iter().rev().map(|v| ddl::drop_view(&v.name)))
-            .sqls(policies.iter().map(|p| ddl::drop_policy(&p.table, &p.name)));
+            .sqls(policies.iter().map(|p| ddl::drop_policy(&p.table, &p.name)))
+            .sqls(
+                triggers
+                    .iter()
+                    .map(|t| ddl::drop_trigger(&t.table, &t.name)),
+            );
         if from.default.is_some() && type_changed {
             b = b.sql(ddl::set_default(table, &to.name, None));
         }
@@ -1128,7 +1134,8 @@ fn alter_column(ctx: &Context, table: &QName, from: &Column, to: &Column) -> B {
                     .iter()
                     .filter_map(|v| ctx.desired.views.get(&v.name))
                     .flat_map(|v| recreate_view(ctx, v)),
-            );
+            )
+            .sqls(recreate_triggers(ctx, &triggers));
     }
     if from.default != to.default && (!type_changed || generated_changed) {
         b = b
@@ -1236,6 +1243,33 @@ fn column_dependents<'a>(
     (policies, views)
 }
 
+/// The configured triggers whose `UPDATE OF` or `WHEN` names one of `columns` (they block
+/// a change of its type): dropped before, created again after in their desired form.
+fn column_triggers<'a>(ctx: &'a Context, columns: &[(QName, String)]) -> Vec<&'a Trigger> {
+    ctx.live
+        .triggers
+        .values()
+        .filter(|t| {
+            columns.iter().any(|(tab, c)| {
+                &t.table == tab
+                    && (t.update_of.iter().any(|u| u == c)
+                        || t.when.as_deref().is_some_and(|w| has_word(w, c)))
+            }) && ctx
+                .desired
+                .triggers
+                .contains_key(&(t.table.clone(), t.name.clone()))
+        })
+        .collect()
+}
+
+fn recreate_triggers(ctx: &Context, triggers: &[&Trigger]) -> Vec<String> {
+    triggers
+        .iter()
+        .filter_map(|t| ctx.desired.triggers.get(&(t.table.clone(), t.name.clone())))
+        .map(ddl::create_trigger)
+        .collect()
+}
+
 /// A view as it is created again after a drop: its query, its comment and the grants on
 /// it (which went with it).
 fn recreate_view(ctx: &Context, v: &View) -> Vec<String> {
@@ -1323,9 +1357,15 @@ fn rebuild_enum(ctx: &Context, from: &Enum, to: &Enum, columns: &[(QName, String
     )
     .rule(Rule::D204, reason);
     let (policies, views) = column_dependents(ctx, columns);
+    let triggers = column_triggers(ctx, columns);
     b = b
         .sqls(views.iter().rev().map(|v| ddl::drop_view(&v.name)))
         .sqls(policies.iter().map(|p| ddl::drop_policy(&p.table, &p.name)))
+        .sqls(
+            triggers
+                .iter()
+                .map(|t| ddl::drop_trigger(&t.table, &t.name)),
+        )
         .sql(ddl::rename_type(&from.name, &old.name))
         .sql(ddl::create_enum(to));
     for (t, c) in columns {
@@ -1369,6 +1409,7 @@ fn rebuild_enum(ctx: &Context, from: &Enum, to: &Enum, columns: &[(QName, String
                 .filter_map(|v| ctx.desired.views.get(&v.name))
                 .flat_map(|v| recreate_view(ctx, v)),
         )
+        .sqls(recreate_triggers(ctx, &triggers))
 }
 
 #[cfg(test)]
