@@ -501,6 +501,18 @@ fn generate(change: &Change, ctx: &Context) -> B {
                             .contains_key(&(p.table.clone(), p.name.clone()))
                 })
                 .collect();
+            // Views calling it (and the views built on those) likewise.
+            let mut views: Vec<&View> = ctx
+                .live
+                .views
+                .values()
+                .filter(|v| {
+                    has_word(&v.query, &from.name.name) && ctx.desired.views.contains_key(&v.name)
+                })
+                .collect();
+            let above = views_on(ctx, &views);
+            views.extend(above);
+            let views = dependency_order(views);
             let public_revoked = !ctx.live.grants.iter().any(|g| {
                 g.target == GrantTarget::Function(from.name.clone()) && g.role == "public"
             });
@@ -522,8 +534,15 @@ fn generate(change: &Change, ctx: &Context) -> B {
                     .map(|t| ddl::drop_trigger(&t.table, &t.name)),
             )
             .sqls(policies.iter().map(|p| ddl::drop_policy(&p.table, &p.name)))
+            .sqls(views.iter().rev().map(|v| ddl::drop_view(&v.name)))
             .sql(ddl::drop_function(from))
             .sql(ddl::create_function(to, false))
+            .sqls(
+                views
+                    .iter()
+                    .filter_map(|v| ctx.desired.views.get(&v.name))
+                    .flat_map(|v| recreate_view(ctx, v)),
+            )
             .sqls(
                 policies
                     .iter()
@@ -1240,7 +1259,25 @@ fn column_dependents<'a>(
     let above = views_on(ctx, &views);
     let mut views = views;
     views.extend(above);
-    (policies, views)
+    (policies, dependency_order(views))
+}
+
+/// Views ordered so that each comes after the views of the list its query names (created
+/// in this order, dropped in the reverse one).
+fn dependency_order(views: Vec<&View>) -> Vec<&View> {
+    let mut left = views;
+    let mut out: Vec<&View> = Vec::new();
+    while !left.is_empty() {
+        let ready = (0..left.len()).find(|&i| {
+            !left
+                .iter()
+                .enumerate()
+                .any(|(j, o)| j != i && has_word(&left[i].query, &o.name.name))
+        });
+        // A cycle cannot exist between views; take the first one if names mislead.
+        out.push(left.remove(ready.unwrap_or(0)));
+    }
+    out
 }
 
 /// The configured triggers whose `UPDATE OF` or `WHEN` names one of `columns` (they block
