@@ -1093,8 +1093,12 @@ fn alter_column(ctx: &Context, table: &QName, from: &Column, to: &Column) -> B {
                 .sql(ddl::drop_column(table, &from.name))
                 .sql(ddl::add_column(table, to))
                 .rule(
-                    Rule::D202,
-                    format!("the generated column {} is recomputed", to.name),
+                    Rule::C105,
+                    format!(
+                        "the generated column {} is dropped and added again: every row of {table} is rewritten to recompute it ({})",
+                        to.name,
+                        rows_note(ctx, table)
+                    ),
                 );
         } else {
             let mut typed = to.clone();
