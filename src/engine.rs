@@ -60,9 +60,11 @@ pub fn fingerprint(m: &Model) -> String {
 /// Row counts: the planner's estimate for every table, exact (under a short
 /// `statement_timeout`) for the tables a change destroys or rewrites.
 pub async fn row_counts(client: &tokio_postgres::Client, live: &Live, d: &Diff) -> Rows {
+    // A table never analysed has no estimate (-1): unknown, so counted as populated.
     let mut rows: Rows = live
         .row_estimates
         .iter()
+        .filter(|(_, n)| **n >= 0)
         .map(|(t, n)| {
             (
                 t.clone(),
@@ -79,7 +81,12 @@ pub async fn row_counts(client: &tokio_postgres::Client, live: &Live, d: &Diff) 
             Change::DropTable(t) => {
                 exact.insert(t.name.clone());
             }
+            // Every change whose classification asks whether the table holds rows: a
+            // table never analysed has no estimate (reltuples -1, read as 0).
             Change::DropColumn { table, .. }
+            | Change::AddColumn { table, .. }
+            | Change::CreateIndex { table, .. }
+            | Change::AddUnique { table, .. }
             | Change::AlterColumn { table, .. }
             | Change::SetRls { table, .. }
             | Change::AddCheck { table, .. }

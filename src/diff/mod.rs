@@ -20,6 +20,10 @@ mod renames;
 pub enum Change {
     CreateSchema(Schema),
     DropSchema(Schema),
+    SetSchemaComment {
+        name: String,
+        comment: Option<String>,
+    },
     CreateExtension(Extension),
     DropExtension(Extension),
     UpdateExtension {
@@ -228,6 +232,7 @@ impl Change {
         use Change::*;
         match self {
             CreateSchema(s) | DropSchema(s) => Address::Schema(s.name.clone()),
+            SetSchemaComment { name, .. } => Address::Schema(name.clone()),
             CreateExtension(e) | DropExtension(e) => Address::Extension(e.name.clone()),
             UpdateExtension { to, .. } => Address::Extension(to.name.clone()),
             CreateEnum(e) | DropEnum(e) => Address::Enum(e.name.clone()),
@@ -327,6 +332,7 @@ impl Change {
             | RenameConstraint { .. } => Action::Rename,
             RebuildEnum { .. } | ReplacePolicy { .. } | RecreateFunction { .. } => Action::Replace,
             UpdateExtension { .. }
+            | SetSchemaComment { .. }
             | AddEnumValue { .. }
             | SetEnumComment { .. }
             | SetTableComment { .. }
@@ -375,6 +381,9 @@ pub struct Diff {
     /// Live objects neither desired nor owned: reported, never dropped.
     pub unmanaged: Vec<Address>,
     pub hints: Vec<Hint>,
+    /// With renames: the live model as it will be once they are done (objects under their
+    /// new names), which the planner reads instead of the live model.
+    pub renamed_live: Option<Model>,
 }
 
 impl Diff {
@@ -405,6 +414,9 @@ pub fn diff(desired: &Model, live: &Model, own: &Ownership) -> Diff {
     d.views(desired, live);
     d.secrets(desired, live);
     d.edge_functions(desired, live);
+    if d.out.changes.iter().any(|c| c.action() == Action::Rename) {
+        d.out.renamed_live = Some(renamed_live);
+    }
     d.out
 }
 
@@ -436,8 +448,13 @@ impl Differ<'_> {
 
     fn schemas(&mut self, desired: &Model, live: &Model) {
         for (name, s) in &desired.schemas {
-            if !live.schemas.contains_key(name) {
-                self.push(Change::CreateSchema(s.clone()));
+            match live.schemas.get(name) {
+                None => self.push(Change::CreateSchema(s.clone())),
+                Some(l) if l.comment != s.comment => self.push(Change::SetSchemaComment {
+                    name: name.clone(),
+                    comment: s.comment.clone(),
+                }),
+                Some(_) => {}
             }
         }
         for (name, s) in &live.schemas {
@@ -491,7 +508,21 @@ impl Differ<'_> {
         }
         for (name, e) in &live.enums {
             if !desired.enums.contains_key(name) {
-                self.extra(Address::Enum(name.clone()), Change::DropEnum(e.clone()));
+                let addr = Address::Enum(name.clone());
+                let new = desired
+                    .enums
+                    .values()
+                    .find(|d| !live.enums.contains_key(&d.name) && d.values == e.values);
+                if let (Some(new), true) = (new, self.own.owns(&addr)) {
+                    self.hint(
+                        &addr,
+                        format!(
+                            "enum {} is dropped while {} is created with the same values; if it was renamed, add `renamed_from = \"{}\"` to enum \"{}\" to keep the columns using it",
+                            e.name, new.name, e.name.name, new.name.name
+                        ),
+                    );
+                }
+                self.extra(addr, Change::DropEnum(e.clone()));
             }
         }
     }
@@ -726,6 +757,25 @@ impl Differ<'_> {
             }
             // A policy on a table this plan drops goes with the table.
             if !self.drops_table(&key.0) {
+                let addr = Address::Policy(key.0.clone(), key.1.clone());
+                let new = desired.policies.values().find(|d| {
+                    d.table == l.table
+                        && !live
+                            .policies
+                            .contains_key(&(d.table.clone(), d.name.clone()))
+                        && d.command == l.command
+                        && d.using == l.using
+                        && d.check == l.check
+                });
+                if let (Some(new), true) = (new, self.own.owns(&addr)) {
+                    self.hint(
+                        &addr,
+                        format!(
+                            "policy {} is dropped while {} is created with the same expressions; if it was renamed, add `renamed_from = \"{}\"` to policy \"{}\" to keep the table protected throughout",
+                            l.name, new.name, l.name, new.name
+                        ),
+                    );
+                }
                 self.extra(
                     Address::Policy(key.0.clone(), key.1.clone()),
                     Change::DropPolicy(l.clone()),
@@ -839,6 +889,25 @@ impl Differ<'_> {
         }
         for (name, l) in &live.functions {
             if !desired.functions.contains_key(name) {
+                let addr = Address::Function(name.clone());
+                let new = desired.functions.values().find(|d| {
+                    !live.functions.contains_key(&d.name)
+                        && d.returns == l.returns
+                        && d.body == l.body
+                        && d.args
+                            .iter()
+                            .map(|a| &a.data_type)
+                            .eq(l.args.iter().map(|a| &a.data_type))
+                });
+                if let (Some(new), true) = (new, self.own.owns(&addr)) {
+                    self.hint(
+                        &addr,
+                        format!(
+                            "function {} is dropped while {} is created with the same body; if it was renamed, add `renamed_from = \"{}\"` to function \"{}\" to keep its grants and the triggers using it",
+                            l.name, new.name, l.name.name, new.name.name
+                        ),
+                    );
+                }
                 self.extra(
                     Address::Function(name.clone()),
                     Change::DropFunction(l.clone()),

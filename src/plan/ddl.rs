@@ -744,6 +744,28 @@ pub fn create_model(m: &Model) -> Vec<String> {
 }
 
 /// [`create_model`], each statement with the address of the object it creates.
+/// Whether a function's return or argument types name the row type of a table of `m`
+/// (`setof public.notes`, `public.notes[]`): it can only be created after the table.
+pub fn uses_row_type(f: &Function, m: &Model) -> bool {
+    let types =
+        std::iter::once(f.returns.as_str()).chain(f.args.iter().map(|a| a.data_type.as_str()));
+    types.into_iter().any(|ty| {
+        let ty = ty.trim();
+        let ty = ty
+            .strip_prefix("setof ")
+            .or_else(|| ty.strip_prefix("SETOF "))
+            .unwrap_or(ty)
+            .trim()
+            .trim_end_matches("[]")
+            .trim();
+        m.tables.keys().any(|q| {
+            ty == q.sql()
+                || ty == format!("{}.{}", q.schema, q.name)
+                || (q.schema == "public" && ty == q.name)
+        })
+    })
+}
+
 pub fn create_model_annotated(m: &Model) -> Vec<(Address, String)> {
     let mut out = Vec::new();
     for s in m.schemas.values() {
@@ -763,12 +785,17 @@ pub fn create_model_annotated(m: &Model) -> Vec<(Address, String)> {
             out.push((a, comment_on("TYPE", &e.name.sql(), Some(c))));
         }
     }
-    for f in m.functions.values() {
+    // Functions before tables (a default or check may call one), except those whose
+    // signature names a table's row type (`returns = "setof public.notes"`).
+    let function = |f: &Function, out: &mut Vec<(Address, String)>| {
         let a = Address::Function(f.name.clone());
         out.push((a.clone(), create_function(f, false)));
         if let Some(c) = &f.comment {
             out.push((a, comment_on("FUNCTION", &function_signature(f), Some(c))));
         }
+    };
+    for f in m.functions.values().filter(|f| !uses_row_type(f, m)) {
+        function(f, &mut out);
     }
     for t in m.tables.values() {
         let a = Address::Table(t.name.clone());
@@ -780,6 +807,9 @@ pub fn create_model_annotated(m: &Model) -> Vec<(Address, String)> {
             ));
         }
         out.extend(table_extras(t).into_iter().map(|s| (a.clone(), s)));
+    }
+    for f in m.functions.values().filter(|f| uses_row_type(f, m)) {
+        function(f, &mut out);
     }
     for t in m.tables.values() {
         for fk in &t.foreign_keys {
