@@ -75,7 +75,7 @@ struct ConRow {
 struct IndexPartRow {
     attnum: i32,
     name: Option<String>,
-    def: String,
+    def: Option<String>,
     desc: bool,
     nulls_first: bool,
     opclass: Option<String>,
@@ -91,7 +91,6 @@ struct IndexRow {
     nkey: usize,
     parts: Vec<IndexPartRow>,
     pred: Option<String>,
-    constraint: bool,
 }
 
 #[derive(Deserialize)]
@@ -502,9 +501,6 @@ pub(super) fn build(
 
     // Indexes not backing a constraint.
     for i in &idxs {
-        if i.constraint {
-            continue;
-        }
         let Some(t) = tables.get_mut(&i.rel) else {
             continue;
         };
@@ -516,7 +512,7 @@ pub(super) fn build(
         let mut include = Vec::new();
         for (k, p) in i.parts.iter().enumerate() {
             if k >= i.nkey {
-                include.push(p.name.clone().unwrap_or_else(|| p.def.clone()));
+                include.push(p.name.clone().or_else(|| p.def.clone()).unwrap_or_default());
                 continue;
             }
             let mut suffix = String::new();
@@ -532,7 +528,14 @@ pub(super) fn build(
             }
             match (&p.name, p.attnum, suffix.is_empty()) {
                 (Some(n), a, true) if a > 0 => parts.push(IndexPart::Column(n.clone())),
-                _ => parts.push(IndexPart::Expression(format!("{}{suffix}", p.def))),
+                (name, _, _) => {
+                    let base = match (&p.def, name) {
+                        (Some(d), _) => d.clone(),
+                        (None, Some(n)) => crate::quote::ident_if_needed(n),
+                        (None, None) => String::new(),
+                    };
+                    parts.push(IndexPart::Expression(format!("{base}{suffix}")))
+                }
             }
         }
         t.indexes.push(Index {
