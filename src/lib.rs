@@ -7,8 +7,11 @@
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod diff;
 pub mod introspect;
+pub mod lint;
 pub mod local;
 pub mod model;
+pub mod plan;
 pub mod quote;
 pub mod report;

@@ -43,6 +43,44 @@ pub fn literal(value: &str) -> String {
     out
 }
 
+/// Quote a body (a function's source) as a dollar-quoted string whose tag does not occur
+/// in it, so the text reaches Postgres byte for byte.
+pub fn dollar(body: &str) -> String {
+    let mut tag = String::from("$supaform$");
+    let mut n = 0;
+    while body.contains(&tag) {
+        n += 1;
+        tag = format!("$supaform{n}$");
+    }
+    format!("{tag}{body}{tag}")
+}
+
+/// A `search_path` setting as a list of quoted identifiers (`''` for an empty path):
+/// `"public", "extensions"`. Each element is quoted on its own, so a comma-separated
+/// value means several schemas, as it does in `SET search_path = a, b`.
+pub fn search_path(value: &str) -> String {
+    let parts: Vec<&str> = value
+        .split(',')
+        .map(|p| p.trim())
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.is_empty() {
+        return "''".to_string();
+    }
+    parts
+        .iter()
+        .map(|p| {
+            let bare = p
+                .strip_prefix('"')
+                .and_then(|x| x.strip_suffix('"'))
+                .map(|x| x.replace("\"\"", "\""))
+                .unwrap_or_else(|| p.to_string());
+            ident(&bare)
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Keywords `quote_ident` quotes (Postgres' reserved, column-name and type-function-name
 /// keywords). Used to print names the way Postgres prints them; never to build SQL.
 const QUOTED_KEYWORDS: &[&str] = &[
@@ -252,5 +290,25 @@ mod tests {
         assert_eq!(literal("it's"), "'it''s'");
         assert_eq!(literal("a\\b"), "E'a\\\\b'");
         assert_eq!(literal("x\0y"), "'xy'");
+    }
+
+    #[test]
+    fn dollar_quoting_picks_a_tag_absent_from_the_body() {
+        assert_eq!(dollar("select 1"), "$supaform$select 1$supaform$");
+        assert_eq!(
+            dollar("x $supaform$ y"),
+            "$supaform1$x $supaform$ y$supaform1$"
+        );
+    }
+
+    #[test]
+    fn search_paths_quote_each_schema() {
+        assert_eq!(search_path(""), "''");
+        assert_eq!(
+            search_path("public, extensions"),
+            "\"public\", \"extensions\""
+        );
+        assert_eq!(search_path("\"My Schema\""), "\"My Schema\"");
+        assert_eq!(search_path("a\";drop"), "\"a\"\";drop\"");
     }
 }

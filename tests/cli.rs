@@ -151,3 +151,32 @@ fn var_flags_reach_the_configuration() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("no variable named `nope` is declared"));
 }
+
+#[test]
+fn the_example_validates_and_graphs_through_the_binary() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = supaform(root, &["-c", "examples/postcards", "validate"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout).trim(),
+        "Success! The configuration is valid: 4 tables, 9 policies, 2 functions, 2 Edge Functions in 7 files."
+    );
+    let out = supaform(root, &["-c", "examples/postcards", "graph"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains(
+        "\"trigger.auth.users.on_auth_user_created\" -> \"function.public.handle_new_user\";"
+    ));
+}
+
+#[test]
+fn the_example_is_formatted() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = supaform(root, &["-c", "examples/postcards", "fmt", "--check"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+}

@@ -5,6 +5,8 @@ mod fmt;
 mod graph;
 pub mod import;
 mod init;
+mod local;
+pub mod target;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -56,6 +58,8 @@ pub enum Command {
     Graph(graph::Args),
     /// Scaffold a new supaform project.
     Init(init::Args),
+    /// Manage the embedded local Postgres (start, stop, status, reset).
+    Local(local::Args),
     /// Write HCL for every object of an existing database.
     Import(import::Args),
 }
@@ -96,8 +100,22 @@ pub fn run(cli: Cli) -> miette::Result<ExitCode> {
         Command::Fmt(a) => fmt::run(&cli, a),
         Command::Graph(a) => graph::run(&cli, a),
         Command::Init(a) => init::run(a),
+        Command::Local(a) => local::run(a),
         Command::Import(a) => import::run(&cli, a),
     }
+}
+
+/// A tokio runtime for a command that talks to a database (the CLI itself is sync).
+pub(crate) fn runtime() -> miette::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            miette::miette!(
+                code = "supaform::runtime",
+                "could not start the async runtime: {e}"
+            )
+        })
 }
 
 /// Load the configuration named on the command line.

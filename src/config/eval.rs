@@ -84,6 +84,8 @@ pub struct Evaluator<'a> {
     vars: BTreeMap<String, Spanned>,
     locals: BTreeMap<String, (&'a Expression, usize)>,
     local_values: RefCell<BTreeMap<String, LocalState>>,
+    /// Locals being evaluated, innermost last: the members of a cycle when one closes.
+    local_stack: RefCell<Vec<String>>,
     env: &'a dyn Fn(&str) -> Option<String>,
     /// Whether an unset `env()` yields [`Value::Unknown`] instead of an error.
     defer_env: std::cell::Cell<bool>,
@@ -106,6 +108,7 @@ impl<'a> Evaluator<'a> {
             vars,
             locals,
             local_values: RefCell::new(BTreeMap::new()),
+            local_stack: RefCell::new(Vec::new()),
             env,
             defer_env: std::cell::Cell::new(false),
         }
@@ -137,12 +140,24 @@ impl<'a> Evaluator<'a> {
     fn local(&self, name: &str, at: &Span) -> Result<Spanned, Diag> {
         match self.local_values.borrow().get(name) {
             Some(LocalState::InProgress) => {
-                return Err(Diag::new(
-                    "config::cycle",
-                    format!("local.{name} depends on itself"),
-                )
-                .at(at, "this reference closes the cycle")
-                .help("a local value cannot refer back to itself, directly or through other locals"));
+                let stack = self.local_stack.borrow();
+                let from = stack.iter().position(|n| n == name).unwrap_or(0);
+                let mut members: Vec<String> =
+                    stack[from..].iter().map(|n| format!("local.{n}")).collect();
+                let message = if members.len() <= 1 {
+                    format!("local.{name} refers to itself")
+                } else {
+                    let mut all = members.clone();
+                    all.sort();
+                    format!("cycle between local values {}", all.join(", "))
+                };
+                members.push(format!("local.{name}"));
+                return Err(Diag::new("config::cycle", message)
+                    .at(at, "this reference closes the cycle")
+                    .help(format!(
+                        "{} — a local value cannot refer back to itself, directly or through other locals",
+                        members.join(" → ")
+                    )));
             }
             Some(LocalState::Done(r)) => return (**r).clone(),
             None => {}
@@ -163,7 +178,9 @@ impl<'a> Evaluator<'a> {
         self.local_values
             .borrow_mut()
             .insert(name.to_string(), LocalState::InProgress);
+        self.local_stack.borrow_mut().push(name.to_string());
         let r = self.eval(expr, file);
+        self.local_stack.borrow_mut().pop();
         self.local_values
             .borrow_mut()
             .insert(name.to_string(), LocalState::Done(Box::new(r.clone())));
@@ -520,17 +537,23 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     best.map(|(_, c)| c)
 }
 
+/// Edit distance counting a swap of two neighbouring characters as one edit (optimal
+/// string alignment), so `tabel` is one typo away from `table`.
 fn levenshtein(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.iter().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
             let cost = usize::from(ca != cb);
             cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+            if i > 0 && j > 0 && *ca == b[j - 1] && a[i - 1] == *cb {
+                cur[j + 1] = cur[j + 1].min(before[j - 1] + 1);
+            }
         }
-        prev = cur;
+        before = std::mem::replace(&mut prev, cur);
     }
     prev[b.len()]
 }
@@ -543,5 +566,8 @@ mod tests {
     fn suggests_close_names_only() {
         assert_eq!(suggest("colum", ["column", "index"]), Some("column"));
         assert_eq!(suggest("zzz", ["column", "index"]), None);
+        assert_eq!(suggest("tabel", ["table", "enum"]), Some("table"));
+        assert_eq!(levenshtein("ab", "ba"), 1);
+        assert_eq!(levenshtein("kitten", "sitting"), 3);
     }
 }

@@ -123,6 +123,30 @@ const BUILTIN_ROLES: &[&str] = &[
     "dashboard_user",
 ];
 
+/// Attribute names people reach for, and the attribute supaform calls it.
+const ALIASES: &[(&str, &str)] = &[
+    ("nullable", "null"),
+    ("not_null", "null"),
+    ("optional", "null"),
+    ("data_type", "type"),
+    ("datatype", "type"),
+    ("default_value", "default"),
+    ("pk", "primary_key"),
+    ("primary", "primary_key"),
+    ("references_table", "references"),
+    ("ondelete", "on_delete"),
+    ("role", "roles"),
+    ("privilege", "privileges"),
+    ("event", "events"),
+    ("cmd", "command"),
+    ("for", "command"),
+    ("with_check", "check"),
+    ("definition", "query"),
+    ("sql", "body"),
+    ("return_type", "returns"),
+    ("return", "returns"),
+];
+
 /// Platform tables that policies and triggers may be declared on by string.
 const PLATFORM_TABLES: &[&str] = &["auth.users", "storage.objects", "storage.buckets"];
 
@@ -169,7 +193,13 @@ impl Lowerer<'_, '_> {
                     format!("{} has no attribute `{key}`", b.describe()),
                 )
                 .at(&ks, "unknown attribute");
-                d = match suggest(&key, attrs.iter().copied()) {
+                let alias = ALIASES
+                    .iter()
+                    .find(|(wrong, right)| {
+                        attrs.contains(right) && suggest(&key, [*wrong]).is_some()
+                    })
+                    .map(|(_, right)| *right);
+                d = match suggest(&key, attrs.iter().copied()).or(alias) {
                     Some(s) => d.help(format!("did you mean `{s}`?")),
                     None if blocks.contains(&key.as_str()) => {
                         d.help(format!("`{key}` is a block: {key} {{ ... }}"))
@@ -217,10 +247,11 @@ impl Lowerer<'_, '_> {
             .get(n)
             .map(|l| l.1.clone())
             .unwrap_or(b.head.clone());
+        let a = article(&b.kind);
         let msg = match n {
-            0 => format!("a `{}` block takes no label", b.kind),
-            1 => format!("a `{}` block takes exactly one label", b.kind),
-            _ => format!("a `{}` block takes {n} labels", b.kind),
+            0 => format!("{a} `{}` block takes no label", b.kind),
+            1 => format!("{a} `{}` block takes exactly one label", b.kind),
+            _ => format!("{a} `{}` block takes {n} labels", b.kind),
         };
         self.push(
             Diag::new("config::wrong_labels", msg)
@@ -264,10 +295,15 @@ impl Lowerer<'_, '_> {
     }
 
     fn wrong_type(&mut self, v: &Spanned, name: &str, expected: &str) {
+        self.wrong_type_of(v, &format!("`{name}`"), expected);
+    }
+
+    /// `what` is already formatted: "`roles`", "each item of `roles`".
+    fn wrong_type_of(&mut self, v: &Spanned, what: &str, expected: &str) {
         self.push(
             Diag::new(
                 "config::wrong_type",
-                format!("`{name}` must be {expected}, not a {}", v.value.type_name()),
+                format!("{what} must be {expected}, not {}", a_type(&v.value)),
             )
             .at(&v.span, format!("expected {expected}")),
         );
@@ -328,7 +364,7 @@ impl Lowerer<'_, '_> {
                     out.push((s, it.span));
                 }
                 _ => {
-                    self.wrong_type(&it, &format!("each item of `{name}`"), "a string");
+                    self.wrong_type_of(&it, &format!("each item of `{name}`"), "a string");
                     ok = false;
                 }
             }
@@ -359,7 +395,7 @@ impl Lowerer<'_, '_> {
     /// One of a fixed set of words.
     pub fn choice<T: Copy>(&mut self, b: &Blk, name: &str, options: &[(&str, T)]) -> Option<T> {
         let (s, span) = self.string(b, name)?;
-        self.pick(&s, &span, name, options)
+        self.pick(&s, &span, &format!("value for `{name}`"), options)
     }
 
     pub fn pick<T: Copy>(
@@ -378,7 +414,7 @@ impl Lowerer<'_, '_> {
             "config::invalid_value",
             format!("`{s}` is not a valid {name}"),
         )
-        .at(span, format!("invalid {name}"));
+        .at(span, "not one of the valid values");
         d = match suggest(&lower, names.iter().copied()) {
             Some(x) => d.help(format!(
                 "did you mean \"{x}\"? valid values: {}",
@@ -469,7 +505,11 @@ impl Lowerer<'_, '_> {
                         out.push(a);
                     }
                 }
-                _ => self.wrong_type(&it, "each item of `depends_on`", "a reference"),
+                _ => self.wrong_type_of(
+                    &it,
+                    "each item of `depends_on`",
+                    "a reference such as table.NAME",
+                ),
             }
         }
         out
@@ -590,7 +630,18 @@ impl Lowerer<'_, '_> {
     }
 }
 
-fn article(word: &str) -> &'static str {
+/// "a string", "an object", "null".
+pub(super) fn a_type(v: &Value) -> String {
+    match v {
+        Value::Null => "null".into(),
+        other => {
+            let t = other.type_name();
+            format!("{} {t}", article(t))
+        }
+    }
+}
+
+pub(super) fn article(word: &str) -> &'static str {
     if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
         "an"
     } else {

@@ -4,6 +4,7 @@
 
 pub mod diag;
 pub mod eval;
+pub mod fmt;
 pub mod graph;
 mod lower;
 mod objects;
@@ -146,27 +147,214 @@ fn display_name(path: &Path) -> String {
 /// Parse one source; a syntax error becomes a diagnostic at its position.
 fn parse(sources: &Sources, file: usize) -> Result<hcl::edit::structure::Body, Diag> {
     let text = &sources.files[file].text;
-    hcl::edit::parser::parse_body(text).map_err(|e| {
-        let loc = e.location();
-        let mut off = loc.offset().min(text.len());
-        while off > 0 && !text.is_char_boundary(off) {
-            off -= 1;
-        }
+    hcl::edit::parser::parse_body(text).map_err(|e| syntax_diag(text, file, &e))
+}
+
+/// A syntax error as a diagnostic, with a hint for the common mistakes.
+pub(crate) fn syntax_diag(text: &str, file: usize, e: &hcl::edit::parser::Error) -> Diag {
+    let mut off = e.location().offset().min(text.len());
+    while off > 0 && !text.is_char_boundary(off) {
+        off -= 1;
+    }
+    let msg = e.message().trim().to_string();
+    let scanned = scan(text, off);
+    // A string left open swallows what follows, so the parser trips far below it.
+    if let Some(start) = scanned.swallowing_string {
+        let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        return Diag::new("config::syntax", "syntax error: this string is not closed")
+            .at(&Span::new(file, start..end), "string opened here")
+            .help("close it with `\"` on the same line; for text over several lines use a heredoc: <<-EOT ... EOT");
+    }
+    if msg.contains("redefined attribute") {
         let end = text[off..]
-            .chars()
-            .next()
-            .map(|c| off + c.len_utf8())
-            .unwrap_or(off);
-        let msg = e.message().trim().to_string();
-        let msg = if msg.is_empty() {
-            "invalid HCL".to_string()
-        } else {
-            msg
+            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+            .map_or(text.len(), |i| off + i);
+        let key = &text[off..end];
+        let first = text[..off]
+            .rfind(&format!("{key} "))
+            .or_else(|| text[..off].rfind(&format!("{key}=")));
+        let d = Diag::new(
+            "config::duplicate_attribute",
+            format!("`{key}` is set twice in the same block"),
+        )
+        .at(&Span::new(file, off..end.max(off)), "set again here");
+        return match first {
+            Some(f) => {
+                let (l, c) = source::line_col(text, f);
+                d.help(format!("the first is at line {l}, column {c}; keep one"))
+            }
+            None => d.help("keep one"),
         };
-        Diag::new("config::syntax", format!("syntax error: {msg}"))
-            .at(&Span::new(file, off..end), "here")
-            .help("see docs/language.md for the syntax of each block")
-    })
+    }
+    let next = text[off..].chars().next();
+    let end = next.map_or(off, |c| off + c.len_utf8());
+    let at_eof = text[off..].trim().is_empty();
+    if let (true, Some((open, c))) = (at_eof, scanned.open_at_eof) {
+        let close = match c {
+            '{' => '}',
+            '[' => ']',
+            _ => ')',
+        };
+        return Diag::new(
+            "config::syntax",
+            format!("syntax error: this `{c}` is never closed"),
+        )
+        .at(&Span::new(file, open..open + 1), "opened here")
+        .help(format!(
+            "the file ends before its `{close}`: add it where the block, list or call ends"
+        ));
+    }
+    let msg = if msg.is_empty() {
+        "invalid HCL".to_string()
+    } else {
+        msg
+    };
+    if msg.contains("heredoc") {
+        if let Some(i) = text[..off].rfind("<<") {
+            let dash = usize::from(text[i + 2..].starts_with('-'));
+            let delim: String = text[i + 2 + dash..]
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if !delim.is_empty() {
+                return Diag::new(
+                    "config::syntax",
+                    "syntax error: this heredoc is never closed",
+                )
+                .at(
+                    &Span::new(file, i..i + 2 + dash + delim.len()),
+                    "opened here",
+                )
+                .help(format!(
+                    "end it with a line holding only `{delim}` (indented or not)"
+                ));
+            }
+        }
+    }
+    let help = if at_eof {
+        "the file ends inside a block, list or call: is a closing `}`, `]` or `)` missing?".into()
+    } else {
+        match next {
+            Some('\'') => "strings use double quotes: \"...\"".into(),
+            Some(':') => "attributes are set with `=`: name = value".into(),
+            Some(';') => "HCL needs no `;`: put each attribute on its own line".into(),
+            Some('}') if msg.contains("newline or eof") => {
+                "this `}` closes nothing: remove it, or check the braces above".into()
+            }
+            _ if msg.contains("expected `]`") => {
+                "separate list items with `,` and close the list with `]`".into()
+            }
+            _ if msg.contains("expected `{`") => {
+                "a block is written kind \"label\" { ... } and an attribute name = value: is an `=` missing?".into()
+            }
+            _ => "see docs/language.md for the syntax of each block".to_string(),
+        }
+    };
+    Diag::new("config::syntax", format!("syntax error: {msg}"))
+        .at(&Span::new(file, off..end), "here")
+        .help(help)
+}
+
+/// What a light scan of a file that failed to parse says about its strings and brackets.
+#[derive(Debug, Default, PartialEq)]
+struct Scan {
+    /// The start of a quoted string that ran past the end of its line and so swallowed
+    /// the text after it, when that is what tripped the parser: the string closes just
+    /// before the error, or never closes.
+    swallowing_string: Option<usize>,
+    /// The innermost `{`, `[` or `(` still open at the end of the file.
+    open_at_eof: Option<(usize, char)>,
+}
+
+/// Scan `text` for strings and brackets, skipping comments and heredocs; `${ ... }`
+/// interpolations may nest strings. `err` is where the parser stopped.
+fn scan(text: &str, err: usize) -> Scan {
+    enum Ctx {
+        /// Inside a quoted string: where it starts, whether it crossed a line end.
+        Str(usize, bool),
+        /// Inside `${ ... }`: the bracket depth just after its `{`.
+        Interp(usize),
+    }
+    let b = text.as_bytes();
+    let mut out = Scan::default();
+    let mut i = 0;
+    let mut ctx: Vec<Ctx> = Vec::new();
+    let mut brackets: Vec<(usize, u8)> = Vec::new();
+    while i < b.len() {
+        let c = b[i];
+        if let Some(Ctx::Str(start, newline)) = ctx.last_mut() {
+            match c {
+                b'\\' => i += 1,
+                b'\n' => *newline = true,
+                b'"' => {
+                    if *newline && i + 1 == err && out.swallowing_string.is_none() {
+                        out.swallowing_string = Some(*start);
+                    }
+                    ctx.pop();
+                }
+                b'$' | b'%' if b.get(i + 1) == Some(&b'{') => {
+                    brackets.push((i + 1, b'{'));
+                    ctx.push(Ctx::Interp(brackets.len()));
+                    i += 1;
+                }
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        match c {
+            b'"' => ctx.push(Ctx::Str(i, false)),
+            b'{' | b'[' | b'(' => brackets.push((i, c)),
+            b'}' | b']' | b')' => {
+                if let Some(Ctx::Interp(depth)) = ctx.last() {
+                    if *depth == brackets.len() {
+                        ctx.pop(); // back inside the string
+                    }
+                }
+                brackets.pop();
+            }
+            b'#' => i = text[i..].find('\n').map_or(b.len(), |n| i + n),
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                i = text[i..].find('\n').map_or(b.len(), |n| i + n)
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i = text[i + 2..].find("*/").map_or(b.len(), |n| i + 2 + n + 1)
+            }
+            b'<' if b.get(i + 1) == Some(&b'<') => {
+                // A heredoc: skip to the line holding only its delimiter.
+                let delim: String = text[i + 2..]
+                    .trim_start_matches('-')
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                if !delim.is_empty() {
+                    let mut pos = text[i..].find('\n').map_or(b.len(), |n| i + n);
+                    loop {
+                        if pos >= b.len() {
+                            return out; // an unterminated heredoc: reported as such
+                        }
+                        let end = text[pos + 1..].find('\n').map_or(b.len(), |n| pos + 1 + n);
+                        if text[pos + 1..end].trim() == delim {
+                            i = end;
+                            break;
+                        }
+                        pos = end;
+                    }
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    // A string still open at the end of the file is certainly the problem.
+    if out.swallowing_string.is_none() {
+        out.swallowing_string = ctx.iter().find_map(|c| match c {
+            Ctx::Str(start, _) => Some(*start),
+            Ctx::Interp(_) => None,
+        });
+    }
+    out.open_at_eof = brackets.last().map(|(at, c)| (*at, *c as char));
+    out
 }
 
 /// Load the configuration in `dir`.
@@ -205,14 +393,23 @@ pub fn load(dir: &Path, opts: &LoadOptions) -> Result<Config, Diagnostics> {
                     Ok(text) => {
                         sources.add(path.clone(), display_name(path), text);
                     }
-                    Err(e) => diags.push(Diag::new(
-                        "config::unreadable",
-                        format!(
-                            "{} is not UTF-8 text (invalid byte at offset {})",
-                            display_name(path),
-                            e.utf8_error().valid_up_to()
-                        ),
-                    )),
+                    Err(e) => {
+                        let at = e.utf8_error().valid_up_to();
+                        let bytes = e.as_bytes();
+                        let valid = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
+                        let (line, col) = source::line_col(valid, at);
+                        diags.push(
+                            Diag::new(
+                                "config::unreadable",
+                                format!(
+                                    "{} is not UTF-8 text: invalid byte 0x{:02X} at line {line}, column {col}",
+                                    display_name(path),
+                                    bytes.get(at).copied().unwrap_or_default()
+                                ),
+                            )
+                            .help("supaform reads configuration files as UTF-8; save the file in that encoding"),
+                        )
+                    }
                 }
             }
             Err(e) => diags.push(
@@ -260,6 +457,11 @@ fn load_sources(
             Ok(b) => bodies.push((file, b)),
             Err(d) => diags.push(d),
         }
+    }
+    // A file that cannot be read or parsed hides its declarations: checking the others
+    // would report references to them as unknown. Report the unreadable files alone.
+    if !diags.is_empty() {
+        return Err(diags.attach(&sources));
     }
 
     // Sort top-level blocks by kind; reject everything else.
@@ -349,10 +551,13 @@ fn load_sources(
         let text = match std::fs::read_to_string(vf) {
             Ok(t) => t,
             Err(e) => {
-                diags.push(Diag::new(
-                    "config::unreadable",
-                    format!("cannot read the variable file {}: {e}", vf.display()),
-                ));
+                diags.push(
+                    Diag::new(
+                        "config::unreadable",
+                        format!("cannot read the variable file {}: {e}", display_name(vf)),
+                    )
+                    .help("check the path given to --var-file (relative to the working directory)"),
+                );
                 continue;
             }
         };
@@ -369,14 +574,15 @@ fn load_sources(
                 Structure::Attribute(a) => {
                     let key = a.key.value().to_string();
                     if !var_decls.contains_key(&key) {
-                        diags.push(
-                            Diag::new(
-                                "config::unknown_variable",
-                                format!("no variable named `{key}` is declared"),
-                            )
-                            .at(&key_span(a, file), "unknown variable")
-                            .help(format!("declare it: variable \"{key}\" {{}}")),
-                        );
+                        let d = Diag::new(
+                            "config::unknown_variable",
+                            format!("no variable named `{key}` is declared"),
+                        )
+                        .at(&key_span(a, file), "unknown variable");
+                        diags.push(match suggest(&key, var_decls.keys().map(String::as_str)) {
+                            Some(s) => d.help(format!("did you mean `{s}`?")),
+                            None => d.help(format!("declare it: variable \"{key}\" {{}}")),
+                        });
                         continue;
                     }
                     match bare.eval(&a.value, file) {
@@ -391,7 +597,8 @@ fn load_sources(
                         "config::unexpected_block",
                         "a variable file holds only `name = value` lines",
                     )
-                    .at(&Span::new(file, b.ident.span().unwrap_or(0..0)), "block"),
+                    .at(&Span::new(file, b.ident.span().unwrap_or(0..0)), "a block")
+                    .help("set each variable on a line of its own: name = value"),
                 ),
             }
         }
@@ -494,7 +701,12 @@ fn load_sources(
                     "config::duplicate_label",
                     "only one `project` block is allowed",
                 )
-                .at(&blk.head, "second project block"),
+                .at(&blk.head, "second project block")
+                .help(format!(
+                    "the first is at {}; merge the two",
+                    lw.sources
+                        .location(&Blk::new(projects[0].1, projects[0].0).head)
+                )),
             );
             continue;
         }
@@ -820,5 +1032,24 @@ impl<'s, 'e> Lowerer<'s, 'e> {
             model: Model::default(),
             config_dir: dir.to_path_buf(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scan;
+
+    #[test]
+    fn a_string_that_swallows_a_line_end_is_found() {
+        let t = "a = \"x\nb = \"y\"\n";
+        // hcl-edit reads `"x\nb = "` as one string and stops at `y`.
+        assert_eq!(scan(t, t.find('y').unwrap()).swallowing_string, Some(4));
+        // A string open at the end of the file, wherever the parser stopped.
+        assert_eq!(scan("a = \"x\n", 0).swallowing_string, Some(4));
+        // Interpolations may hold strings; comments and heredocs may hold quotes.
+        let ok = "a = \"${x(\"y\")}\" # \"\nb = <<EOT\n\"\nEOT\nc = {\n";
+        let s = scan(ok, ok.len());
+        assert_eq!(s.swallowing_string, None);
+        assert_eq!(s.open_at_eof, Some((ok.rfind('{').unwrap(), '{')));
     }
 }

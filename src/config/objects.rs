@@ -2,8 +2,10 @@
 
 use super::diag::Diag;
 use super::eval::Value;
-use super::lower::{attr_span, Blk, Lowerer};
+use super::lower::{a_type, attr_span, Blk, Lowerer};
+use super::source::Span;
 use crate::model::*;
+use hcl::edit::Span as _;
 
 pub(super) fn lower_project(lw: &mut Lowerer, b: &Blk) {
     lw.check_shape(b, &["name", "schemas", "managed_roles"], &[]);
@@ -71,7 +73,7 @@ pub(super) fn lower_environment(lw: &mut Lowerer, b: &mut Blk) {
                 lw.push(
                     Diag::new(
                         "config::wrong_type",
-                        format!("`{attr}` must be a string, not a {}", other.type_name()),
+                        format!("`{attr}` must be a string, not {}", a_type(&other)),
                     )
                     .at(&v.span, "expected a string"),
                 );
@@ -87,7 +89,7 @@ pub(super) fn lower_environment(lw: &mut Lowerer, b: &mut Blk) {
         if !valid {
             let span = b
                 .attr("project_ref")
-                .map(|a| attr_span(a, b.file))
+                .map(|a| Span::new(b.file, a.value.span().unwrap_or(0..0)))
                 .unwrap_or(b.head.clone());
             lw.push(
                 Diag::new(
@@ -524,19 +526,35 @@ pub(super) fn lower_grant(lw: &mut Lowerer, b: &mut Blk) {
             );
             return;
         }
-        for p in &privs {
-            if !["SELECT", "INSERT", "UPDATE", "REFERENCES"].contains(&p.as_str()) {
+        let mut column_ok = true;
+        for (p, span) in &privileges {
+            let up = p.to_ascii_uppercase();
+            if ![
+                "SELECT",
+                "INSERT",
+                "UPDATE",
+                "REFERENCES",
+                "ALL",
+                "ALL PRIVILEGES",
+            ]
+            .contains(&up.as_str())
+            {
                 lw.push(
                     Diag::new(
                         "config::invalid_value",
-                        format!("{} cannot be granted on columns", p.to_ascii_lowercase()),
+                        format!("`{p}` cannot be granted on columns"),
                     )
-                    .at(&b.head, "column grant")
-                    .help("column grants take select, insert, update or references"),
+                    .at(span, "not a column privilege")
+                    .help("column grants take select, insert, update or references; grant the others on the whole table in a separate grant block"),
                 );
-                return;
+                column_ok = false;
             }
         }
+        if !column_ok {
+            return;
+        }
+        // `all` on columns means every privilege a column can have.
+        privs.retain(|p| ["SELECT", "INSERT", "UPDATE", "REFERENCES"].contains(&p.as_str()));
     }
     privs.sort_by_key(|p| privilege_rank(p));
     privs.dedup();
@@ -955,8 +973,13 @@ pub(super) fn lower_trigger(lw: &mut Lowerer, b: &mut Blk) {
                 "config::conflicting_attributes",
                 "`update_of` needs the update event",
             )
-            .at(&b.head, "update_of without update")
-            .help("add \"update\" to events"),
+            .at(
+                &b.attr("update_of")
+                    .map(|a| attr_span(a, b.file))
+                    .unwrap_or(b.head.clone()),
+                "update_of without update",
+            )
+            .help("add \"update\" to events, or remove update_of"),
         );
     }
     lw.model.triggers.insert(
@@ -1046,7 +1069,7 @@ pub(super) fn lower_secret(lw: &mut Lowerer, b: &mut Blk) {
             lw.push(
                 Diag::new(
                     "config::wrong_type",
-                    format!("`value` must be a string, not a {}", other.type_name()),
+                    format!("`value` must be a string, not {}", a_type(&other)),
                 )
                 .at(&v.span, "expected a string"),
             );

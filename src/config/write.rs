@@ -110,8 +110,21 @@ struct Writer<'m> {
     functions: BTreeMap<QName, String>,
 }
 
-/// Render a model as HCL files: `(file name, contents)`, in name order.
+/// Render a model as HCL files: `(file name, contents)`, in name order, in the layout
+/// `supaform fmt` gives them.
 pub fn write_model(model: &Model) -> Vec<(String, String)> {
+    render(model)
+        .into_iter()
+        .map(|(name, text)| {
+            // The writer lays its files out canonically itself (a test holds it to that);
+            // the formatter is only a guard.
+            let text = super::fmt::format_source(&text).unwrap_or(text);
+            (name, text)
+        })
+        .collect()
+}
+
+fn render(model: &Model) -> Vec<(String, String)> {
     let mut w = Writer {
         model,
         labels: Labels::default(),
@@ -325,24 +338,13 @@ impl Attrs {
         self.lines.push((key.to_string(), value));
     }
 
+    /// One run of aligned lines. Values are single-line or heredocs, and a heredoc stays in
+    /// the run (fmt, like hclwrite, sees the whole heredoc as one line). Keys are ASCII.
     fn write(self, out: &mut String) {
-        // Multi-line values (heredocs) break alignment runs, as in fmt.
-        let mut run: Vec<(String, String)> = vec![];
-        let flush = |run: &mut Vec<(String, String)>, out: &mut String, indent: &str| {
-            let width = run.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
-            for (k, v) in run.drain(..) {
-                let _ = writeln!(out, "{indent}{k:width$} = {v}");
-            }
-        };
+        let width = self.lines.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
         for (k, v) in self.lines {
-            if v.contains('\n') {
-                flush(&mut run, out, &self.indent);
-                let _ = writeln!(out, "{}{k} = {v}", self.indent);
-            } else {
-                run.push((k, v));
-            }
+            let _ = writeln!(out, "{}{k:width$} = {v}", self.indent);
         }
-        flush(&mut run, out, &self.indent);
     }
 }
 
@@ -465,7 +467,11 @@ impl Writer<'_> {
         if let Some(c) = &t.comment {
             a.set("comment", hcl_string(c));
         }
-        a.write(s);
+        // Attribute lines with nothing between them form one aligned run.
+        if !t.columns.is_empty() {
+            a.write(s);
+            a = Attrs::new(1);
+        }
         for c in &t.columns {
             let mut a = Attrs::new(2);
             match &c.enum_type {
@@ -506,15 +512,14 @@ impl Writer<'_> {
             }
         }
         if let Some(pk) = &t.primary_key {
-            let mut a = Attrs::new(1);
             a.set("primary_key", list(&pk.columns));
             if let Some(n) = &pk.name {
                 if *n != crate::config::default_constraint_name(&t.name.name, "pkey") {
                     a.set("primary_key_name", hcl_string(n));
                 }
             }
-            a.write(s);
         }
+        a.write(s);
         for fk in &t.foreign_keys {
             block_open(s, 1, &format!("foreign_key {}", hcl_string(&fk.name)));
             let mut a = Attrs::new(2);
@@ -734,7 +739,10 @@ impl Writer<'_> {
         block_open(s, 0, &format!("function {}", hcl_string(label)));
         let mut a = Attrs::new(1);
         name_schema(&mut a, label, &f.name);
-        a.write(s);
+        if !f.args.is_empty() {
+            a.write(s);
+            a = Attrs::new(1);
+        }
         for arg in &f.args {
             block_open(s, 1, &format!("argument {}", hcl_string(&arg.name)));
             let mut a = Attrs::new(2);
@@ -748,7 +756,6 @@ impl Writer<'_> {
             a.write(s);
             block_close(s, 1);
         }
-        let mut a = Attrs::new(1);
         a.set("returns", hcl_string(&f.returns));
         a.set("language", hcl_string(&f.language));
         if f.security == Security::Definer {
@@ -836,6 +843,197 @@ impl Writer<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A model using every construct the writer emits, including the layouts that once
+    /// came out misaligned: heredoc values inside a run, a function without arguments in
+    /// another schema, a table without columns.
+    const RICH: &str = r#"
+project {
+  name          = "rich"
+  schemas       = ["public", "app"]
+  managed_roles = ["anon", "authenticated", "service_role", "editor"]
+}
+schema "app" { comment = "application tables" }
+extension "pg_trgm" { version = "1.6" }
+enum "status" {
+  schema  = "app"
+  values  = ["draft", "paid", "sent"]
+  comment = "postcard status"
+}
+table "empty" {
+  schema  = "app"
+  comment = "a table without columns"
+}
+table "profiles" {
+  comment = "one per user"
+  column "id" { type = "uuid" }
+  column "username" {
+    type      = "varchar(40)"
+    null      = true
+    collation = "C"
+    comment   = "shown to others"
+  }
+  column "n" {
+    type     = "bigint"
+    identity = "always"
+  }
+  column "status" {
+    type    = enum.status
+    default = "draft"
+  }
+  column "score" {
+    type    = "numeric(10,2)"
+    default = 1.5
+  }
+  column "total" {
+    type      = "numeric"
+    generated = "score * 2"
+  }
+  column "created_at" {
+    type    = "timestamptz"
+    default = sql("now()")
+  }
+  primary_key      = ["id"]
+  primary_key_name = "profiles_pk"
+  foreign_key "profiles_id_fkey" {
+    columns    = ["id"]
+    references = "auth.users(id)"
+    on_delete  = "cascade"
+    deferrable = "deferred"
+  }
+  index "profiles_username_idx" {
+    columns = ["username"]
+    unique  = true
+    where   = "username is not null"
+    include = ["status"]
+  }
+  index "profiles_lower_idx" {
+    expressions = ["lower(username)"]
+    method      = "hash"
+  }
+  unique "profiles_username_key" {
+    columns            = ["username"]
+    nulls_not_distinct = true
+  }
+  check "username_length" { expression = "char_length(username) >= 3" }
+  rls {
+    enabled = true
+    force   = true
+  }
+}
+table "notes" {
+  column "id" { type = "int" }
+  column "author" { type = "uuid" }
+  primary_key = ["id"]
+  foreign_key "notes_author_fkey" {
+    columns    = ["author"]
+    references = table.profiles
+    on_update  = "cascade"
+  }
+  rls { enabled = true }
+}
+policy "profiles_select_own" {
+  table   = table.profiles
+  command = "select"
+  roles   = ["authenticated", "anon"]
+  using   = "(select auth.uid()) = id"
+}
+policy "notes_write" {
+  table   = table.notes
+  command = "insert"
+  roles   = ["editor"]
+  check   = "true"
+  as      = "restrictive"
+}
+grant "profiles_rw" {
+  on         = table.profiles
+  roles      = ["authenticated"]
+  privileges = ["select", "insert", "update"]
+  columns    = ["username"]
+}
+grant "app_usage" {
+  on         = schema.app
+  roles      = ["authenticated"]
+  privileges = ["usage"]
+}
+function "handle_new_user" {
+  schema      = "app"
+  returns     = "trigger"
+  language    = "plpgsql"
+  security    = "definer"
+  search_path = ""
+  comment     = "creates a profile"
+  body        = <<-SQL
+    begin
+      insert into public.profiles (id) values (new.id);
+      return new;
+    end;
+  SQL
+}
+function "add" {
+  argument "a" { type = "int" }
+  argument "b" {
+    type    = "int"
+    default = "1"
+  }
+  returns    = "int"
+  volatility = "immutable"
+  strict     = true
+  body       = "select a + b"
+}
+grant "add_exec" {
+  on         = function.add
+  roles      = ["anon"]
+  privileges = ["execute"]
+}
+trigger "on_auth_user_created" {
+  table    = "auth.users"
+  timing   = "after"
+  events   = ["insert"]
+  function = function.handle_new_user
+}
+trigger "notes_touch" {
+  table     = table.notes
+  timing    = "before"
+  events    = ["update"]
+  update_of = ["author"]
+  level     = "statement"
+  when      = "true"
+  function  = function.handle_new_user
+}
+view "public_profiles" {
+  query            = <<-SQL
+    select id, username
+    from public.profiles
+  SQL
+  security_invoker = true
+  comment          = "public columns"
+}
+"#;
+
+    #[test]
+    fn the_writer_lays_files_out_the_way_fmt_does() {
+        let c = crate::config::load_str(
+            std::path::Path::new("."),
+            &[("main.hcl", RICH)],
+            &Default::default(),
+        )
+        .unwrap_or_else(|e| panic!("{}", e.summary()));
+        let raw = render(&c.model);
+        assert!(raw.len() >= 6, "{raw:?}");
+        for (name, text) in &raw {
+            let formatted = crate::config::fmt::format_source(text)
+                .unwrap_or_else(|d| panic!("{name}: {}", d.summary()));
+            assert_eq!(&formatted, text, "{name} is not fmt-clean");
+        }
+        assert_eq!(write_model(&c.model), raw);
+        let all: String = raw.iter().map(|(_, t)| t.as_str()).collect();
+        assert!(all.contains("  body        = <<SQL\n"), "{all}");
+        assert!(
+            all.contains("  schema  = \"app\"\n  comment = \"a table"),
+            "{all}"
+        );
+    }
 
     #[test]
     fn strings_escape_quotes_backslashes_and_template_markers() {

@@ -1,3 +1,4 @@
 //! Renderers: they format data the core computed, and compute nothing themselves.
 
 pub mod graph;
+pub mod plan;

@@ -1,0 +1,978 @@
+//! Diffing: `(desired, live, ownership) → Vec<Change>`, a pure function.
+//!
+//! Both sides are [`Model`]s, the desired one already normalised through a dev database, so
+//! comparison is structural. Ownership follows Terraform: an object that exists live but is
+//! neither desired nor owned (recorded in state) is *unmanaged* — reported, never dropped.
+//! Renames come only from `renamed_from`; a drop beside a similar add earns a [`Hint`].
+//! Parts of a table (columns, indexes, constraints, RLS) belong to the table and are always
+//! compared; policies, grants, triggers and the rest are objects of their own.
+
+use crate::model::*;
+use std::collections::{BTreeMap, BTreeSet};
+
+mod renames;
+
+/// One difference between desired and live, with everything needed to render its SQL and
+/// classify its risk.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(tag = "change", rename_all = "snake_case")]
+pub enum Change {
+    CreateSchema(Schema),
+    DropSchema(Schema),
+    CreateExtension(Extension),
+    DropExtension(Extension),
+    UpdateExtension {
+        from: Extension,
+        to: Extension,
+    },
+    CreateEnum(Enum),
+    DropEnum(Enum),
+    RenameEnum {
+        from: QName,
+        to: QName,
+    },
+    /// Insert a value before `before` (None: at the end). Must commit before use.
+    AddEnumValue {
+        name: QName,
+        value: String,
+        before: Option<String>,
+    },
+    /// Values removed or reordered: the type is rebuilt and every column using it cast.
+    RebuildEnum {
+        from: Enum,
+        to: Enum,
+        columns: Vec<(QName, String)>,
+    },
+    SetEnumComment {
+        name: QName,
+        comment: Option<String>,
+    },
+    CreateTable(Table),
+    DropTable(Table),
+    RenameTable {
+        from: QName,
+        to: QName,
+    },
+    SetTableComment {
+        table: QName,
+        comment: Option<String>,
+    },
+    AddColumn {
+        table: QName,
+        column: Column,
+    },
+    DropColumn {
+        table: QName,
+        column: Column,
+    },
+    RenameColumn {
+        table: QName,
+        from: String,
+        to: String,
+    },
+    /// Any change of type, nullability, default, identity, generation, collation or
+    /// comment; the planner renders one statement per attribute that differs.
+    AlterColumn {
+        table: QName,
+        from: Column,
+        to: Column,
+    },
+    SetPrimaryKey {
+        table: QName,
+        from: Option<PrimaryKey>,
+        to: Option<PrimaryKey>,
+    },
+    /// A constraint (or the primary key) whose definition is unchanged but whose name
+    /// differs, as after a table rename (Postgres keeps the old constraint names).
+    RenameConstraint {
+        table: QName,
+        kind: &'static str,
+        from: String,
+        to: String,
+    },
+    /// `new_table`: the table is created by the same plan (no rows to check).
+    AddForeignKey {
+        table: QName,
+        fk: ForeignKey,
+        new_table: bool,
+    },
+    DropForeignKey {
+        table: QName,
+        fk: ForeignKey,
+    },
+    CreateIndex {
+        table: QName,
+        index: Index,
+    },
+    DropIndex {
+        table: QName,
+        index: Index,
+    },
+    AddUnique {
+        table: QName,
+        unique: Unique,
+    },
+    DropUnique {
+        table: QName,
+        unique: Unique,
+    },
+    AddCheck {
+        table: QName,
+        check: Check,
+    },
+    DropCheck {
+        table: QName,
+        check: Check,
+    },
+    SetRls {
+        table: QName,
+        from: Rls,
+        to: Rls,
+    },
+    CreatePolicy(Policy),
+    DropPolicy(Policy),
+    /// Roles, `USING` or `WITH CHECK` changed: `ALTER POLICY`.
+    AlterPolicy {
+        from: Policy,
+        to: Policy,
+    },
+    /// Command or permissiveness changed: drop and create.
+    ReplacePolicy {
+        from: Policy,
+        to: Policy,
+    },
+    RenamePolicy {
+        table: QName,
+        from: String,
+        to: String,
+    },
+    Grant(Grant),
+    Revoke(Grant),
+    CreateFunction(Function),
+    DropFunction(Function),
+    /// Same signature and return type: `CREATE OR REPLACE`.
+    ReplaceFunction {
+        from: Function,
+        to: Function,
+    },
+    /// Signature or return type changed: drop and create (callers may break).
+    RecreateFunction {
+        from: Function,
+        to: Function,
+    },
+    RenameFunction {
+        from: Function,
+        to: QName,
+    },
+    CreateTrigger(Trigger),
+    DropTrigger(Trigger),
+    ReplaceTrigger {
+        from: Trigger,
+        to: Trigger,
+    },
+    CreateView(View),
+    DropView(View),
+    ReplaceView {
+        from: View,
+        to: View,
+    },
+    SetSecret {
+        name: String,
+        new: bool,
+    },
+    DeleteSecret {
+        name: String,
+        used_by: Vec<String>,
+    },
+    DeployEdgeFunction {
+        function: EdgeFunction,
+        new: bool,
+        from: Option<EdgeFunction>,
+    },
+    DeleteEdgeFunction(EdgeFunction),
+}
+
+/// Terraform's action symbols.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Create,
+    Update,
+    Delete,
+    Replace,
+    Rename,
+}
+
+impl Action {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Action::Create => "+",
+            Action::Update => "~",
+            Action::Delete => "-",
+            Action::Replace => "-/+",
+            Action::Rename => ">",
+        }
+    }
+}
+
+fn part(t: &QName, kind: &'static str, name: &str) -> Address {
+    Address::TablePart(t.clone(), kind, name.to_string())
+}
+
+impl Change {
+    /// The address of the object the change is about.
+    pub fn address(&self) -> Address {
+        use Change::*;
+        match self {
+            CreateSchema(s) | DropSchema(s) => Address::Schema(s.name.clone()),
+            CreateExtension(e) | DropExtension(e) => Address::Extension(e.name.clone()),
+            UpdateExtension { to, .. } => Address::Extension(to.name.clone()),
+            CreateEnum(e) | DropEnum(e) => Address::Enum(e.name.clone()),
+            RenameEnum { to, .. } => Address::Enum(to.clone()),
+            AddEnumValue { name, .. } | SetEnumComment { name, .. } => Address::Enum(name.clone()),
+            RebuildEnum { to, .. } => Address::Enum(to.name.clone()),
+            CreateTable(t) | DropTable(t) => Address::Table(t.name.clone()),
+            RenameTable { to, .. } => Address::Table(to.clone()),
+            SetTableComment { table, .. } | SetRls { table, .. } => Address::Table(table.clone()),
+            AddColumn { table, column } | DropColumn { table, column } => {
+                part(table, "column", &column.name)
+            }
+            RenameColumn { table, to, .. } => part(table, "column", to),
+            AlterColumn { table, to, .. } => part(table, "column", &to.name),
+            SetPrimaryKey { table, .. } => part(table, "primary_key", ""),
+            RenameConstraint {
+                table, kind, to, ..
+            } => part(table, kind, if *kind == "primary_key" { "" } else { to }),
+            AddForeignKey { table, fk, .. } | DropForeignKey { table, fk } => {
+                part(table, "foreign_key", &fk.name)
+            }
+            CreateIndex { table, index } | DropIndex { table, index } => {
+                part(table, "index", &index.name)
+            }
+            AddUnique { table, unique } | DropUnique { table, unique } => {
+                part(table, "unique", &unique.name)
+            }
+            AddCheck { table, check } | DropCheck { table, check } => {
+                part(table, "check", &check.name)
+            }
+            CreatePolicy(p) | DropPolicy(p) => Address::Policy(p.table.clone(), p.name.clone()),
+            AlterPolicy { to, .. } | ReplacePolicy { to, .. } => {
+                Address::Policy(to.table.clone(), to.name.clone())
+            }
+            RenamePolicy { table, to, .. } => Address::Policy(table.clone(), to.clone()),
+            Grant(g) | Revoke(g) => Address::Grant(g.target.clone(), g.role.clone()),
+            CreateFunction(f) | DropFunction(f) => Address::Function(f.name.clone()),
+            ReplaceFunction { to, .. } | RecreateFunction { to, .. } => {
+                Address::Function(to.name.clone())
+            }
+            RenameFunction { to, .. } => Address::Function(to.clone()),
+            CreateTrigger(t) | DropTrigger(t) => Address::Trigger(t.table.clone(), t.name.clone()),
+            ReplaceTrigger { to, .. } => Address::Trigger(to.table.clone(), to.name.clone()),
+            CreateView(v) | DropView(v) => Address::View(v.name.clone()),
+            ReplaceView { to, .. } => Address::View(to.name.clone()),
+            SetSecret { name, .. } | DeleteSecret { name, .. } => Address::Secret(name.clone()),
+            DeployEdgeFunction { function, .. } => Address::EdgeFunction(function.slug.clone()),
+            DeleteEdgeFunction(f) => Address::EdgeFunction(f.slug.clone()),
+        }
+    }
+
+    pub fn action(&self) -> Action {
+        use Change::*;
+        match self {
+            CreateSchema(_)
+            | CreateExtension(_)
+            | CreateEnum(_)
+            | CreateTable(_)
+            | AddColumn { .. }
+            | AddForeignKey { .. }
+            | CreateIndex { .. }
+            | AddUnique { .. }
+            | AddCheck { .. }
+            | CreatePolicy(_)
+            | Grant(_)
+            | CreateFunction(_)
+            | CreateTrigger(_)
+            | CreateView(_) => Action::Create,
+            SetSecret { new, .. } | DeployEdgeFunction { new, .. } => {
+                if *new {
+                    Action::Create
+                } else {
+                    Action::Update
+                }
+            }
+            DropSchema(_)
+            | DropExtension(_)
+            | DropEnum(_)
+            | DropTable(_)
+            | DropColumn { .. }
+            | DropForeignKey { .. }
+            | DropIndex { .. }
+            | DropUnique { .. }
+            | DropCheck { .. }
+            | DropPolicy(_)
+            | Revoke(_)
+            | DropFunction(_)
+            | DropTrigger(_)
+            | DropView(_)
+            | DeleteSecret { .. }
+            | DeleteEdgeFunction(_) => Action::Delete,
+            RenameEnum { .. }
+            | RenameTable { .. }
+            | RenameColumn { .. }
+            | RenamePolicy { .. }
+            | RenameFunction { .. }
+            | RenameConstraint { .. } => Action::Rename,
+            RebuildEnum { .. } | ReplacePolicy { .. } | RecreateFunction { .. } => Action::Replace,
+            UpdateExtension { .. }
+            | AddEnumValue { .. }
+            | SetEnumComment { .. }
+            | SetTableComment { .. }
+            | AlterColumn { .. }
+            | SetPrimaryKey { .. }
+            | SetRls { .. }
+            | AlterPolicy { .. }
+            | ReplaceFunction { .. }
+            | ReplaceTrigger { .. }
+            | ReplaceView { .. } => Action::Update,
+        }
+    }
+}
+
+/// A suggestion attached to a diff: a drop beside an add that looks like a rename.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+pub struct Hint {
+    pub address: String,
+    pub message: String,
+}
+
+/// What supaform owns: the addresses its state records. With `own_everything` (comparing
+/// two live databases), every object of the live side counts as owned.
+#[derive(Debug, Clone, Default)]
+pub struct Ownership {
+    pub owned: BTreeSet<String>,
+    pub own_everything: bool,
+}
+
+impl Ownership {
+    pub fn everything() -> Self {
+        Ownership {
+            owned: BTreeSet::new(),
+            own_everything: true,
+        }
+    }
+
+    fn owns(&self, a: &Address) -> bool {
+        self.own_everything || self.owned.contains(&a.to_string())
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Diff {
+    pub changes: Vec<Change>,
+    /// Live objects neither desired nor owned: reported, never dropped.
+    pub unmanaged: Vec<Address>,
+    pub hints: Vec<Hint>,
+}
+
+impl Diff {
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+}
+
+/// Compare `desired` with `live`.
+pub fn diff(desired: &Model, live: &Model, own: &Ownership) -> Diff {
+    let mut d = Differ {
+        own,
+        out: Diff::default(),
+    };
+    // Renames first: they are planned before anything else, and the rest of the diff
+    // compares against the live model as it will be once they are done.
+    let (renames, renamed_live) = renames::apply(desired, live);
+    d.out.changes.extend(renames);
+    let live = &renamed_live;
+    d.schemas(desired, live);
+    d.extensions(desired, live);
+    d.enums(desired, live);
+    d.tables(desired, live);
+    d.policies(desired, live);
+    d.grants(desired, live);
+    d.functions(desired, live);
+    d.triggers(desired, live);
+    d.views(desired, live);
+    d.secrets(desired, live);
+    d.edge_functions(desired, live);
+    d.out
+}
+
+struct Differ<'a> {
+    own: &'a Ownership,
+    out: Diff,
+}
+
+impl Differ<'_> {
+    fn push(&mut self, c: Change) {
+        self.out.changes.push(c);
+    }
+
+    /// A live object that is not desired: dropped when owned, else reported.
+    fn extra(&mut self, addr: Address, drop: Change) {
+        if self.own.owns(&addr) {
+            self.push(drop);
+        } else {
+            self.out.unmanaged.push(addr);
+        }
+    }
+
+    fn hint(&mut self, addr: &Address, message: String) {
+        self.out.hints.push(Hint {
+            address: addr.to_string(),
+            message,
+        });
+    }
+
+    fn schemas(&mut self, desired: &Model, live: &Model) {
+        for (name, s) in &desired.schemas {
+            if !live.schemas.contains_key(name) {
+                self.push(Change::CreateSchema(s.clone()));
+            }
+        }
+        for (name, s) in &live.schemas {
+            if !desired.schemas.contains_key(name) {
+                self.extra(Address::Schema(name.clone()), Change::DropSchema(s.clone()));
+            }
+        }
+    }
+
+    fn extensions(&mut self, desired: &Model, live: &Model) {
+        for (name, e) in &desired.extensions {
+            match live.extensions.get(name) {
+                None => self.push(Change::CreateExtension(e.clone())),
+                Some(l) => {
+                    if e.version.is_some() && e.version != l.version {
+                        self.push(Change::UpdateExtension {
+                            from: l.clone(),
+                            to: e.clone(),
+                        });
+                    }
+                }
+            }
+        }
+        for (name, e) in &live.extensions {
+            if !desired.extensions.contains_key(name) {
+                self.extra(
+                    Address::Extension(name.clone()),
+                    Change::DropExtension(e.clone()),
+                );
+            }
+        }
+    }
+
+    fn enums(&mut self, desired: &Model, live: &Model) {
+        for (name, e) in &desired.enums {
+            let Some(l) = live.enums.get(name) else {
+                self.push(Change::CreateEnum(e.clone()));
+                continue;
+            };
+            self.enum_values(live, l, e);
+            if l.comment != e.comment {
+                self.push(Change::SetEnumComment {
+                    name: name.clone(),
+                    comment: e.comment.clone(),
+                });
+            }
+        }
+        for (name, e) in &live.enums {
+            if !desired.enums.contains_key(name) {
+                self.extra(Address::Enum(name.clone()), Change::DropEnum(e.clone()));
+            }
+        }
+    }
+
+    /// Values only added (old ones kept, in their order): `ADD VALUE` each; anything else
+    /// rebuilds the type.
+    fn enum_values(&mut self, live: &Model, l: &Enum, e: &Enum) {
+        if l.values == e.values {
+            return;
+        }
+        let kept: Vec<&String> = e.values.iter().filter(|v| l.values.contains(v)).collect();
+        let only_added =
+            kept.len() == l.values.len() && kept.iter().zip(&l.values).all(|(a, b)| *a == b);
+        if only_added {
+            for (i, v) in e.values.iter().enumerate() {
+                if l.values.contains(v) {
+                    continue;
+                }
+                // Before the next value that already exists; at the end when none does.
+                let before = e.values[i + 1..]
+                    .iter()
+                    .find(|n| l.values.contains(n))
+                    .cloned();
+                self.push(Change::AddEnumValue {
+                    name: e.name.clone(),
+                    value: v.clone(),
+                    before,
+                });
+            }
+            return;
+        }
+        let columns = live
+            .tables
+            .values()
+            .flat_map(|t| {
+                t.columns
+                    .iter()
+                    .filter(|c| c.enum_type.as_ref() == Some(&l.name))
+                    .map(|c| (t.name.clone(), c.name.clone()))
+            })
+            .collect();
+        self.push(Change::RebuildEnum {
+            from: l.clone(),
+            to: e.clone(),
+            columns,
+        });
+    }
+
+    fn tables(&mut self, desired: &Model, live: &Model) {
+        let mut created: Vec<&Table> = Vec::new();
+        for (name, t) in &desired.tables {
+            match live.tables.get(name) {
+                Some(l) => self.table(l, t),
+                None => {
+                    self.push(Change::CreateTable(t.clone()));
+                    created.push(t);
+                }
+            }
+        }
+        // Foreign keys of new tables come after every table exists.
+        for t in &created {
+            for fk in &t.foreign_keys {
+                self.push(Change::AddForeignKey {
+                    table: t.name.clone(),
+                    fk: fk.clone(),
+                    new_table: true,
+                });
+            }
+        }
+        for (name, l) in &live.tables {
+            if desired.tables.contains_key(name) {
+                continue;
+            }
+            let addr = Address::Table(name.clone());
+            if let Some(new) = created.iter().find(|c| looks_like(c, l)) {
+                self.hint(
+                    &addr,
+                    format!(
+                        "table {} is dropped while {} is created with the same columns; if it was renamed, add `renamed_from = \"{}\"` to table \"{}\" to keep its rows",
+                        l.name, new.name, l.name.name, new.name.name
+                    ),
+                );
+            }
+            self.extra(addr, Change::DropTable(l.clone()));
+        }
+    }
+
+    fn table(&mut self, l: &Table, t: &Table) {
+        let name = &t.name;
+        if l.comment != t.comment {
+            self.push(Change::SetTableComment {
+                table: name.clone(),
+                comment: t.comment.clone(),
+            });
+        }
+        // Columns, in the desired order.
+        let mut added: Vec<&Column> = Vec::new();
+        for c in &t.columns {
+            match l.column(&c.name) {
+                Some(lc) => {
+                    let mut lc = lc.clone();
+                    lc.renamed_from = c.renamed_from.clone();
+                    if &lc != c {
+                        self.push(Change::AlterColumn {
+                            table: name.clone(),
+                            from: lc,
+                            to: c.clone(),
+                        });
+                    }
+                }
+                None => {
+                    self.push(Change::AddColumn {
+                        table: name.clone(),
+                        column: c.clone(),
+                    });
+                    added.push(c);
+                }
+            }
+        }
+        for lc in &l.columns {
+            if t.column(&lc.name).is_some() {
+                continue;
+            }
+            if let Some(new) = added
+                .iter()
+                .find(|a| a.data_type == lc.data_type && a.nullable == lc.nullable)
+            {
+                self.hint(
+                    &part(name, "column", &lc.name),
+                    format!(
+                        "column {} is dropped while {} of the same type is added; if it was renamed, add `renamed_from = \"{}\"` to column \"{}\" to keep its data",
+                        lc.name, new.name, lc.name, new.name
+                    ),
+                );
+            }
+            self.push(Change::DropColumn {
+                table: name.clone(),
+                column: lc.clone(),
+            });
+        }
+
+        match (&l.primary_key, &t.primary_key) {
+            (Some(a), Some(b)) if a.columns == b.columns && a.name != b.name => {
+                self.push(Change::RenameConstraint {
+                    table: name.clone(),
+                    kind: "primary_key",
+                    from: a.name.clone().unwrap_or_default(),
+                    to: b.name.clone().unwrap_or_default(),
+                })
+            }
+            (a, b) if a != b => self.push(Change::SetPrimaryKey {
+                table: name.clone(),
+                from: a.clone(),
+                to: b.clone(),
+            }),
+            _ => {}
+        }
+        let tq = || name.clone();
+        let (drop, add) = by_name(&l.foreign_keys, &t.foreign_keys, |f| &f.name);
+        for fk in drop {
+            self.push(Change::DropForeignKey { table: tq(), fk });
+        }
+        for fk in add {
+            self.push(Change::AddForeignKey {
+                table: tq(),
+                fk,
+                new_table: false,
+            });
+        }
+        let (drop, add) = by_name(&l.indexes, &t.indexes, |i| &i.name);
+        for index in drop {
+            self.push(Change::DropIndex { table: tq(), index });
+        }
+        for index in add {
+            self.push(Change::CreateIndex { table: tq(), index });
+        }
+        let (drop, add) = by_name(&l.uniques, &t.uniques, |u| &u.name);
+        for unique in drop {
+            self.push(Change::DropUnique {
+                table: tq(),
+                unique,
+            });
+        }
+        for unique in add {
+            self.push(Change::AddUnique {
+                table: tq(),
+                unique,
+            });
+        }
+        let (drop, add) = by_name(&l.checks, &t.checks, |c| &c.name);
+        for check in drop {
+            self.push(Change::DropCheck { table: tq(), check });
+        }
+        for check in add {
+            self.push(Change::AddCheck { table: tq(), check });
+        }
+        if l.rls != t.rls {
+            self.push(Change::SetRls {
+                table: name.clone(),
+                from: l.rls,
+                to: t.rls,
+            });
+        }
+    }
+
+    fn policies(&mut self, desired: &Model, live: &Model) {
+        for (key, p) in &desired.policies {
+            let Some(l) = live.policies.get(key) else {
+                self.push(Change::CreatePolicy(p.clone()));
+                continue;
+            };
+            let mut l = l.clone();
+            l.renamed_from = p.renamed_from.clone();
+            if &l == p {
+                continue;
+            }
+            if l.command != p.command || l.permissive != p.permissive {
+                self.push(Change::ReplacePolicy {
+                    from: l,
+                    to: p.clone(),
+                });
+            } else {
+                self.push(Change::AlterPolicy {
+                    from: l,
+                    to: p.clone(),
+                });
+            }
+        }
+        for (key, l) in &live.policies {
+            if desired.policies.contains_key(key) {
+                continue;
+            }
+            // A policy on a table this plan drops goes with the table.
+            if !self.drops_table(&key.0) {
+                self.extra(
+                    Address::Policy(key.0.clone(), key.1.clone()),
+                    Change::DropPolicy(l.clone()),
+                );
+            }
+        }
+    }
+
+    fn drops_table(&self, t: &QName) -> bool {
+        self.out
+            .changes
+            .iter()
+            .any(|c| matches!(c, Change::DropTable(x) if &x.name == t))
+    }
+
+    fn grants(&mut self, desired: &Model, live: &Model) {
+        type Key = (GrantTarget, String, Vec<String>);
+        let index = |m: &Model| -> BTreeMap<Key, BTreeSet<String>> {
+            let mut out: BTreeMap<Key, BTreeSet<String>> = BTreeMap::new();
+            for g in &m.grants {
+                out.entry((g.target.clone(), g.role.clone(), g.columns.clone()))
+                    .or_default()
+                    .extend(g.privileges.iter().cloned());
+            }
+            out
+        };
+        let want = index(desired);
+        let have = index(live);
+        let managed_role = |r: &str| desired.project.managed_roles.iter().any(|m| m == r);
+        let target_exists = |t: &GrantTarget| target_in(desired, t);
+        let sorted = |s: BTreeSet<String>| {
+            let mut v: Vec<String> = s.into_iter().collect();
+            v.sort_by_key(|p| privilege_rank(p));
+            v
+        };
+        for (key, privs) in &want {
+            let missing: BTreeSet<String> = match have.get(key) {
+                Some(h) => privs.difference(h).cloned().collect(),
+                None => privs.clone(),
+            };
+            if !missing.is_empty() {
+                self.push(Change::Grant(Grant {
+                    target: key.0.clone(),
+                    role: key.1.clone(),
+                    privileges: sorted(missing),
+                    columns: key.2.clone(),
+                }));
+            }
+        }
+        for (key, privs) in &have {
+            // Grants on objects this plan drops vanish with them; grants to roles
+            // supaform does not manage are not its business.
+            if !managed_role(&key.1) || !target_exists(&key.0) {
+                continue;
+            }
+            let extra: BTreeSet<String> = match want.get(key) {
+                Some(w) => privs.difference(w).cloned().collect(),
+                None => privs.clone(),
+            };
+            if !extra.is_empty() {
+                self.push(Change::Revoke(Grant {
+                    target: key.0.clone(),
+                    role: key.1.clone(),
+                    privileges: sorted(extra),
+                    columns: key.2.clone(),
+                }));
+            }
+        }
+    }
+
+    fn functions(&mut self, desired: &Model, live: &Model) {
+        for (name, f) in &desired.functions {
+            let Some(l) = live.functions.get(name) else {
+                self.push(Change::CreateFunction(f.clone()));
+                continue;
+            };
+            let mut l = l.clone();
+            l.renamed_from = f.renamed_from.clone();
+            if &l == f {
+                continue;
+            }
+            let in_types = |x: &Function| -> Vec<String> {
+                x.args
+                    .iter()
+                    .filter(|a| a.mode != ArgMode::Out)
+                    .map(|a| a.data_type.clone())
+                    .collect()
+            };
+            let same_signature = in_types(&l) == in_types(f)
+                && l.returns == f.returns
+                && l.args
+                    .iter()
+                    .map(|a| (&a.name, a.mode))
+                    .eq(f.args.iter().map(|a| (&a.name, a.mode)));
+            if same_signature {
+                self.push(Change::ReplaceFunction {
+                    from: l,
+                    to: f.clone(),
+                });
+            } else {
+                self.push(Change::RecreateFunction {
+                    from: l,
+                    to: f.clone(),
+                });
+            }
+        }
+        for (name, l) in &live.functions {
+            if !desired.functions.contains_key(name) {
+                self.extra(
+                    Address::Function(name.clone()),
+                    Change::DropFunction(l.clone()),
+                );
+            }
+        }
+    }
+
+    fn triggers(&mut self, desired: &Model, live: &Model) {
+        for (key, t) in &desired.triggers {
+            match live.triggers.get(key) {
+                None => self.push(Change::CreateTrigger(t.clone())),
+                Some(l) if l != t => self.push(Change::ReplaceTrigger {
+                    from: l.clone(),
+                    to: t.clone(),
+                }),
+                Some(_) => {}
+            }
+        }
+        for (key, l) in &live.triggers {
+            if !desired.triggers.contains_key(key) && !self.drops_table(&key.0) {
+                self.extra(
+                    Address::Trigger(key.0.clone(), key.1.clone()),
+                    Change::DropTrigger(l.clone()),
+                );
+            }
+        }
+    }
+
+    fn views(&mut self, desired: &Model, live: &Model) {
+        for (name, v) in &desired.views {
+            match live.views.get(name) {
+                None => self.push(Change::CreateView(v.clone())),
+                Some(l) if l != v => self.push(Change::ReplaceView {
+                    from: l.clone(),
+                    to: v.clone(),
+                }),
+                Some(_) => {}
+            }
+        }
+        for (name, l) in &live.views {
+            if !desired.views.contains_key(name) {
+                self.extra(Address::View(name.clone()), Change::DropView(l.clone()));
+            }
+        }
+    }
+
+    /// Secrets: the live side knows only names (and digests, compared by the Edge
+    /// Functions module, which marks a changed value by leaving it out of `live`).
+    fn secrets(&mut self, desired: &Model, live: &Model) {
+        for name in desired.secrets.keys() {
+            if !live.secrets.contains_key(name) {
+                self.push(Change::SetSecret {
+                    name: name.clone(),
+                    new: true,
+                });
+            }
+        }
+        for name in live.secrets.keys() {
+            if desired.secrets.contains_key(name) {
+                continue;
+            }
+            let used_by = desired
+                .edge_functions
+                .values()
+                .chain(live.edge_functions.values())
+                .filter(|f| f.secrets.contains(name))
+                .map(|f| f.slug.clone())
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            self.extra(
+                Address::Secret(name.clone()),
+                Change::DeleteSecret {
+                    name: name.clone(),
+                    used_by,
+                },
+            );
+        }
+    }
+
+    fn edge_functions(&mut self, desired: &Model, live: &Model) {
+        for (slug, f) in &desired.edge_functions {
+            match live.edge_functions.get(slug) {
+                None => self.push(Change::DeployEdgeFunction {
+                    function: f.clone(),
+                    new: true,
+                    from: None,
+                }),
+                Some(l) if l != f => self.push(Change::DeployEdgeFunction {
+                    function: f.clone(),
+                    new: false,
+                    from: Some(l.clone()),
+                }),
+                Some(_) => {}
+            }
+        }
+        for (slug, l) in &live.edge_functions {
+            if !desired.edge_functions.contains_key(slug) {
+                self.extra(
+                    Address::EdgeFunction(slug.clone()),
+                    Change::DeleteEdgeFunction(l.clone()),
+                );
+            }
+        }
+    }
+}
+
+/// Compare two lists of named parts: what to drop (changed or gone) and what to add
+/// (changed or new).
+fn by_name<T: Clone + PartialEq>(
+    live: &[T],
+    desired: &[T],
+    name: impl Fn(&T) -> &String,
+) -> (Vec<T>, Vec<T>) {
+    let drop = live
+        .iter()
+        .filter(|l| !desired.iter().any(|d| name(d) == name(l) && d == *l))
+        .cloned()
+        .collect();
+    let add = desired
+        .iter()
+        .filter(|d| !live.iter().any(|l| name(l) == name(d) && l == *d))
+        .cloned()
+        .collect();
+    (drop, add)
+}
+
+/// Two tables with the same column names and types.
+fn looks_like(a: &Table, b: &Table) -> bool {
+    !a.columns.is_empty()
+        && a.columns.len() == b.columns.len()
+        && a.columns
+            .iter()
+            .zip(&b.columns)
+            .all(|(x, y)| x.name == y.name && x.data_type == y.data_type)
+}
+
+fn target_in(m: &Model, t: &GrantTarget) -> bool {
+    match t {
+        GrantTarget::Table(q) => m.tables.contains_key(q) || m.views.contains_key(q),
+        GrantTarget::Function(q) => m.functions.contains_key(q),
+        GrantTarget::Schema(s) => m.project.schemas.contains(s) || m.schemas.contains_key(s),
+        GrantTarget::Sequence(q) => m.tables.keys().any(|t| t.schema == q.schema),
+    }
+}
+
+#[cfg(test)]
+mod tests;

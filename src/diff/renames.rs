@@ -1,0 +1,256 @@
+//! Renames declared with `renamed_from`: found first, planned first, and applied to a copy
+//! of the live model so the rest of the diff compares like with like (a foreign key to a
+//! renamed table, a policy on it, a grant on it all follow the table, as they do in
+//! Postgres, where they point at the object, not its name).
+
+use super::Change;
+use crate::model::*;
+
+/// The renames to plan, and the live model as it will be once they are done.
+pub fn apply(desired: &Model, live: &Model) -> (Vec<Change>, Model) {
+    let mut live = live.clone();
+    let mut out = Vec::new();
+    enums(desired, &mut live, &mut out);
+    tables(desired, &mut live, &mut out);
+    columns(desired, &mut live, &mut out);
+    functions(desired, &mut live, &mut out);
+    policies(desired, &mut live, &mut out);
+    (out, live)
+}
+
+/// `renamed_from = "old"` of a desired object named `name` applies when the live side has
+/// the old object, not yet the new one, and the config does not also declare the old one.
+fn pending(
+    name: &QName,
+    renamed_from: Option<&str>,
+    in_live: impl Fn(&QName) -> bool,
+    in_desired: impl Fn(&QName) -> bool,
+) -> Option<QName> {
+    let old = QName::new(name.schema.clone(), renamed_from?);
+    (old != *name && in_live(&old) && !in_live(name) && !in_desired(&old)).then_some(old)
+}
+
+fn enums(desired: &Model, live: &mut Model, out: &mut Vec<Change>) {
+    for (name, e) in &desired.enums {
+        let Some(old) = pending(
+            name,
+            e.renamed_from.as_deref(),
+            |q| live.enums.contains_key(q),
+            |q| desired.enums.contains_key(q),
+        ) else {
+            continue;
+        };
+        if let Some(mut l) = live.enums.remove(&old) {
+            l.name = name.clone();
+            live.enums.insert(name.clone(), l);
+        }
+        let (old_type, new_type) = (
+            crate::config::format_type_name(&old),
+            crate::config::format_type_name(name),
+        );
+        for t in live.tables.values_mut() {
+            for c in &mut t.columns {
+                if c.enum_type.as_ref() == Some(&old) {
+                    c.enum_type = Some(name.clone());
+                    if let Some(rest) = c.data_type.strip_prefix(&old_type) {
+                        c.data_type = format!("{new_type}{rest}");
+                    }
+                }
+            }
+        }
+        out.push(Change::RenameEnum {
+            from: old,
+            to: name.clone(),
+        });
+    }
+}
+
+fn tables(desired: &Model, live: &mut Model, out: &mut Vec<Change>) {
+    for (name, t) in &desired.tables {
+        let Some(old) = pending(
+            name,
+            t.renamed_from.as_deref(),
+            |q| live.tables.contains_key(q),
+            |q| desired.tables.contains_key(q),
+        ) else {
+            continue;
+        };
+        if let Some(mut l) = live.tables.remove(&old) {
+            l.name = name.clone();
+            live.tables.insert(name.clone(), l);
+        }
+        for t in live.tables.values_mut() {
+            for fk in &mut t.foreign_keys {
+                if fk.ref_table == old {
+                    fk.ref_table = name.clone();
+                }
+            }
+        }
+        live.policies = std::mem::take(&mut live.policies)
+            .into_iter()
+            .map(|((tq, n), mut p)| {
+                if tq == old {
+                    p.table = name.clone();
+                    ((name.clone(), n), p)
+                } else {
+                    ((tq, n), p)
+                }
+            })
+            .collect();
+        live.triggers = std::mem::take(&mut live.triggers)
+            .into_iter()
+            .map(|((tq, n), mut tr)| {
+                if tq == old {
+                    tr.table = name.clone();
+                    ((name.clone(), n), tr)
+                } else {
+                    ((tq, n), tr)
+                }
+            })
+            .collect();
+        for g in &mut live.grants {
+            if g.target == GrantTarget::Table(old.clone()) {
+                g.target = GrantTarget::Table(name.clone());
+            }
+        }
+        out.push(Change::RenameTable {
+            from: old,
+            to: name.clone(),
+        });
+    }
+}
+
+fn columns(desired: &Model, live: &mut Model, out: &mut Vec<Change>) {
+    for (tname, t) in &desired.tables {
+        for c in &t.columns {
+            let Some(old) = c.renamed_from.as_deref() else {
+                continue;
+            };
+            let Some(lt) = live.tables.get(tname) else {
+                continue;
+            };
+            if old == c.name
+                || lt.column(old).is_none()
+                || lt.column(&c.name).is_some()
+                || t.column(old).is_some()
+            {
+                continue;
+            }
+            rename_column(live, tname, old, &c.name);
+            out.push(Change::RenameColumn {
+                table: tname.clone(),
+                from: old.to_string(),
+                to: c.name.clone(),
+            });
+        }
+    }
+}
+
+fn rename_column(live: &mut Model, table: &QName, from: &str, to: &str) {
+    let swap = |v: &mut Vec<String>| {
+        for x in v.iter_mut() {
+            if x == from {
+                *x = to.to_string();
+            }
+        }
+    };
+    if let Some(t) = live.tables.get_mut(table) {
+        for c in &mut t.columns {
+            if c.name == from {
+                c.name = to.to_string();
+            }
+        }
+        if let Some(pk) = &mut t.primary_key {
+            swap(&mut pk.columns);
+        }
+        for fk in &mut t.foreign_keys {
+            swap(&mut fk.columns);
+        }
+        for u in &mut t.uniques {
+            swap(&mut u.columns);
+        }
+        for i in &mut t.indexes {
+            swap(&mut i.include);
+            for p in &mut i.parts {
+                if matches!(p, IndexPart::Column(c) if c == from) {
+                    *p = IndexPart::Column(to.to_string());
+                }
+            }
+        }
+    }
+    for t in live.tables.values_mut() {
+        for fk in &mut t.foreign_keys {
+            if &fk.ref_table == table {
+                swap(&mut fk.ref_columns);
+            }
+        }
+    }
+    for g in &mut live.grants {
+        if g.target == GrantTarget::Table(table.clone()) {
+            swap(&mut g.columns);
+        }
+    }
+    for tr in live.triggers.values_mut() {
+        if &tr.table == table {
+            swap(&mut tr.update_of);
+        }
+    }
+}
+
+fn functions(desired: &Model, live: &mut Model, out: &mut Vec<Change>) {
+    for (name, f) in &desired.functions {
+        let Some(old) = pending(
+            name,
+            f.renamed_from.as_deref(),
+            |q| live.functions.contains_key(q),
+            |q| desired.functions.contains_key(q),
+        ) else {
+            continue;
+        };
+        let Some(mut l) = live.functions.remove(&old) else {
+            continue;
+        };
+        out.push(Change::RenameFunction {
+            from: l.clone(),
+            to: name.clone(),
+        });
+        l.name = name.clone();
+        live.functions.insert(name.clone(), l);
+        for tr in live.triggers.values_mut() {
+            if tr.function == old {
+                tr.function = name.clone();
+            }
+        }
+        for g in &mut live.grants {
+            if g.target == GrantTarget::Function(old.clone()) {
+                g.target = GrantTarget::Function(name.clone());
+            }
+        }
+    }
+}
+
+fn policies(desired: &Model, live: &mut Model, out: &mut Vec<Change>) {
+    for ((table, name), p) in &desired.policies {
+        let Some(old) = p.renamed_from.as_deref() else {
+            continue;
+        };
+        let old_key = (table.clone(), old.to_string());
+        let new_key = (table.clone(), name.clone());
+        if old == name
+            || !live.policies.contains_key(&old_key)
+            || live.policies.contains_key(&new_key)
+            || desired.policies.contains_key(&old_key)
+        {
+            continue;
+        }
+        if let Some(mut l) = live.policies.remove(&old_key) {
+            l.name = name.clone();
+            live.policies.insert(new_key, l);
+        }
+        out.push(Change::RenamePolicy {
+            table: table.clone(),
+            from: old.to_string(),
+            to: name.clone(),
+        });
+    }
+}

@@ -1,0 +1,293 @@
+//! The SQL that makes a plain cluster look like a Supabase project, and its idempotent
+//! application. Definitions follow Supabase's own migrations (supabase/postgres
+//! `migrations/db/init-scripts`, supabase/auth `migrations/*_recreate_auth_functions`,
+//! supabase/storage `migrations/tenant/0002-storage-schema.sql`), reduced to what a
+//! schema, its policies and grants can reference.
+
+use super::{connect, Instance, LocalError, LOCAL_DATABASE, TEMPLATE_DATABASE};
+use crate::local::error::pg_message;
+use crate::quote;
+
+/// Cluster-wide: the API roles. Runs in the `postgres` database; safe to run again.
+pub const ROLES_SQL: &str = r#"
+do $$
+begin
+  if not exists (select from pg_catalog.pg_roles where rolname = 'anon') then
+    create role anon nologin noinherit;
+  end if;
+  if not exists (select from pg_catalog.pg_roles where rolname = 'authenticated') then
+    create role authenticated nologin noinherit;
+  end if;
+  if not exists (select from pg_catalog.pg_roles where rolname = 'service_role') then
+    create role service_role nologin noinherit bypassrls;
+  end if;
+  if not exists (select from pg_catalog.pg_roles where rolname = 'authenticator') then
+    create role authenticator login noinherit;
+  end if;
+end
+$$;
+alter role anon nologin noinherit;
+alter role authenticated nologin noinherit;
+alter role service_role nologin noinherit bypassrls;
+alter role authenticator login noinherit;
+grant anon, authenticated, service_role to authenticator;
+alter role postgres set search_path to "$user", public, extensions;
+"#;
+
+/// Per database: schemas, extensions, `auth`, `storage`, grants and default privileges.
+/// Runs in the template database, in one transaction.
+pub const TEMPLATE_SQL: &str = r#"
+create schema if not exists extensions;
+create extension if not exists "uuid-ossp" with schema extensions;
+create extension if not exists pgcrypto with schema extensions;
+grant usage on schema extensions to postgres, anon, authenticated, service_role;
+
+grant usage on schema public to postgres, anon, authenticated, service_role;
+alter default privileges for role postgres in schema public
+  grant all on tables to anon, authenticated, service_role;
+alter default privileges for role postgres in schema public
+  grant all on functions to anon, authenticated, service_role;
+alter default privileges for role postgres in schema public
+  grant all on sequences to anon, authenticated, service_role;
+
+-- auth ----------------------------------------------------------------------------------
+create schema if not exists auth;
+grant usage on schema auth to anon, authenticated, service_role;
+
+create table if not exists auth.users (
+  instance_id uuid,
+  id uuid not null default gen_random_uuid(),
+  aud varchar(255),
+  role varchar(255),
+  email varchar(255),
+  encrypted_password varchar(255),
+  email_confirmed_at timestamptz,
+  invited_at timestamptz,
+  confirmation_token varchar(255),
+  confirmation_sent_at timestamptz,
+  recovery_token varchar(255),
+  recovery_sent_at timestamptz,
+  email_change varchar(255),
+  email_change_sent_at timestamptz,
+  last_sign_in_at timestamptz,
+  raw_app_meta_data jsonb,
+  raw_user_meta_data jsonb,
+  is_super_admin boolean,
+  created_at timestamptz default now(),
+  updated_at timestamptz default now(),
+  phone text default null,
+  phone_confirmed_at timestamptz,
+  confirmed_at timestamptz generated always as (least(email_confirmed_at, phone_confirmed_at)) stored,
+  banned_until timestamptz,
+  deleted_at timestamptz,
+  is_sso_user boolean not null default false,
+  is_anonymous boolean not null default false,
+  constraint users_pkey primary key (id),
+  constraint users_phone_key unique (phone)
+);
+create index if not exists users_instance_id_idx on auth.users (instance_id);
+create unique index if not exists users_email_partial_key on auth.users (email)
+  where (is_sso_user = false);
+comment on table auth.users is 'Auth: Stores user login data within a secure schema.';
+
+create or replace function auth.uid()
+  returns uuid
+  language sql stable
+  set search_path to ''
+as $$
+  select
+    coalesce(
+      nullif(current_setting('request.jwt.claim.sub', true), ''),
+      (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub')
+    )::uuid
+$$;
+
+create or replace function auth.role()
+  returns text
+  language sql stable
+  set search_path to ''
+as $$
+  select
+    coalesce(
+      nullif(current_setting('request.jwt.claim.role', true), ''),
+      (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'role')
+    )::text
+$$;
+
+create or replace function auth.email()
+  returns text
+  language sql stable
+  set search_path to ''
+as $$
+  select
+    coalesce(
+      nullif(current_setting('request.jwt.claim.email', true), ''),
+      (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'email')
+    )::text
+$$;
+
+create or replace function auth.jwt()
+  returns jsonb
+  language sql stable
+  set search_path to ''
+as $$
+  select
+    coalesce(
+      nullif(current_setting('request.jwt.claim', true), ''),
+      nullif(current_setting('request.jwt.claims', true), '')
+    )::jsonb
+$$;
+
+-- storage -------------------------------------------------------------------------------
+create schema if not exists storage;
+grant usage on schema storage to postgres, anon, authenticated, service_role;
+
+create table if not exists storage.buckets (
+  id text not null,
+  name text not null,
+  owner uuid,
+  owner_id text,
+  created_at timestamptz default now(),
+  updated_at timestamptz default now(),
+  public boolean default false,
+  avif_autodetection boolean default false,
+  file_size_limit bigint,
+  allowed_mime_types text[],
+  constraint buckets_pkey primary key (id)
+);
+create unique index if not exists bname on storage.buckets (name);
+
+create table if not exists storage.objects (
+  id uuid not null default gen_random_uuid(),
+  bucket_id text,
+  name text,
+  owner uuid,
+  owner_id text,
+  created_at timestamptz default now(),
+  updated_at timestamptz default now(),
+  last_accessed_at timestamptz default now(),
+  metadata jsonb,
+  path_tokens text[] generated always as (string_to_array(name, '/')) stored,
+  version text,
+  user_metadata jsonb,
+  constraint objects_pkey primary key (id),
+  constraint "objects_bucketId_fkey" foreign key (bucket_id) references storage.buckets (id)
+);
+create unique index if not exists bucketid_objname on storage.objects (bucket_id, name);
+alter table storage.objects enable row level security;
+grant all on storage.buckets, storage.objects to anon, authenticated, service_role;
+
+-- Helpers storage policies commonly call, e.g. (storage.foldername(name))[1].
+create or replace function storage.foldername(name text)
+  returns text[]
+  language sql immutable
+  set search_path to ''
+as $$
+  select (pg_catalog.string_to_array(name, '/'))[1:pg_catalog.array_length(pg_catalog.string_to_array(name, '/'), 1) - 1]
+$$;
+
+create or replace function storage.filename(name text)
+  returns text
+  language sql immutable
+  set search_path to ''
+as $$
+  select (pg_catalog.string_to_array(name, '/'))[pg_catalog.array_length(pg_catalog.string_to_array(name, '/'), 1)]
+$$;
+
+create or replace function storage.extension(name text)
+  returns text
+  language sql immutable
+  set search_path to ''
+as $$
+  select pg_catalog.reverse(pg_catalog.split_part(pg_catalog.reverse(storage.filename(name)), '.', 1))
+$$;
+"#;
+
+/// Written as the template database's comment once the bootstrap completed; a different
+/// value (older SQL, or an interrupted bootstrap) makes the next start rebuild the template.
+pub fn marker() -> String {
+    let mut h = blake3::Hasher::new();
+    h.update(ROLES_SQL.as_bytes());
+    h.update(TEMPLATE_SQL.as_bytes());
+    let hex = h.finalize().to_hex();
+    format!("supaform bootstrap {}", &hex[..16])
+}
+
+/// Make sure the roles, the template database and the `local` database exist and are
+/// current. Cheap when they are (one query). Callers hold the start lock.
+pub(crate) async fn ensure(inst: &Instance) -> Result<(), LocalError> {
+    let client = connect(inst.port, "postgres").await?;
+    let marker = marker();
+    let current: Option<Option<String>> = client
+        .query_opt(
+            "select pg_catalog.shobj_description(oid, 'pg_database') from pg_catalog.pg_database where datname = $1",
+            &[&TEMPLATE_DATABASE],
+        )
+        .await
+        .map_err(|e| LocalError::sql("reading the template database", &e))?
+        .map(|row| row.get(0));
+    if current.flatten().as_deref() != Some(marker.as_str()) {
+        build_template(&client, inst, &marker).await?;
+    }
+    let has_local = client
+        .query_opt(
+            "select 1 from pg_catalog.pg_database where datname = $1",
+            &[&LOCAL_DATABASE],
+        )
+        .await
+        .map_err(|e| LocalError::sql("looking for the local database", &e))?
+        .is_some();
+    if !has_local {
+        inst.create_database(LOCAL_DATABASE).await?;
+    }
+    Ok(())
+}
+
+async fn build_template(
+    client: &tokio_postgres::Client,
+    inst: &Instance,
+    marker: &str,
+) -> Result<(), LocalError> {
+    let tpl = quote::ident(TEMPLATE_DATABASE);
+    let bootstrap_err = |e: tokio_postgres::Error| LocalError::Bootstrap {
+        message: pg_message(&e),
+    };
+    client
+        .batch_execute(ROLES_SQL)
+        .await
+        .map_err(bootstrap_err)?;
+    let exists = client
+        .query_opt(
+            "select 1 from pg_catalog.pg_database where datname = $1",
+            &[&TEMPLATE_DATABASE],
+        )
+        .await
+        .map_err(bootstrap_err)?
+        .is_some();
+    if exists {
+        client
+            .batch_execute(&format!(
+                "alter database {tpl} is_template false; drop database {tpl} with (force)"
+            ))
+            .await
+            .map_err(bootstrap_err)?;
+    }
+    client
+        .batch_execute(&format!("create database {tpl} template template0"))
+        .await
+        .map_err(bootstrap_err)?;
+    {
+        let t = connect(inst.port, TEMPLATE_DATABASE).await?;
+        t.batch_execute(&format!("begin;\n{TEMPLATE_SQL}\ncommit;"))
+            .await
+            .map_err(bootstrap_err)?;
+    }
+    client
+        .batch_execute(&format!(
+            "alter database {tpl} is_template true; comment on database {tpl} is {}",
+            quote::literal(marker)
+        ))
+        .await
+        .map_err(bootstrap_err)?;
+    Ok(())
+}

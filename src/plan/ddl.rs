@@ -1,0 +1,825 @@
+//! SQL for each kind of object: how to create, alter and drop it. One function per
+//! statement kind; every identifier and literal goes through [`crate::quote`]. Types,
+//! expressions, view queries and function bodies are SQL written by the user and are passed
+//! through as SQL (that is what they are); they are always wrapped so they cannot change the
+//! shape of the surrounding statement (parentheses for expressions, dollar quoting for
+//! bodies).
+
+use crate::model::*;
+use crate::quote::{dollar, ident, ident_list, literal, qualified, search_path};
+
+pub fn create_schema(s: &Schema) -> String {
+    format!("CREATE SCHEMA IF NOT EXISTS {}", ident(&s.name))
+}
+
+pub fn drop_schema(name: &str) -> String {
+    format!("DROP SCHEMA {}", ident(name))
+}
+
+pub fn create_extension(e: &Extension) -> String {
+    let mut s = format!(
+        "CREATE EXTENSION IF NOT EXISTS {} WITH SCHEMA {}",
+        ident(&e.name),
+        ident(&e.schema)
+    );
+    if let Some(v) = &e.version {
+        s.push_str(&format!(" VERSION {}", literal(v)));
+    }
+    s
+}
+
+pub fn drop_extension(name: &str) -> String {
+    format!("DROP EXTENSION {}", ident(name))
+}
+
+pub fn create_enum(e: &Enum) -> String {
+    let values: Vec<String> = e.values.iter().map(|v| literal(v)).collect();
+    format!(
+        "CREATE TYPE {} AS ENUM ({})",
+        e.name.sql(),
+        values.join(", ")
+    )
+}
+
+/// `ALTER TYPE … ADD VALUE`, placed before the value it precedes in the desired order (or
+/// at the end). Must commit before the new value is used.
+pub fn add_enum_value(e: &QName, value: &str, before: Option<&str>) -> String {
+    let mut s = format!("ALTER TYPE {} ADD VALUE {}", e.sql(), literal(value));
+    if let Some(b) = before {
+        s.push_str(&format!(" BEFORE {}", literal(b)));
+    }
+    s
+}
+
+pub fn rename_enum_value(e: &QName, from: &str, to: &str) -> String {
+    format!(
+        "ALTER TYPE {} RENAME VALUE {} TO {}",
+        e.sql(),
+        literal(from),
+        literal(to)
+    )
+}
+
+pub fn drop_type(e: &QName) -> String {
+    format!("DROP TYPE {}", e.sql())
+}
+
+pub fn rename_type(from: &QName, to_name: &str) -> String {
+    format!("ALTER TYPE {} RENAME TO {}", from.sql(), ident(to_name))
+}
+
+/// A column's type as SQL: the enum's quoted name, or the type as written.
+pub fn column_type(c: &Column) -> String {
+    match &c.enum_type {
+        Some(q) => q.sql(),
+        None => c.data_type.clone(),
+    }
+}
+
+/// A column definition as it appears in `CREATE TABLE` and `ADD COLUMN`.
+pub fn column_def(c: &Column) -> String {
+    let mut s = format!("{} {}", ident(&c.name), column_type(c));
+    if let Some(coll) = &c.collation {
+        s.push_str(&format!(" COLLATE {}", collation(coll)));
+    }
+    if let Some(g) = &c.generated {
+        s.push_str(&format!(" GENERATED ALWAYS AS ({g}) STORED"));
+    }
+    if let Some(i) = c.identity {
+        s.push_str(&format!(
+            " GENERATED {} AS IDENTITY",
+            i.as_str().to_uppercase()
+        ));
+    }
+    if let Some(d) = &c.default {
+        s.push_str(&format!(" DEFAULT {}", default_sql(d)));
+    }
+    if !c.nullable {
+        s.push_str(" NOT NULL");
+    }
+    s
+}
+
+/// A default as SQL: expressions parenthesised so they cannot end the clause early.
+fn default_sql(d: &DefaultValue) -> String {
+    match d {
+        DefaultValue::Sql(e) => format!("({e})"),
+        other => other.to_sql(),
+    }
+}
+
+/// A collation name: `"C"`, or a schema-qualified `pg_catalog."default"`.
+fn collation(name: &str) -> String {
+    match name.split_once('.') {
+        Some((schema, n)) if !schema.starts_with('"') => qualified(schema, unquote(n)),
+        _ => ident(unquote(name)),
+    }
+}
+
+fn unquote(s: &str) -> &str {
+    s.strip_prefix('"')
+        .and_then(|x| x.strip_suffix('"'))
+        .unwrap_or(s)
+}
+
+/// `CREATE TABLE` with columns, primary key, unique and check constraints. Foreign keys,
+/// indexes, RLS and comments are separate statements (see [`create_table_all`]).
+pub fn create_table(t: &Table) -> String {
+    let mut parts: Vec<String> = t.columns.iter().map(column_def).collect();
+    if let Some(pk) = &t.primary_key {
+        parts.push(primary_key_clause(t, pk));
+    }
+    for u in &t.uniques {
+        parts.push(unique_clause(u));
+    }
+    for c in &t.checks {
+        parts.push(format!(
+            "CONSTRAINT {} CHECK ({})",
+            ident(&c.name),
+            c.expression
+        ));
+    }
+    if parts.is_empty() {
+        return format!("CREATE TABLE {} ()", t.name.sql());
+    }
+    format!(
+        "CREATE TABLE {} (\n  {}\n)",
+        t.name.sql(),
+        parts.join(",\n  ")
+    )
+}
+
+fn primary_key_clause(t: &Table, pk: &PrimaryKey) -> String {
+    let name = pk
+        .name
+        .clone()
+        .unwrap_or_else(|| crate::config::default_constraint_name(&t.name.name, "pkey"));
+    format!(
+        "CONSTRAINT {} PRIMARY KEY ({})",
+        ident(&name),
+        ident_list(&pk.columns)
+    )
+}
+
+fn unique_clause(u: &Unique) -> String {
+    format!(
+        "CONSTRAINT {} UNIQUE{} ({})",
+        ident(&u.name),
+        if u.nulls_not_distinct {
+            " NULLS NOT DISTINCT"
+        } else {
+            ""
+        },
+        ident_list(&u.columns)
+    )
+}
+
+/// Every statement that creates a new table with everything it owns except its foreign
+/// keys (which may reference tables created later): the table, its indexes, RLS and
+/// comments.
+pub fn create_table_all(t: &Table) -> Vec<String> {
+    let mut out = vec![create_table(t)];
+    for i in &t.indexes {
+        out.push(create_index(&t.name, i, false));
+    }
+    if t.rls.enabled {
+        out.push(set_rls(&t.name, true));
+    }
+    if t.rls.force {
+        out.push(set_force_rls(&t.name, true));
+    }
+    if let Some(c) = &t.comment {
+        out.push(comment_on("TABLE", &t.name.sql(), Some(c)));
+    }
+    for c in &t.columns {
+        if let Some(text) = &c.comment {
+            out.push(comment_on(
+                "COLUMN",
+                &format!("{}.{}", t.name.sql(), ident(&c.name)),
+                Some(text),
+            ));
+        }
+    }
+    out
+}
+
+pub fn drop_table(t: &QName) -> String {
+    format!("DROP TABLE {}", t.sql())
+}
+
+pub fn rename_table(from: &QName, to_name: &str) -> String {
+    format!("ALTER TABLE {} RENAME TO {}", from.sql(), ident(to_name))
+}
+
+pub fn add_column(t: &QName, c: &Column) -> String {
+    format!("ALTER TABLE {} ADD COLUMN {}", t.sql(), column_def(c))
+}
+
+pub fn drop_column(t: &QName, column: &str) -> String {
+    format!("ALTER TABLE {} DROP COLUMN {}", t.sql(), ident(column))
+}
+
+pub fn rename_column(t: &QName, from: &str, to: &str) -> String {
+    format!(
+        "ALTER TABLE {} RENAME COLUMN {} TO {}",
+        t.sql(),
+        ident(from),
+        ident(to)
+    )
+}
+
+/// `ALTER COLUMN … TYPE`, converting existing values with `USING col::type`.
+pub fn alter_column_type(t: &QName, c: &Column) -> String {
+    let ty = column_type(c);
+    format!(
+        "ALTER TABLE {} ALTER COLUMN {} TYPE {ty} USING {}::{ty}",
+        t.sql(),
+        ident(&c.name),
+        ident(&c.name)
+    )
+}
+
+pub fn set_default(t: &QName, column: &str, d: Option<&DefaultValue>) -> String {
+    match d {
+        Some(d) => format!(
+            "ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {}",
+            t.sql(),
+            ident(column),
+            default_sql(d)
+        ),
+        None => format!(
+            "ALTER TABLE {} ALTER COLUMN {} DROP DEFAULT",
+            t.sql(),
+            ident(column)
+        ),
+    }
+}
+
+pub fn set_not_null(t: &QName, column: &str, not_null: bool) -> String {
+    format!(
+        "ALTER TABLE {} ALTER COLUMN {} {} NOT NULL",
+        t.sql(),
+        ident(column),
+        if not_null { "SET" } else { "DROP" }
+    )
+}
+
+pub fn add_primary_key(t: &Table, pk: &PrimaryKey) -> String {
+    format!(
+        "ALTER TABLE {} ADD {}",
+        t.name.sql(),
+        primary_key_clause(t, pk)
+    )
+}
+
+/// A foreign key; `not_valid` adds it without checking existing rows (lock-safe on a
+/// populated table; follow with [`validate_constraint`]).
+pub fn add_foreign_key(t: &QName, fk: &ForeignKey, not_valid: bool) -> String {
+    let mut s = format!(
+        "ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({})",
+        t.sql(),
+        ident(&fk.name),
+        ident_list(&fk.columns),
+        fk.ref_table.sql(),
+        ident_list(&fk.ref_columns)
+    );
+    if fk.on_update != FkAction::NoAction {
+        s.push_str(&format!(" ON UPDATE {}", fk.on_update.sql()));
+    }
+    if fk.on_delete != FkAction::NoAction {
+        s.push_str(&format!(" ON DELETE {}", fk.on_delete.sql()));
+    }
+    match fk.deferrable {
+        Deferrable::No => {}
+        Deferrable::Immediate => s.push_str(" DEFERRABLE INITIALLY IMMEDIATE"),
+        Deferrable::Deferred => s.push_str(" DEFERRABLE INITIALLY DEFERRED"),
+    }
+    if not_valid {
+        s.push_str(" NOT VALID");
+    }
+    s
+}
+
+pub fn add_unique(t: &QName, u: &Unique) -> String {
+    format!("ALTER TABLE {} ADD {}", t.sql(), unique_clause(u))
+}
+
+pub fn add_check(t: &QName, c: &Check, not_valid: bool) -> String {
+    format!(
+        "ALTER TABLE {} ADD CONSTRAINT {} CHECK ({}){}",
+        t.sql(),
+        ident(&c.name),
+        c.expression,
+        if not_valid { " NOT VALID" } else { "" }
+    )
+}
+
+pub fn validate_constraint(t: &QName, name: &str) -> String {
+    format!(
+        "ALTER TABLE {} VALIDATE CONSTRAINT {}",
+        t.sql(),
+        ident(name)
+    )
+}
+
+pub fn drop_constraint(t: &QName, name: &str) -> String {
+    format!("ALTER TABLE {} DROP CONSTRAINT {}", t.sql(), ident(name))
+}
+
+pub fn create_index(t: &QName, i: &Index, concurrently: bool) -> String {
+    let parts: Vec<String> = i
+        .parts
+        .iter()
+        .map(|p| match p {
+            IndexPart::Column(c) => ident(c),
+            IndexPart::Expression(e) => format!("({e})"),
+        })
+        .collect();
+    let mut s = format!(
+        "CREATE {}INDEX {}{} ON {}",
+        if i.unique { "UNIQUE " } else { "" },
+        if concurrently { "CONCURRENTLY " } else { "" },
+        ident(&i.name),
+        t.sql()
+    );
+    if i.method != "btree" && !i.method.is_empty() {
+        s.push_str(&format!(" USING {}", ident(&i.method)));
+    }
+    s.push_str(&format!(" ({})", parts.join(", ")));
+    if !i.include.is_empty() {
+        s.push_str(&format!(" INCLUDE ({})", ident_list(&i.include)));
+    }
+    if let Some(p) = &i.predicate {
+        s.push_str(&format!(" WHERE ({p})"));
+    }
+    s
+}
+
+pub fn drop_index(schema: &str, name: &str, concurrently: bool) -> String {
+    format!(
+        "DROP INDEX {}{}",
+        if concurrently { "CONCURRENTLY " } else { "" },
+        qualified(schema, name)
+    )
+}
+
+pub fn set_rls(t: &QName, enabled: bool) -> String {
+    format!(
+        "ALTER TABLE {} {} ROW LEVEL SECURITY",
+        t.sql(),
+        if enabled { "ENABLE" } else { "DISABLE" }
+    )
+}
+
+pub fn set_force_rls(t: &QName, force: bool) -> String {
+    format!(
+        "ALTER TABLE {} {}FORCE ROW LEVEL SECURITY",
+        t.sql(),
+        if force { "" } else { "NO " }
+    )
+}
+
+/// `COMMENT ON KIND target IS 'text'` (or `IS NULL` to remove it).
+pub fn comment_on(kind: &str, target: &str, text: Option<&str>) -> String {
+    format!(
+        "COMMENT ON {kind} {target} IS {}",
+        text.map(literal).unwrap_or_else(|| "NULL".to_string())
+    )
+}
+
+/// A role in a `TO` list: `PUBLIC` is a keyword, every other role a quoted identifier.
+fn role(r: &str) -> String {
+    if r.eq_ignore_ascii_case("public") {
+        "PUBLIC".to_string()
+    } else {
+        ident(r)
+    }
+}
+
+fn roles(rs: &[String]) -> String {
+    rs.iter().map(|r| role(r)).collect::<Vec<_>>().join(", ")
+}
+
+pub fn create_policy(p: &Policy) -> String {
+    let mut s = format!(
+        "CREATE POLICY {} ON {} AS {} FOR {} TO {}",
+        ident(&p.name),
+        p.table.sql(),
+        if p.permissive {
+            "PERMISSIVE"
+        } else {
+            "RESTRICTIVE"
+        },
+        p.command.as_str().to_uppercase(),
+        roles(&p.roles)
+    );
+    if let Some(u) = &p.using {
+        s.push_str(&format!(" USING ({u})"));
+    }
+    if let Some(c) = &p.check {
+        s.push_str(&format!(" WITH CHECK ({c})"));
+    }
+    s
+}
+
+/// `ALTER POLICY` for a change of roles, `USING` or `WITH CHECK` (the command and
+/// permissiveness cannot be altered: those need a drop and create).
+pub fn alter_policy(p: &Policy) -> String {
+    let mut s = format!(
+        "ALTER POLICY {} ON {} TO {}",
+        ident(&p.name),
+        p.table.sql(),
+        roles(&p.roles)
+    );
+    if let Some(u) = &p.using {
+        s.push_str(&format!(" USING ({u})"));
+    }
+    if let Some(c) = &p.check {
+        s.push_str(&format!(" WITH CHECK ({c})"));
+    }
+    s
+}
+
+pub fn rename_policy(t: &QName, from: &str, to: &str) -> String {
+    format!(
+        "ALTER POLICY {} ON {} RENAME TO {}",
+        ident(from),
+        t.sql(),
+        ident(to)
+    )
+}
+
+pub fn drop_policy(t: &QName, name: &str) -> String {
+    format!("DROP POLICY {} ON {}", ident(name), t.sql())
+}
+
+fn grant_object(t: &GrantTarget) -> String {
+    match t {
+        GrantTarget::Table(q) => format!("TABLE {}", q.sql()),
+        GrantTarget::Sequence(q) => format!("SEQUENCE {}", q.sql()),
+        GrantTarget::Schema(s) => format!("SCHEMA {}", ident(s)),
+        // Functions are granted by name alone: valid while the name is not overloaded,
+        // which supaform's model (one function per name) guarantees.
+        GrantTarget::Function(q) => format!("FUNCTION {}", q.sql()),
+    }
+}
+
+/// Privilege keywords come from a closed list (checked by the loader and the catalog);
+/// anything else is refused rather than spliced into SQL.
+fn privilege_list(g: &Grant) -> String {
+    let privs: Vec<String> = g
+        .privileges
+        .iter()
+        .filter(|p| crate::model::privilege_rank(p) != usize::MAX)
+        .map(|p| {
+            if g.columns.is_empty() {
+                p.clone()
+            } else {
+                format!("{p} ({})", ident_list(&g.columns))
+            }
+        })
+        .collect();
+    privs.join(", ")
+}
+
+pub fn grant(g: &Grant) -> String {
+    format!(
+        "GRANT {} ON {} TO {}",
+        privilege_list(g),
+        grant_object(&g.target),
+        role(&g.role)
+    )
+}
+
+pub fn revoke(g: &Grant) -> String {
+    format!(
+        "REVOKE {} ON {} FROM {}",
+        privilege_list(g),
+        grant_object(&g.target),
+        role(&g.role)
+    )
+}
+
+/// The argument list of a function's signature: `("a" integer, "b" text DEFAULT 'x')`.
+pub fn function_args(f: &Function, with_defaults: bool) -> String {
+    let args: Vec<String> = f
+        .args
+        .iter()
+        .map(|a| {
+            let mut s = String::new();
+            if a.mode != ArgMode::In {
+                s.push_str(&a.mode.as_str().to_uppercase());
+                s.push(' ');
+            }
+            if !a.name.is_empty() {
+                s.push_str(&ident(&a.name));
+                s.push(' ');
+            }
+            s.push_str(&a.data_type);
+            if with_defaults {
+                if let Some(d) = &a.default {
+                    s.push_str(&format!(" DEFAULT {d}"));
+                }
+            }
+            s
+        })
+        .collect();
+    format!("({})", args.join(", "))
+}
+
+/// The identity of a function for `DROP`/`ALTER`: its name and input argument types.
+pub fn function_signature(f: &Function) -> String {
+    let args: Vec<&str> = f
+        .args
+        .iter()
+        .filter(|a| a.mode != ArgMode::Out)
+        .map(|a| a.data_type.as_str())
+        .collect();
+    format!("{}({})", f.name.sql(), args.join(", "))
+}
+
+pub fn create_function(f: &Function, replace: bool) -> String {
+    let mut s = format!(
+        "CREATE {}FUNCTION {}{} RETURNS {} LANGUAGE {}",
+        if replace { "OR REPLACE " } else { "" },
+        f.name.sql(),
+        function_args(f, true),
+        f.returns,
+        ident(&f.language)
+    );
+    s.push_str(match f.security {
+        Security::Invoker => "",
+        Security::Definer => " SECURITY DEFINER",
+    });
+    s.push(' ');
+    s.push_str(&f.volatility.as_str().to_uppercase());
+    if f.strict {
+        s.push_str(" STRICT");
+    }
+    if let Some(p) = &f.search_path {
+        s.push_str(&format!(" SET search_path = {}", search_path(p)));
+    }
+    s.push_str(&format!(" AS {}", dollar(&f.body)));
+    s
+}
+
+pub fn drop_function(f: &Function) -> String {
+    format!("DROP FUNCTION {}", function_signature(f))
+}
+
+pub fn rename_function(f: &Function, to_name: &str) -> String {
+    format!(
+        "ALTER FUNCTION {} RENAME TO {}",
+        function_signature(f),
+        ident(to_name)
+    )
+}
+
+pub fn create_trigger(t: &Trigger) -> String {
+    let events: Vec<String> = t
+        .events
+        .iter()
+        .map(|e| {
+            if *e == TriggerEvent::Update && !t.update_of.is_empty() {
+                format!("UPDATE OF {}", ident_list(&t.update_of))
+            } else {
+                e.as_str().to_uppercase()
+            }
+        })
+        .collect();
+    let mut s = format!(
+        "CREATE TRIGGER {} {} {} ON {} FOR EACH {}",
+        ident(&t.name),
+        t.timing.as_str().to_uppercase(),
+        events.join(" OR "),
+        t.table.sql(),
+        if t.for_each_row { "ROW" } else { "STATEMENT" }
+    );
+    if let Some(w) = &t.when {
+        s.push_str(&format!(" WHEN ({w})"));
+    }
+    s.push_str(&format!(" EXECUTE FUNCTION {}()", t.function.sql()));
+    s
+}
+
+pub fn drop_trigger(t: &QName, name: &str) -> String {
+    format!("DROP TRIGGER {} ON {}", ident(name), t.sql())
+}
+
+pub fn create_view(v: &View, replace: bool) -> String {
+    let query = v.query.trim().trim_end_matches(';').trim_end();
+    format!(
+        "CREATE {}VIEW {}{} AS\n{}",
+        if replace { "OR REPLACE " } else { "" },
+        v.name.sql(),
+        if v.security_invoker {
+            " WITH (security_invoker = true)"
+        } else {
+            ""
+        },
+        query
+    )
+}
+
+pub fn drop_view(v: &QName) -> String {
+    format!("DROP VIEW {}", v.sql())
+}
+
+/// Every statement that creates the database objects of a model from nothing, in an order
+/// Postgres accepts: schemas, extensions, enums, functions, tables, foreign keys, views,
+/// policies, triggers, grants, comments. (Functions come before tables so that defaults
+/// and checks may call them; bodies are not checked at creation.) Used to build the
+/// desired state in a dev database for normalisation.
+pub fn create_model(m: &Model) -> Vec<String> {
+    let mut out = Vec::new();
+    for s in m.schemas.values() {
+        out.push(create_schema(s));
+        if let Some(c) = &s.comment {
+            out.push(comment_on("SCHEMA", &ident(&s.name), Some(c)));
+        }
+    }
+    for e in m.extensions.values() {
+        out.push(create_extension(e));
+    }
+    for e in m.enums.values() {
+        out.push(create_enum(e));
+        if let Some(c) = &e.comment {
+            out.push(comment_on("TYPE", &e.name.sql(), Some(c)));
+        }
+    }
+    for f in m.functions.values() {
+        out.push(create_function(f, false));
+        if let Some(c) = &f.comment {
+            out.push(comment_on("FUNCTION", &function_signature(f), Some(c)));
+        }
+    }
+    for t in m.tables.values() {
+        out.extend(create_table_all(t));
+    }
+    for t in m.tables.values() {
+        for fk in &t.foreign_keys {
+            out.push(add_foreign_key(&t.name, fk, false));
+        }
+    }
+    out.extend(create_views_in_order(m));
+    for p in m.policies.values() {
+        out.push(create_policy(p));
+    }
+    for t in m.triggers.values() {
+        out.push(create_trigger(t));
+    }
+    for g in &m.grants {
+        out.push(grant(g));
+    }
+    out
+}
+
+/// Views in an order where a view comes after the views its query names (by a plain
+/// textual search for the other views' names; good enough to order views over views).
+fn create_views_in_order(m: &Model) -> Vec<String> {
+    let mut pending: Vec<&View> = m.views.values().collect();
+    let mut out = Vec::new();
+    while !pending.is_empty() {
+        let before = pending.len();
+        let mut rest = Vec::new();
+        for v in pending.iter().copied() {
+            let waits = pending.iter().any(|o| {
+                o.name != v.name
+                    && v.query.contains(&o.name.name)
+                    && !o.query.contains(&v.name.name)
+            });
+            if waits {
+                rest.push(v);
+            } else {
+                out.push(create_view(v, false));
+                if let Some(c) = &v.comment {
+                    out.push(comment_on("VIEW", &v.name.sql(), Some(c)));
+                }
+            }
+        }
+        if rest.len() == before {
+            for v in rest {
+                out.push(create_view(v, false));
+            }
+            break;
+        }
+        pending = rest;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(n: &str) -> QName {
+        QName::new("public", n)
+    }
+
+    #[test]
+    fn a_table_is_created_with_quoted_names_and_inline_constraints() {
+        let mut t = Table::new(q("Odd \"name\""));
+        let mut id = Column::new("id", "uuid");
+        id.default = Some(DefaultValue::Sql("gen_random_uuid()".into()));
+        t.columns.push(id);
+        let mut theme = Column::new("theme", "text");
+        theme.default = Some(DefaultValue::Literal(Literal::String("it's".into())));
+        theme.nullable = true;
+        t.columns.push(theme);
+        t.primary_key = Some(PrimaryKey {
+            name: None,
+            columns: vec!["id".into()],
+        });
+        t.checks.push(Check {
+            name: "c".into(),
+            expression: "theme <> ''".into(),
+        });
+        assert_eq!(
+            create_table(&t),
+            "CREATE TABLE \"public\".\"Odd \"\"name\"\"\" (\n  \"id\" uuid DEFAULT (gen_random_uuid()) NOT NULL,\n  \"theme\" text DEFAULT 'it''s',\n  CONSTRAINT \"Odd \"\"name\"\"_pkey\" PRIMARY KEY (\"id\"),\n  CONSTRAINT \"c\" CHECK (theme <> '')\n)"
+        );
+    }
+
+    #[test]
+    fn lock_safe_forms_are_available() {
+        let i = Index {
+            name: "i".into(),
+            parts: vec![
+                IndexPart::Column("a".into()),
+                IndexPart::Expression("lower(b)".into()),
+            ],
+            unique: true,
+            method: "btree".into(),
+            predicate: Some("b is not null".into()),
+            include: vec![],
+        };
+        assert_eq!(
+            create_index(&q("t"), &i, true),
+            "CREATE UNIQUE INDEX CONCURRENTLY \"i\" ON \"public\".\"t\" (\"a\", (lower(b))) WHERE (b is not null)"
+        );
+        let fk = ForeignKey {
+            name: "f".into(),
+            columns: vec!["a".into()],
+            ref_table: QName::new("auth", "users"),
+            ref_columns: vec!["id".into()],
+            on_delete: FkAction::Cascade,
+            on_update: FkAction::NoAction,
+            deferrable: Deferrable::Deferred,
+        };
+        assert_eq!(
+            add_foreign_key(&q("t"), &fk, true),
+            "ALTER TABLE \"public\".\"t\" ADD CONSTRAINT \"f\" FOREIGN KEY (\"a\") REFERENCES \"auth\".\"users\" (\"id\") ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED NOT VALID"
+        );
+    }
+
+    #[test]
+    fn policies_grants_and_functions_render() {
+        let p = Policy {
+            table: q("t"),
+            name: "own".into(),
+            command: PolicyCommand::Update,
+            roles: vec!["authenticated".into(), "public".into()],
+            using: Some("(select auth.uid()) = id".into()),
+            check: None,
+            permissive: false,
+            renamed_from: None,
+        };
+        assert_eq!(
+            create_policy(&p),
+            "CREATE POLICY \"own\" ON \"public\".\"t\" AS RESTRICTIVE FOR UPDATE TO \"authenticated\", PUBLIC USING ((select auth.uid()) = id)"
+        );
+        let g = Grant {
+            target: GrantTarget::Table(q("t")),
+            role: "anon".into(),
+            privileges: vec!["SELECT".into(), "DROP TABLE x; --".into()],
+            columns: vec!["a".into()],
+        };
+        assert_eq!(
+            grant(&g),
+            "GRANT SELECT (\"a\") ON TABLE \"public\".\"t\" TO \"anon\""
+        );
+        let f = Function {
+            name: q("f"),
+            args: vec![FunctionArg {
+                name: "n".into(),
+                data_type: "integer".into(),
+                mode: ArgMode::In,
+                default: Some("1".into()),
+            }],
+            returns: "integer".into(),
+            language: "sql".into(),
+            security: Security::Definer,
+            volatility: Volatility::Stable,
+            strict: true,
+            search_path: Some(String::new()),
+            body: "select n + 1".into(),
+            comment: None,
+            renamed_from: None,
+        };
+        assert_eq!(
+            create_function(&f, true),
+            "CREATE OR REPLACE FUNCTION \"public\".\"f\"(\"n\" integer DEFAULT 1) RETURNS integer LANGUAGE \"sql\" SECURITY DEFINER STABLE STRICT SET search_path = '' AS $supaform$select n + 1$supaform$"
+        );
+        assert_eq!(drop_function(&f), "DROP FUNCTION \"public\".\"f\"(integer)");
+    }
+}

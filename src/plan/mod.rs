@@ -1,0 +1,212 @@
+//! The planner: turns a [`Diff`] into ordered, classified [`Step`]s with their SQL.
+//! It computes plans as data; it never executes anything (that is `apply/`), and it never
+//! formats them for people (that is `report/`).
+
+pub mod ddl;
+pub mod rules;
+mod steps;
+
+pub use rules::{Risk, Rule, RuleHit};
+
+use crate::diff::{Action, Diff, Hint};
+use crate::model::{Address, Model, QName};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// When a step runs (DESIGN.md §5).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Phase {
+    /// Autocommit statements that must commit before later steps use them
+    /// (`ALTER TYPE … ADD VALUE`).
+    Pre,
+    /// One transaction: all or nothing.
+    Transaction,
+    /// `CREATE INDEX CONCURRENTLY`, one by one, outside any transaction.
+    Concurrent,
+    /// Secrets and Edge Functions, through the Management API.
+    Functions,
+}
+
+impl Phase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Pre => "pre",
+            Phase::Transaction => "transaction",
+            Phase::Concurrent => "concurrent",
+            Phase::Functions => "functions",
+        }
+    }
+}
+
+/// How many rows a step touches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct RowCount {
+    pub rows: i64,
+    /// `false` when the count is the planner's estimate (`reltuples`).
+    pub exact: bool,
+}
+
+/// Row counts of live tables, as far as they are known.
+pub type Rows = BTreeMap<QName, RowCount>;
+
+/// What the applier must save before a step runs.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct BackupSpec {
+    /// `schema.table`.
+    pub table: String,
+    /// `None`: the whole table; else these columns (the primary key first).
+    pub columns: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct Step {
+    pub address: String,
+    pub action: Action,
+    pub risk: Risk,
+    pub rules: Vec<RuleHit>,
+    /// One line saying what the step does.
+    pub summary: String,
+    pub sql: Vec<String>,
+    pub phase: Phase,
+    pub depends_on: Vec<String>,
+    pub affected_rows: Option<RowCount>,
+    pub backup: Option<BackupSpec>,
+}
+
+/// A plan: data only. Rendered by `report/`, executed by `apply/`.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct Plan {
+    pub format_version: u32,
+    pub environment: String,
+    pub config_hash: String,
+    pub live_fingerprint: String,
+    pub state_lineage: Option<String>,
+    pub state_serial: Option<u64>,
+    pub steps: Vec<Step>,
+    /// Checks on the desired state itself (L3xx), reported beside the steps.
+    pub findings: Vec<crate::lint::Finding>,
+    pub unmanaged: Vec<String>,
+    pub hints: Vec<PlanHint>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct PlanHint {
+    pub address: String,
+    pub message: String,
+}
+
+impl From<&Hint> for PlanHint {
+    fn from(h: &Hint) -> Self {
+        PlanHint {
+            address: h.address.clone(),
+            message: h.message.clone(),
+        }
+    }
+}
+
+impl Plan {
+    pub fn count(&self, risk: Risk) -> usize {
+        self.steps.iter().filter(|s| s.risk == risk).count()
+    }
+
+    pub fn has_changes(&self) -> bool {
+        !self.steps.is_empty()
+    }
+
+    /// The steps of one phase, in order.
+    pub fn phase(&self, phase: Phase) -> impl Iterator<Item = &Step> {
+        self.steps.iter().filter(move |s| s.phase == phase)
+    }
+}
+
+/// What the planner needs besides the diff.
+pub struct Context<'a> {
+    pub desired: &'a Model,
+    pub live: &'a Model,
+    /// Row counts of live tables; a table missing here counts as populated.
+    pub rows: &'a Rows,
+}
+
+/// Order and classify the changes of `diff`.
+pub fn build(diff: &Diff, ctx: &Context) -> Vec<Step> {
+    let mut drafts: Vec<steps::Draft> = diff.changes.iter().map(|c| steps::draft(c, ctx)).collect();
+    // Stable: within a tier, the diff's order (which follows the model's) is kept.
+    drafts.sort_by_key(|d| (d.step.phase, d.tier));
+    order_views(&mut drafts);
+
+    let created: BTreeSet<String> = drafts
+        .iter()
+        .filter(|d| d.step.action != Action::Delete)
+        .map(|d| d.step.address.clone())
+        .collect();
+    drafts
+        .into_iter()
+        .map(|mut d| {
+            let own = d.step.address.clone();
+            let mut deps: Vec<String> = d
+                .refs
+                .iter()
+                .map(Address::to_string)
+                .filter(|a| *a != own && created.contains(a))
+                .collect();
+            deps.sort();
+            deps.dedup();
+            d.step.depends_on = deps;
+            d.step
+        })
+        .collect()
+}
+
+/// Views over views: a view is created after the views its query names.
+fn order_views(drafts: &mut [steps::Draft]) {
+    let is_view =
+        |d: &steps::Draft| d.step.address.starts_with("view.") && d.step.action != Action::Delete;
+    let idx: Vec<usize> = (0..drafts.len()).filter(|&i| is_view(&drafts[i])).collect();
+    if idx.len() < 2 {
+        return;
+    }
+    let mut views: Vec<steps::Draft> = idx.iter().map(|&i| drafts[i].clone()).collect();
+    let names: Vec<String> = views
+        .iter()
+        .map(|d| d.view_name.clone().unwrap_or_default())
+        .collect();
+    let mut ordered: Vec<steps::Draft> = Vec::new();
+    let mut placed = vec![false; views.len()];
+    while ordered.len() < views.len() {
+        let mut progressed = false;
+        for i in 0..views.len() {
+            if placed[i] {
+                continue;
+            }
+            let waits = (0..views.len()).any(|j| {
+                j != i
+                    && !placed[j]
+                    && !names[j].is_empty()
+                    && views[i].view_query.contains(&names[j])
+            });
+            if !waits {
+                placed[i] = true;
+                ordered.push(views[i].clone());
+                progressed = true;
+            }
+        }
+        if !progressed {
+            for i in 0..views.len() {
+                if !placed[i] {
+                    placed[i] = true;
+                    ordered.push(views[i].clone());
+                }
+            }
+        }
+    }
+    views.clear();
+    for (slot, d) in idx.into_iter().zip(ordered) {
+        drafts[slot] = d;
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,1217 @@
+//! One change → one step: its SQL, phase, ordering tier, rules and backup. Each arm of
+//! [`draft`] is the generator for one change kind.
+
+use super::ddl;
+use super::rules::{Rule, RuleHit};
+use super::{BackupSpec, Context, Phase, Step};
+use crate::diff::Change;
+use crate::model::*;
+
+/// A step before ordering, with what it refers to.
+#[derive(Debug, Clone)]
+pub(super) struct Draft {
+    pub step: Step,
+    /// Order inside a phase: drops (reverse dependency order), renames, then creates.
+    pub tier: u32,
+    /// Objects the step needs to exist (for `depends_on`).
+    pub refs: Vec<Address>,
+    pub view_name: Option<String>,
+    pub view_query: String,
+}
+
+struct B {
+    rules: Vec<RuleHit>,
+    sql: Vec<String>,
+    phase: Phase,
+    tier: u32,
+    refs: Vec<Address>,
+    summary: String,
+    backup: Option<BackupSpec>,
+    rows_of: Option<QName>,
+}
+
+impl B {
+    fn new(tier: u32, summary: impl Into<String>) -> Self {
+        B {
+            rules: vec![],
+            sql: vec![],
+            phase: Phase::Transaction,
+            tier,
+            refs: vec![],
+            summary: summary.into(),
+            backup: None,
+            rows_of: None,
+        }
+    }
+    fn rule(mut self, r: Rule, reason: impl Into<String>) -> Self {
+        self.rules.push(RuleHit::new(r, reason));
+        self
+    }
+    fn sql(mut self, s: impl Into<String>) -> Self {
+        self.sql.push(s.into());
+        self
+    }
+    fn sqls(mut self, s: impl IntoIterator<Item = String>) -> Self {
+        self.sql.extend(s);
+        self
+    }
+    fn phase(mut self, p: Phase) -> Self {
+        self.phase = p;
+        self
+    }
+    fn refs(mut self, r: impl IntoIterator<Item = Address>) -> Self {
+        self.refs.extend(r);
+        self
+    }
+}
+
+fn table_addr(q: &QName) -> Address {
+    Address::Table(q.clone())
+}
+
+/// Functions whose result differs per row: a column default calling one rewrites the table.
+const VOLATILE: &[&str] = &[
+    "gen_random_uuid(",
+    "uuid_generate_v1",
+    "uuid_generate_v4",
+    "random(",
+    "clock_timestamp(",
+    "timeofday(",
+    "nextval(",
+    "txid_current(",
+];
+
+pub(super) fn is_volatile_default(d: &DefaultValue) -> bool {
+    match d {
+        DefaultValue::Sql(e) => {
+            let e = e.to_ascii_lowercase();
+            VOLATILE.iter().any(|f| e.contains(f))
+        }
+        DefaultValue::Literal(_) => false,
+    }
+}
+
+/// Whether a type change can lose data (or fail on values the old type allowed).
+pub(super) fn narrowing(from: &str, to: &str) -> bool {
+    fn parse(t: &str) -> (String, Vec<i64>) {
+        let t = t.trim().to_ascii_lowercase();
+        match t.find('(') {
+            Some(i) => {
+                let close = t.rfind(')').unwrap_or(t.len());
+                let base = format!("{}{}", t[..i].trim(), t.get(close + 1..).unwrap_or(""));
+                let args = t[i + 1..close]
+                    .split(',')
+                    .filter_map(|a| a.trim().parse().ok())
+                    .collect();
+                (base.trim().to_string(), args)
+            }
+            None => (t, vec![]),
+        }
+    }
+    let (fb, fa) = parse(from);
+    let (tb, ta) = parse(to);
+    let int_rank = |b: &str| match b {
+        "smallint" => Some(1),
+        "integer" => Some(2),
+        "bigint" => Some(3),
+        "real" => Some(4),
+        "double precision" => Some(5),
+        "numeric" => Some(6),
+        _ => None,
+    };
+    let texty = |b: &str| matches!(b, "text" | "character varying" | "character" | "citext");
+    if texty(&fb) && texty(&tb) {
+        return match (fa.first(), ta.first()) {
+            (_, None) => tb == "character" && fb != "character",
+            (None, Some(_)) => true,
+            (Some(a), Some(b)) => b < a,
+        };
+    }
+    if let (Some(a), Some(b)) = (int_rank(&fb), int_rank(&tb)) {
+        if fb == "numeric" && tb == "numeric" {
+            return match (fa.as_slice(), ta.as_slice()) {
+                (_, []) => false,
+                ([], _) => true,
+                ([p1, s1 @ ..], [p2, s2 @ ..]) => {
+                    let (s1, s2) = (s1.first().unwrap_or(&0), s2.first().unwrap_or(&0));
+                    p2 - s2 < p1 - s1 || s2 < s1
+                }
+            };
+        }
+        return b < a;
+    }
+    if fb.starts_with("timestamp") && tb == "date" {
+        return true;
+    }
+    // Anything else that is not a conversion to text may fail or lose information.
+    !texty(&tb)
+}
+
+fn populated(ctx: &Context, t: &QName) -> bool {
+    ctx.rows.get(t).is_none_or(|r| r.rows > 0)
+}
+
+fn rows_note(ctx: &Context, t: &QName) -> String {
+    match ctx.rows.get(t) {
+        Some(r) if r.exact => format!("{} rows", r.rows),
+        Some(r) => format!("about {} rows", r.rows),
+        None => "rows unknown".to_string(),
+    }
+}
+
+fn pk_columns(ctx: &Context, t: &QName) -> Vec<String> {
+    ctx.live
+        .tables
+        .get(t)
+        .and_then(|t| t.primary_key.as_ref())
+        .map(|pk| pk.columns.clone())
+        .unwrap_or_default()
+}
+
+fn column_backup(ctx: &Context, t: &QName, column: &str) -> BackupSpec {
+    let mut cols = pk_columns(ctx, t);
+    if cols.is_empty() {
+        return BackupSpec {
+            table: t.to_string(),
+            columns: None,
+        };
+    }
+    if !cols.iter().any(|c| c == column) {
+        cols.push(column.to_string());
+    }
+    BackupSpec {
+        table: t.to_string(),
+        columns: Some(cols),
+    }
+}
+
+fn finish(change: &Change, b: B, ctx: &Context) -> Draft {
+    let risk = b
+        .rules
+        .iter()
+        .map(|r| r.rule.risk())
+        .max()
+        .unwrap_or(super::Risk::Safe);
+    let affected_rows = match (&b.rows_of, risk) {
+        (Some(t), super::Risk::Dangerous | super::Risk::Caution) => ctx.rows.get(t).copied(),
+        _ => None,
+    };
+    let (view_name, view_query) = match change {
+        Change::CreateView(v) | Change::ReplaceView { to: v, .. } => {
+            (Some(v.name.name.clone()), v.query.clone())
+        }
+        _ => (None, String::new()),
+    };
+    Draft {
+        step: Step {
+            address: change.address().to_string(),
+            action: change.action(),
+            risk,
+            rules: b.rules,
+            summary: b.summary,
+            sql: b.sql,
+            phase: b.phase,
+            depends_on: vec![],
+            affected_rows,
+            backup: b.backup,
+        },
+        tier: b.tier,
+        refs: b.refs,
+        view_name,
+        view_query,
+    }
+}
+
+pub(super) fn draft(change: &Change, ctx: &Context) -> Draft {
+    let b = generate(change, ctx);
+    finish(change, b, ctx)
+}
+
+fn generate(change: &Change, ctx: &Context) -> B {
+    use Change::*;
+    match change {
+        // ---- drops, in reverse dependency order
+        DropTrigger(t) => B::new(0, format!("drop trigger {} on {}", t.name, t.table))
+            .rule(
+                dependents_rule(ctx, &Address::Trigger(t.table.clone(), t.name.clone())),
+                "the trigger's behaviour stops",
+            )
+            .sql(ddl::drop_trigger(&t.table, &t.name)),
+        DropPolicy(p) => B::new(1, format!("drop policy {} on {}", p.name, p.table))
+            .rule(
+                Rule::D206,
+                format!(
+                    "{} loses a {} policy for {}",
+                    p.table,
+                    p.command.as_str(),
+                    p.roles.join(", ")
+                ),
+            )
+            .sql(ddl::drop_policy(&p.table, &p.name)),
+        DropView(v) => B::new(2, format!("drop view {}", v.name))
+            .rule(
+                view_drop_rule(ctx, &v.name),
+                "clients reading the view break",
+            )
+            .sql(ddl::drop_view(&v.name)),
+        Revoke(g) => B::new(
+            3,
+            format!(
+                "revoke {} on {} from {}",
+                g.privileges.join(", "),
+                g.target,
+                g.role
+            ),
+        )
+        .rule(
+            Rule::C108,
+            format!(
+                "{} loses {} on {}",
+                g.role,
+                g.privileges.join(", "),
+                g.target
+            ),
+        )
+        .sql(ddl::revoke(g)),
+        DropForeignKey { table, fk } => {
+            B::new(4, format!("drop foreign key {} on {table}", fk.name))
+                .rule(Rule::S017, "no rows change")
+                .sql(ddl::drop_constraint(table, &fk.name))
+        }
+        DropIndex { table, index } => B::new(5, format!("drop index {} on {table}", index.name))
+            .rule(Rule::S017, "no rows change; queries using it may slow down")
+            .sql(ddl::drop_index(&table.schema, &index.name, false)),
+        DropUnique { table, unique } => B::new(
+            5,
+            format!("drop unique constraint {} on {table}", unique.name),
+        )
+        .rule(Rule::S017, "no rows change")
+        .sql(ddl::drop_constraint(table, &unique.name)),
+        DropCheck { table, check } => B::new(5, format!("drop check {} on {table}", check.name))
+            .rule(Rule::S017, "no rows change")
+            .sql(ddl::drop_constraint(table, &check.name)),
+        DropColumn { table, column } => {
+            let mut b = B::new(6, format!("drop column {} from {table}", column.name))
+                .rule(
+                    Rule::D202,
+                    format!(
+                        "the values of {}.{} are deleted ({})",
+                        table,
+                        column.name,
+                        rows_note(ctx, table)
+                    ),
+                )
+                .sql(ddl::drop_column(table, &column.name));
+            b.backup = Some(column_backup(ctx, table, &column.name));
+            b.rows_of = Some(table.clone());
+            b
+        }
+        DropTable(t) => {
+            let mut b = B::new(7, format!("drop table {}", t.name))
+                .rule(
+                    Rule::D201,
+                    format!(
+                        "every row of {} is deleted ({})",
+                        t.name,
+                        rows_note(ctx, &t.name)
+                    ),
+                )
+                .sql(ddl::drop_table(&t.name));
+            b.backup = Some(BackupSpec {
+                table: t.name.to_string(),
+                columns: None,
+            });
+            b.rows_of = Some(t.name.clone());
+            b
+        }
+        DropFunction(f) => B::new(8, format!("drop function {}", f.name))
+            .rule(
+                dependents_rule(ctx, &Address::Function(f.name.clone())),
+                "callers of the function break",
+            )
+            .sql(ddl::drop_function(f)),
+        DropEnum(e) => B::new(9, format!("drop enum {}", e.name))
+            .rule(enum_drop_rule(ctx, &e.name), "the type is removed")
+            .sql(ddl::drop_type(&e.name)),
+        DropExtension(e) => B::new(10, format!("drop extension {}", e.name))
+            .rule(Rule::C112, "objects of the extension are removed")
+            .sql(ddl::drop_extension(&e.name)),
+        DropSchema(s) => B::new(11, format!("drop schema {}", s.name))
+            .rule(Rule::D209, "the schema and anything left in it is removed")
+            .sql(ddl::drop_schema(&s.name)),
+
+        // ---- renames
+        RenameTable { from, to } => B::new(20, format!("rename table {from} to {}", to.name))
+            .rule(Rule::C111, format!("clients using {} break", from.name))
+            .sql(ddl::rename_table(from, &to.name)),
+        RenameEnum { from, to } => B::new(20, format!("rename enum {from} to {}", to.name))
+            .rule(Rule::S016, "values are kept")
+            .sql(ddl::rename_type(from, &to.name)),
+        RenameFunction { from, to } => {
+            B::new(20, format!("rename function {} to {}", from.name, to.name))
+                .rule(Rule::C109, format!("callers of {} break", from.name))
+                .sql(ddl::rename_function(from, &to.name))
+        }
+        RenameColumn { table, from, to } => {
+            B::new(21, format!("rename column {table}.{from} to {to}"))
+                .rule(Rule::C111, format!("clients using {table}.{from} break"))
+                .sql(ddl::rename_column(table, from, to))
+                .refs([table_addr(table)])
+        }
+        RenamePolicy { table, from, to } => {
+            B::new(22, format!("rename policy {from} on {table} to {to}"))
+                .rule(Rule::S016, "who sees what is unchanged")
+                .sql(ddl::rename_policy(table, from, to))
+        }
+        RenameConstraint {
+            table, from, to, ..
+        } => B::new(22, format!("rename constraint {from} on {table} to {to}"))
+            .rule(Rule::S016, "the constraint is unchanged")
+            .sql(format!(
+                "ALTER TABLE {} RENAME CONSTRAINT {} TO {}",
+                table.sql(),
+                crate::quote::ident(from),
+                crate::quote::ident(to)
+            )),
+
+        // ---- creates and updates
+        CreateSchema(s) => B::new(30, format!("create schema {}", s.name))
+            .rule(Rule::S010, "a new, empty schema")
+            .sql(ddl::create_schema(s))
+            .sqls(
+                s.comment
+                    .as_deref()
+                    .map(|c| ddl::comment_on("SCHEMA", &crate::quote::ident(&s.name), Some(c))),
+            ),
+        CreateExtension(e) => B::new(31, format!("create extension {}", e.name))
+            .rule(Rule::S010, format!("installed in schema {}", e.schema))
+            .sql(ddl::create_extension(e)),
+        UpdateExtension { from, to } => B::new(31, format!("update extension {}", to.name))
+            .rule(
+                Rule::C113,
+                format!(
+                    "from version {} to {}",
+                    from.version.as_deref().unwrap_or("?"),
+                    to.version.as_deref().unwrap_or("?")
+                ),
+            )
+            .sql(format!(
+                "ALTER EXTENSION {} UPDATE TO {}",
+                crate::quote::ident(&to.name),
+                crate::quote::literal(to.version.as_deref().unwrap_or_default())
+            )),
+        CreateEnum(e) => B::new(
+            32,
+            format!("create enum {} ({})", e.name, e.values.join(", ")),
+        )
+        .rule(Rule::S004, "a new type")
+        .sql(ddl::create_enum(e))
+        .sqls(
+            e.comment
+                .as_deref()
+                .map(|c| ddl::comment_on("TYPE", &e.name.sql(), Some(c))),
+        ),
+        AddEnumValue {
+            name,
+            value,
+            before,
+        } => B::new(32, format!("add value {value} to enum {name}"))
+            .rule(Rule::S005, "existing rows are unaffected")
+            .sql(ddl::add_enum_value(name, value, before.as_deref()))
+            .phase(Phase::Pre),
+        SetEnumComment { name, comment } => B::new(32, format!("set the comment of enum {name}"))
+            .rule(Rule::S015, "metadata only")
+            .sql(ddl::comment_on("TYPE", &name.sql(), comment.as_deref())),
+        RebuildEnum { from, to, columns } => rebuild_enum(ctx, from, to, columns),
+        CreateFunction(f) => B::new(33, format!("create function {}", f.name))
+            .rule(Rule::S006, "a new function")
+            .sql(ddl::create_function(f, false))
+            .sqls(
+                f.comment
+                    .as_deref()
+                    .map(|c| ddl::comment_on("FUNCTION", &ddl::function_signature(f), Some(c))),
+            ),
+        ReplaceFunction { from, to } => {
+            let mut b = B::new(33, format!("replace function {}", to.name))
+                .rule(Rule::S006, "same signature; callers keep working")
+                .sql(ddl::create_function(to, true));
+            if from.comment != to.comment {
+                b = b.sql(ddl::comment_on(
+                    "FUNCTION",
+                    &ddl::function_signature(to),
+                    to.comment.as_deref(),
+                ));
+            }
+            b
+        }
+        RecreateFunction { from, to } => {
+            // Triggers using the function must go while it is dropped, then come back.
+            let triggers: Vec<&Trigger> = ctx
+                .live
+                .triggers
+                .values()
+                .filter(|t| t.function == from.name)
+                .collect();
+            B::new(
+                33,
+                format!("recreate function {} with a new signature", to.name),
+            )
+            .rule(
+                Rule::C109,
+                format!(
+                    "{} becomes {}; callers of the old signature break",
+                    ddl::function_signature(from),
+                    ddl::function_signature(to)
+                ),
+            )
+            .sqls(
+                triggers
+                    .iter()
+                    .map(|t| ddl::drop_trigger(&t.table, &t.name)),
+            )
+            .sql(ddl::drop_function(from))
+            .sql(ddl::create_function(to, false))
+            .sqls(
+                ctx.desired
+                    .triggers
+                    .values()
+                    .filter(|t| {
+                        t.function == to.name
+                            && triggers
+                                .iter()
+                                .any(|o| o.name == t.name && o.table == t.table)
+                    })
+                    .map(ddl::create_trigger),
+            )
+        }
+        CreateTable(t) => {
+            let mut b = B::new(
+                34,
+                format!("create table {} ({} columns)", t.name, t.columns.len()),
+            )
+            .rule(Rule::S001, "a new, empty table")
+            .sqls(ddl::create_table_all(t))
+            .refs(
+                t.columns
+                    .iter()
+                    .filter_map(|c| c.enum_type.clone().map(Address::Enum)),
+            );
+            if t.rls.enabled {
+                b = b.rule(Rule::S008, "no rows exist yet");
+            }
+            b
+        }
+        AddColumn { table, column } => add_column(ctx, table, column),
+        AlterColumn { table, from, to } => alter_column(ctx, table, from, to),
+        SetPrimaryKey { table, from, to } => {
+            let mut b =
+                B::new(37, format!("set the primary key of {table}")).refs([table_addr(table)]);
+            if let Some(pk) = from {
+                b = b.sql(ddl::drop_constraint(
+                    table,
+                    pk.name.as_deref().unwrap_or_default(),
+                ));
+            }
+            if let Some(pk) = to {
+                let t = ctx
+                    .desired
+                    .tables
+                    .get(table)
+                    .cloned()
+                    .unwrap_or_else(|| Table::new(table.clone()));
+                b = b.sql(ddl::add_primary_key(&t, pk));
+                if populated(ctx, table) {
+                    b = b.rule(
+                        Rule::C103,
+                        format!(
+                            "every row of {table} must have unique, non-null ({})",
+                            pk.columns.join(", ")
+                        ),
+                    );
+                    b.rows_of = Some(table.clone());
+                } else {
+                    b = b.rule(Rule::S017, "the table is empty");
+                }
+            } else {
+                b = b.rule(Rule::S017, "no rows change");
+            }
+            b
+        }
+        AddUnique { table, unique } => {
+            let b = B::new(
+                38,
+                format!("add unique constraint {} on {table}", unique.name),
+            )
+            .sql(ddl::add_unique(table, unique))
+            .refs([table_addr(table)]);
+            constraint_rule(ctx, table, b, "values must be unique")
+        }
+        AddCheck { table, check } => {
+            let existing = ctx.live.tables.contains_key(table);
+            let b = B::new(38, format!("add check {} on {table}", check.name))
+                .refs([table_addr(table)]);
+            let b = if existing {
+                b.sql(ddl::add_check(table, check, true))
+                    .sql(ddl::validate_constraint(table, &check.name))
+            } else {
+                b.sql(ddl::add_check(table, check, false))
+            };
+            constraint_rule(
+                ctx,
+                table,
+                b,
+                &format!("every row must satisfy {}", check.expression),
+            )
+        }
+        CreateIndex { table, index } => {
+            let existing = ctx.live.tables.contains_key(table);
+            let mut b = B::new(38, format!("create index {} on {table}", index.name))
+                .refs([table_addr(table)]);
+            if existing {
+                b = b
+                    .sql(ddl::create_index(table, index, true))
+                    .phase(Phase::Concurrent)
+                    .rule(Rule::S003, "built without blocking writes");
+                if index.unique && populated(ctx, table) {
+                    b = b.rule(Rule::C103, "existing rows must already be unique");
+                    b.rows_of = Some(table.clone());
+                }
+            } else {
+                b = b
+                    .sql(ddl::create_index(table, index, false))
+                    .rule(Rule::S001, "on a table created by this plan");
+            }
+            b
+        }
+        AddForeignKey {
+            table,
+            fk,
+            new_table,
+        } => {
+            let b = B::new(
+                39,
+                format!("add foreign key {} on {table} to {}", fk.name, fk.ref_table),
+            )
+            .refs([table_addr(table), table_addr(&fk.ref_table)]);
+            if *new_table || !ctx.live.tables.contains_key(table) {
+                b.sql(ddl::add_foreign_key(table, fk, false))
+                    .rule(Rule::S001, "on a table created by this plan")
+            } else {
+                let b = b
+                    .sql(ddl::add_foreign_key(table, fk, true))
+                    .sql(ddl::validate_constraint(table, &fk.name));
+                constraint_rule(
+                    ctx,
+                    table,
+                    b,
+                    &format!("every row must reference an existing {}", fk.ref_table),
+                )
+            }
+        }
+        SetRls { table, from, to } => {
+            let mut b = B::new(40, format!("change row level security of {table}"))
+                .refs([table_addr(table)]);
+            if from.enabled != to.enabled {
+                b = b.sql(ddl::set_rls(table, to.enabled));
+                b = if !to.enabled {
+                    b.rule(
+                        Rule::D207,
+                        format!("every row of {table} becomes visible to roles granted access"),
+                    )
+                } else if populated(ctx, table) {
+                    b.rule(
+                        Rule::C110,
+                        format!("roles without a policy on {table} lose access to its rows"),
+                    )
+                } else {
+                    b.rule(Rule::S008, "the table is empty")
+                };
+            }
+            if from.force != to.force {
+                b = b.sql(ddl::set_force_rls(table, to.force));
+                b = if to.force {
+                    b.rule(
+                        Rule::C110,
+                        "the table's owner becomes subject to its policies",
+                    )
+                } else {
+                    b.rule(Rule::D207, "the table's owner bypasses its policies again")
+                };
+            }
+            b
+        }
+        SetTableComment { table, comment } => B::new(40, format!("set the comment of {table}"))
+            .rule(Rule::S015, "metadata only")
+            .sql(ddl::comment_on("TABLE", &table.sql(), comment.as_deref())),
+        CreateView(v) => B::new(41, format!("create view {}", v.name))
+            .rule(Rule::S006, "a new view")
+            .sql(ddl::create_view(v, false))
+            .sqls(
+                v.comment
+                    .as_deref()
+                    .map(|c| ddl::comment_on("VIEW", &v.name.sql(), Some(c))),
+            ),
+        ReplaceView { from, to } => {
+            let mut b = B::new(41, format!("replace view {}", to.name)).rule(
+                Rule::C113,
+                "clients reading the view see the new definition",
+            );
+            if from.query != to.query || from.security_invoker != to.security_invoker {
+                b = b
+                    .sql(ddl::drop_view(&from.name))
+                    .sql(ddl::create_view(to, false));
+                if let Some(c) = &to.comment {
+                    b = b.sql(ddl::comment_on("VIEW", &to.name.sql(), Some(c)));
+                }
+                // Grants on the view go with it; put them back.
+                b = b.sqls(
+                    ctx.desired
+                        .grants
+                        .iter()
+                        .filter(|g| g.target == GrantTarget::Table(to.name.clone()))
+                        .map(ddl::grant),
+                );
+            } else {
+                b = b.sql(ddl::comment_on(
+                    "VIEW",
+                    &to.name.sql(),
+                    to.comment.as_deref(),
+                ));
+            }
+            b
+        }
+        CreatePolicy(p) => B::new(42, format!("create policy {} on {}", p.name, p.table))
+            .rule(
+                Rule::S007,
+                format!("{} for {}", p.command.as_str(), p.roles.join(", ")),
+            )
+            .sql(ddl::create_policy(p))
+            .refs([table_addr(&p.table)]),
+        AlterPolicy { from, to } => B::new(42, format!("alter policy {} on {}", to.name, to.table))
+            .rule(Rule::C106, policy_change(from, to))
+            .sql(ddl::alter_policy(to))
+            .refs([table_addr(&to.table)]),
+        ReplacePolicy { from, to } => {
+            B::new(42, format!("replace policy {} on {}", to.name, to.table))
+                .rule(Rule::C106, policy_change(from, to))
+                .sql(ddl::drop_policy(&from.table, &from.name))
+                .sql(ddl::create_policy(to))
+                .refs([table_addr(&to.table)])
+        }
+        CreateTrigger(t) => B::new(43, format!("create trigger {} on {}", t.name, t.table))
+            .rule(Rule::S014, format!("runs {}", t.function))
+            .sql(ddl::create_trigger(t))
+            .refs([table_addr(&t.table), Address::Function(t.function.clone())]),
+        ReplaceTrigger { from, to } => {
+            B::new(43, format!("replace trigger {} on {}", to.name, to.table))
+                .rule(Rule::C113, "the trigger's behaviour changes")
+                .sql(ddl::drop_trigger(&from.table, &from.name))
+                .sql(ddl::create_trigger(to))
+                .refs([
+                    table_addr(&to.table),
+                    Address::Function(to.function.clone()),
+                ])
+        }
+        Grant(g) => B::new(
+            44,
+            format!(
+                "grant {} on {} to {}",
+                g.privileges.join(", "),
+                g.target,
+                g.role
+            ),
+        )
+        .rule(
+            Rule::S009,
+            format!("{} gains {}", g.role, g.privileges.join(", ")),
+        )
+        .sql(ddl::grant(g))
+        .refs([grant_target_addr(&g.target)]),
+
+        // ---- the Management API
+        SetSecret { name, new } => B::new(
+            50,
+            format!("{} secret {name}", if *new { "set" } else { "update" }),
+        )
+        .rule(Rule::S012, "the value is never shown")
+        .phase(Phase::Functions),
+        DeployEdgeFunction {
+            function,
+            new,
+            from,
+        } => {
+            let mut b = B::new(51, format!("deploy Edge Function {}", function.slug))
+                .phase(Phase::Functions)
+                .refs(function.secrets.iter().map(|s| Address::Secret(s.clone())));
+            match from {
+                Some(old)
+                    if old.entrypoint != function.entrypoint
+                        || old.import_map != function.import_map
+                        || old.verify_jwt != function.verify_jwt =>
+                {
+                    b = b.rule(Rule::C107, edge_change(old, function));
+                }
+                _ => {
+                    b = b.rule(
+                        Rule::S011,
+                        if *new {
+                            "a new endpoint"
+                        } else {
+                            "a new version"
+                        },
+                    );
+                }
+            }
+            b
+        }
+        DeleteEdgeFunction(f) => B::new(52, format!("delete Edge Function {}", f.slug))
+            .rule(
+                Rule::D205,
+                format!("requests to /functions/v1/{} fail", f.slug),
+            )
+            .phase(Phase::Functions),
+        DeleteSecret { name, used_by } => {
+            let b = B::new(53, format!("delete secret {name}")).phase(Phase::Functions);
+            if used_by.is_empty() {
+                b.rule(Rule::C114, "no Edge Function of the config uses it")
+            } else {
+                b.rule(Rule::D210, format!("used by {}", used_by.join(", ")))
+            }
+        }
+    }
+}
+
+fn grant_target_addr(t: &GrantTarget) -> Address {
+    match t {
+        GrantTarget::Table(q) | GrantTarget::Sequence(q) => Address::Table(q.clone()),
+        GrantTarget::Function(q) => Address::Function(q.clone()),
+        GrantTarget::Schema(s) => Address::Schema(s.clone()),
+    }
+}
+
+fn constraint_rule(ctx: &Context, table: &QName, mut b: B, what: &str) -> B {
+    if ctx.live.tables.contains_key(table) && populated(ctx, table) {
+        b = b.rule(Rule::C103, format!("{what} ({})", rows_note(ctx, table)));
+        b.rows_of = Some(table.clone());
+        b
+    } else {
+        b.rule(Rule::S001, "the table has no rows yet")
+    }
+}
+
+/// D209 when something in the desired state still uses the object, else C112.
+fn dependents_rule(ctx: &Context, addr: &Address) -> Rule {
+    let used = match addr {
+        Address::Function(q) => ctx.desired.triggers.values().any(|t| &t.function == q),
+        _ => false,
+    };
+    if used {
+        Rule::D209
+    } else {
+        Rule::C112
+    }
+}
+
+fn view_drop_rule(ctx: &Context, v: &QName) -> Rule {
+    let used = ctx
+        .desired
+        .views
+        .values()
+        .any(|o| &o.name != v && o.query.contains(&v.name));
+    if used {
+        Rule::D209
+    } else {
+        Rule::C112
+    }
+}
+
+fn enum_drop_rule(ctx: &Context, e: &QName) -> Rule {
+    let used = ctx
+        .live
+        .tables
+        .values()
+        .any(|t| t.columns.iter().any(|c| c.enum_type.as_ref() == Some(e)));
+    if used {
+        Rule::D209
+    } else {
+        Rule::C112
+    }
+}
+
+fn policy_change(from: &Policy, to: &Policy) -> String {
+    let mut parts = Vec::new();
+    if from.roles != to.roles {
+        parts.push(format!(
+            "roles {} → {}",
+            from.roles.join(", "),
+            to.roles.join(", ")
+        ));
+    }
+    if from.using != to.using {
+        parts.push("USING changes".to_string());
+    }
+    if from.check != to.check {
+        parts.push("WITH CHECK changes".to_string());
+    }
+    if from.command != to.command {
+        parts.push(format!(
+            "command {} → {}",
+            from.command.as_str(),
+            to.command.as_str()
+        ));
+    }
+    if from.permissive != to.permissive {
+        parts.push(
+            if to.permissive {
+                "becomes permissive"
+            } else {
+                "becomes restrictive"
+            }
+            .to_string(),
+        );
+    }
+    format!(
+        "who can see or change rows of {} changes: {}",
+        to.table,
+        parts.join("; ")
+    )
+}
+
+fn edge_change(old: &EdgeFunction, new: &EdgeFunction) -> String {
+    let mut parts = Vec::new();
+    if old.entrypoint != new.entrypoint {
+        parts.push(format!(
+            "entrypoint {} → {}",
+            old.entrypoint, new.entrypoint
+        ));
+    }
+    if old.import_map != new.import_map {
+        parts.push("import map changes".to_string());
+    }
+    if old.verify_jwt != new.verify_jwt {
+        parts.push(format!(
+            "verify_jwt {} → {}",
+            old.verify_jwt, new.verify_jwt
+        ));
+    }
+    parts.join("; ")
+}
+
+fn add_column(ctx: &Context, table: &QName, c: &Column) -> B {
+    let mut b = B::new(
+        35,
+        format!("add column {} {} to {table}", c.name, ddl::column_type(c)),
+    )
+    .refs([table_addr(table)])
+    .refs(c.enum_type.clone().map(Address::Enum));
+    let has_rows = populated(ctx, table);
+    if c.default.as_ref().is_some_and(is_volatile_default)
+        || c.identity.is_some()
+        || c.generated.is_some()
+    {
+        b = b.rule(
+            Rule::C105,
+            format!(
+                "every row of {table} is rewritten to fill the column ({})",
+                rows_note(ctx, table)
+            ),
+        );
+        b.rows_of = Some(table.clone());
+    } else if !c.nullable && c.default.is_none() && has_rows {
+        b = b.rule(
+            Rule::C104,
+            format!("{table} has rows and the column is NOT NULL without a default: the statement fails; add a default"),
+        );
+        b.rows_of = Some(table.clone());
+    } else {
+        b = b.rule(Rule::S002, "no rewrite; existing rows get the default");
+    }
+    b = b.sql(ddl::add_column(table, c));
+    if let Some(text) = &c.comment {
+        b = b.sql(ddl::comment_on(
+            "COLUMN",
+            &format!("{}.{}", table.sql(), crate::quote::ident(&c.name)),
+            Some(text),
+        ));
+    }
+    b
+}
+
+fn alter_column(ctx: &Context, table: &QName, from: &Column, to: &Column) -> B {
+    let mut b = B::new(36, format!("alter column {table}.{}", to.name)).refs([table_addr(table)]);
+    b.rows_of = Some(table.clone());
+    let col_sql = format!("{}.{}", table.sql(), crate::quote::ident(&to.name));
+    let type_changed = from.data_type != to.data_type || from.enum_type != to.enum_type;
+    let generated_changed = from.generated != to.generated;
+    if type_changed || generated_changed || from.collation != to.collation {
+        // Policies on the table and views that read the column block ALTER TYPE: they go
+        // first and come back after, in their desired form.
+        let policies: Vec<&Policy> = ctx
+            .live
+            .policies
+            .values()
+            .filter(|p| &p.table == table && mentions(p, &from.name))
+            .collect();
+        let views: Vec<&View> = ctx
+            .live
+            .views
+            .values()
+            .filter(|v| v.query.contains(&table.name) && v.query.contains(&from.name))
+            .collect();
+        b = b
+            .sqls(views.iter().map(|v| ddl::drop_view(&v.name)))
+            .sqls(policies.iter().map(|p| ddl::drop_policy(&p.table, &p.name)));
+        if from.default.is_some() && type_changed {
+            b = b.sql(ddl::set_default(table, &to.name, None));
+        }
+        if generated_changed {
+            b = b
+                .sql(ddl::drop_column(table, &from.name))
+                .sql(ddl::add_column(table, to))
+                .rule(
+                    Rule::D202,
+                    format!("the generated column {} is recomputed", to.name),
+                );
+        } else {
+            let mut typed = to.clone();
+            if !type_changed {
+                typed.data_type = from.data_type.clone();
+            }
+            b = b.sql(if type_changed {
+                ddl::alter_column_type(table, to)
+            } else {
+                format!(
+                    "ALTER TABLE {} ALTER COLUMN {} TYPE {} COLLATE {}",
+                    table.sql(),
+                    crate::quote::ident(&to.name),
+                    ddl::column_type(to),
+                    crate::quote::ident(to.collation.as_deref().unwrap_or("default"))
+                )
+            });
+            if type_changed && narrowing(&from.data_type, &to.data_type) {
+                b = b.rule(
+                    Rule::D208,
+                    format!(
+                        "{} → {}: values that do not fit are lost or make the statement fail",
+                        from.data_type, to.data_type
+                    ),
+                );
+                b.backup = Some(column_backup(ctx, table, &from.name));
+            } else {
+                b = b.rule(
+                    Rule::C101,
+                    format!(
+                        "{} → {}: the table is rewritten",
+                        from.data_type, to.data_type
+                    ),
+                );
+            }
+            if type_changed {
+                if let Some(d) = &to.default {
+                    b = b.sql(ddl::set_default(table, &to.name, Some(d)));
+                }
+            }
+        }
+        b = b
+            .sqls(
+                ctx.desired
+                    .policies
+                    .values()
+                    .filter(|p| {
+                        policies
+                            .iter()
+                            .any(|o| o.name == p.name && o.table == p.table)
+                    })
+                    .map(ddl::create_policy),
+            )
+            .sqls(
+                ctx.desired
+                    .views
+                    .values()
+                    .filter(|v| views.iter().any(|o| o.name == v.name))
+                    .map(|v| ddl::create_view(v, false)),
+            );
+    }
+    if from.default != to.default && (!type_changed || generated_changed) {
+        b = b
+            .sql(ddl::set_default(table, &to.name, to.default.as_ref()))
+            .rule(Rule::S015, "only new rows get the new default");
+    }
+    if from.nullable && !to.nullable {
+        if ctx.live.tables.contains_key(table) && populated(ctx, table) {
+            // Lock-safe: a validated check proves no NULL, then SET NOT NULL skips the scan.
+            let check = crate::config::default_constraint_name(
+                &format!("{}_{}", table.name, to.name),
+                "not_null",
+            );
+            b = b
+                .sql(format!(
+                    "ALTER TABLE {} ADD CONSTRAINT {} CHECK ({} IS NOT NULL) NOT VALID",
+                    table.sql(),
+                    crate::quote::ident(&check),
+                    crate::quote::ident(&to.name)
+                ))
+                .sql(ddl::validate_constraint(table, &check))
+                .sql(ddl::set_not_null(table, &to.name, true))
+                .sql(ddl::drop_constraint(table, &check))
+                .rule(
+                    Rule::C104,
+                    format!(
+                        "fails if any row of {table} holds NULL in {} ({})",
+                        to.name,
+                        rows_note(ctx, table)
+                    ),
+                );
+        } else {
+            b = b
+                .sql(ddl::set_not_null(table, &to.name, true))
+                .rule(Rule::S017, "the table is empty");
+        }
+    } else if !from.nullable && to.nullable {
+        b = b
+            .sql(ddl::set_not_null(table, &to.name, false))
+            .rule(Rule::S018, "no rows change");
+    }
+    if from.identity != to.identity {
+        let name = crate::quote::ident(&to.name);
+        b = match (from.identity, to.identity) {
+            (Some(_), None) => b.sql(format!(
+                "ALTER TABLE {} ALTER COLUMN {name} DROP IDENTITY",
+                table.sql()
+            )),
+            (None, Some(i)) => b.sql(format!(
+                "ALTER TABLE {} ALTER COLUMN {name} ADD GENERATED {} AS IDENTITY",
+                table.sql(),
+                i.as_str().to_uppercase()
+            )),
+            (_, Some(i)) => b.sql(format!(
+                "ALTER TABLE {} ALTER COLUMN {name} SET GENERATED {}",
+                table.sql(),
+                i.as_str().to_uppercase()
+            )),
+            (None, None) => b,
+        }
+        .rule(Rule::C101, "how the column's values are generated changes");
+    }
+    if from.comment != to.comment {
+        b = b
+            .sql(ddl::comment_on("COLUMN", &col_sql, to.comment.as_deref()))
+            .rule(Rule::S015, "metadata only");
+    }
+    b
+}
+
+/// Whether a policy's expressions name a column (a whole-word match).
+fn mentions(p: &Policy, column: &str) -> bool {
+    let hit = |e: &Option<String>| {
+        e.as_deref().is_some_and(|text| {
+            text.match_indices(column).any(|(i, _)| {
+                let before = text[..i].chars().next_back();
+                let after = text[i + column.len()..].chars().next();
+                let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+                !word(before) && !word(after)
+            })
+        })
+    };
+    hit(&p.using) || hit(&p.check)
+}
+
+fn rebuild_enum(ctx: &Context, from: &Enum, to: &Enum, columns: &[(QName, String)]) -> B {
+    let old = QName::new(
+        to.name.schema.clone(),
+        format!("{}__supaform_old", to.name.name),
+    );
+    let removed: Vec<&String> = from
+        .values
+        .iter()
+        .filter(|v| !to.values.contains(v))
+        .collect();
+    let reason = if removed.is_empty() {
+        format!(
+            "values reordered: {} → {}",
+            from.values.join(", "),
+            to.values.join(", ")
+        )
+    } else {
+        let names: Vec<&str> = removed.iter().map(|s| s.as_str()).collect();
+        format!(
+            "removes {}: rows holding it make the rebuild fail",
+            names.join(", ")
+        )
+    };
+    let mut b = B::new(
+        32,
+        format!("rebuild enum {} ({})", to.name, to.values.join(", ")),
+    )
+    .rule(Rule::D204, reason)
+    .sql(ddl::rename_type(&from.name, &old.name))
+    .sql(ddl::create_enum(to));
+    for (t, c) in columns {
+        let col = ctx.live.tables.get(t).and_then(|tt| tt.column(c));
+        let default = col.and_then(|c| c.default.clone());
+        if default.is_some() {
+            b = b.sql(ddl::set_default(t, c, None));
+        }
+        b = b.sql(format!(
+            "ALTER TABLE {} ALTER COLUMN {} TYPE {} USING {}::text::{}",
+            t.sql(),
+            crate::quote::ident(c),
+            to.name.sql(),
+            crate::quote::ident(c),
+            to.name.sql()
+        ));
+        let desired_default = ctx
+            .desired
+            .tables
+            .get(t)
+            .and_then(|tt| tt.column(c))
+            .and_then(|c| c.default.clone());
+        if let Some(d) = desired_default {
+            b = b.sql(ddl::set_default(t, c, Some(&d)));
+        }
+        if b.backup.is_none() {
+            b.backup = Some(column_backup(ctx, t, c));
+            b.rows_of = Some(t.clone());
+        }
+    }
+    b.sql(ddl::drop_type(&old))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn narrowing_type_changes_are_recognised() {
+        assert!(narrowing("character varying(100)", "character varying(10)"));
+        assert!(!narrowing(
+            "character varying(10)",
+            "character varying(100)"
+        ));
+        assert!(!narrowing("character varying(10)", "text"));
+        assert!(narrowing("text", "character varying(10)"));
+        assert!(narrowing("bigint", "integer"));
+        assert!(!narrowing("integer", "bigint"));
+        assert!(narrowing("numeric(10,2)", "numeric(8,2)"));
+        assert!(narrowing("numeric(10,2)", "numeric(10,1)"));
+        assert!(!narrowing("numeric(10,2)", "numeric(12,2)"));
+        assert!(narrowing("double precision", "integer"));
+        assert!(narrowing("timestamp with time zone", "date"));
+        assert!(narrowing("text", "integer"));
+        assert!(!narrowing("integer", "text"));
+    }
+
+    #[test]
+    fn volatile_defaults_are_recognised() {
+        assert!(is_volatile_default(&DefaultValue::Sql(
+            "gen_random_uuid()".into()
+        )));
+        assert!(is_volatile_default(&DefaultValue::Sql(
+            "extensions.uuid_generate_v4()".into()
+        )));
+        assert!(!is_volatile_default(&DefaultValue::Sql("now()".into())));
+        assert!(!is_volatile_default(&DefaultValue::Literal(
+            Literal::String("random()".into())
+        )));
+    }
+}

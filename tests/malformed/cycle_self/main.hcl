@@ -1,0 +1,4 @@
+view "a" {
+  query      = "select 1"
+  depends_on = [view.a]
+}

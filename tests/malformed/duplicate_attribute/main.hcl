@@ -1,0 +1,6 @@
+table "profiles" {
+  column "id" {
+    type = "uuid"
+    type = "bigint"
+  }
+}

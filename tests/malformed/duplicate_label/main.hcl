@@ -1,0 +1,3 @@
+enum "status" { values = ["draft"] }
+
+enum "status" { values = ["paid"] }

@@ -1,0 +1,7 @@
+locals {
+  writers = ["authenticated"]
+}
+
+locals {
+  writers = ["service_role"]
+}

@@ -1,0 +1,3 @@
+table "" {
+  column "id" { type = "uuid" }
+}

@@ -1,0 +1,4 @@
+locals {
+  roles = ["anon"]
+  label = "roles: ${local.roles}"
+}

@@ -1,0 +1,6 @@
+function "f" {
+  returns    = "int"
+  security   = "definr"
+  volatility = "pure"
+  body       = "select 1"
+}

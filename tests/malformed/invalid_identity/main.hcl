@@ -1,0 +1,6 @@
+table "counters" {
+  column "n" {
+    type     = "bigint"
+    identity = "sometimes"
+  }
+}

@@ -1,0 +1,10 @@
+table "profiles" {
+  column "id" { type = "uuid" }
+}
+
+policy "p" {
+  table   = table.profiles
+  command = "select"
+  as      = "strict"
+  using   = "true"
+}

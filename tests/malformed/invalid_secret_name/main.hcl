@@ -1,0 +1,3 @@
+secret "stripe_key" { value = "x" }
+
+secret "SUPABASE_URL" { value = "x" }

@@ -1,0 +1,6 @@
+locals {
+  theme = "light"
+  nested {
+    a = 1
+  }
+}

@@ -1,0 +1,3 @@
+table "profiles" {
+  column "id" {}
+}

@@ -1,0 +1,3 @@
+enum "status" {}
+
+enum "kind" { values = [] }

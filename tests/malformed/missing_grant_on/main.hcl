@@ -1,0 +1,4 @@
+grant "profiles_read" {
+  roles      = ["anon"]
+  privileges = ["select"]
+}

@@ -1,0 +1,4 @@
+policy "everyone_reads" {
+  command = "select"
+  using   = "true"
+}

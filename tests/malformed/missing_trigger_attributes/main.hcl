@@ -1,0 +1,4 @@
+trigger "on_signup" {
+  table  = "auth.users"
+  events = ["insert"]
+}

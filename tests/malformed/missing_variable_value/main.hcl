@@ -1,0 +1,3 @@
+variable "region" {
+  description = "where the project runs"
+}

@@ -1,0 +1,8 @@
+project {
+  schemas = ["public", "auth"]
+}
+
+table "users" {
+  schema = "auth"
+  column "id" { type = "uuid" }
+}

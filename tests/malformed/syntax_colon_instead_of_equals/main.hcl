@@ -1,0 +1,5 @@
+table "profiles" {
+  column "id" {
+    type: "uuid"
+  }
+}

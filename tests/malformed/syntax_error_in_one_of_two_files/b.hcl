@@ -1,0 +1,5 @@
+policy "profiles_select" {
+  table   = table.profiles
+  command = "select"
+  using   = "true"
+}}

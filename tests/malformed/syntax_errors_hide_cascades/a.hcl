@@ -1,0 +1,4 @@
+table "profiles" {
+  column "id" { type = "uuid" }
+  primary_key = ["id"
+}

@@ -1,0 +1,4 @@
+function "touch" {
+  returns = "trigger"
+  body    = <<-SQL
+    begin new.updated_at = now(); return new; end;

@@ -1,0 +1,7 @@
+project {
+  name = "postcards
+}
+
+table "profiles" {
+  column "id" { type = "uuid" }
+}

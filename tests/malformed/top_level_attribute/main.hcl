@@ -1,0 +1,5 @@
+name = "postcards"
+
+project {
+  schemas = ["public"]
+}

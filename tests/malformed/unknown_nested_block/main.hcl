@@ -1,0 +1,3 @@
+table "profiles" {
+  colum "id" { type = "uuid" }
+}

@@ -1,0 +1,3 @@
+tabel "profiles" {
+  column "id" { type = "uuid" }
+}

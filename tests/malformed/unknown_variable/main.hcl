@@ -1,0 +1,8 @@
+variable "theme" { default = "light" }
+
+table "profiles" {
+  column "theme" {
+    type    = "text"
+    default = var.them
+  }
+}

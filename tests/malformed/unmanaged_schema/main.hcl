@@ -1,0 +1,8 @@
+project {
+  schemas = ["public"]
+}
+
+enum "status" {
+  schema = "app"
+  values = ["a"]
+}

@@ -1,0 +1,9 @@
+table "profiles" {
+  column "id" { type = "uuid" }
+}
+
+policy "p" {
+  table   = table.profiles
+  command = select
+  using   = "true"
+}

@@ -1,0 +1,3 @@
+table "café" {
+  column "id" { type = "uuid" }
+}

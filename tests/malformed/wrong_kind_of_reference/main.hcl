@@ -1,0 +1,7 @@
+enum "status" { values = ["a"] }
+
+policy "p" {
+  table   = enum.status
+  command = "select"
+  using   = "true"
+}

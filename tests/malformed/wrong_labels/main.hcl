@@ -1,0 +1,9 @@
+table {
+  column "id" { type = "uuid" }
+}
+
+enum "status" "extra" {
+  values = ["a"]
+}
+
+project "postcards" {}

@@ -1,0 +1,6 @@
+table "profiles" {
+  column "username" {
+    type = "text"
+    null = "yes"
+  }
+}
