@@ -2,8 +2,8 @@
 //! 2 indexes, 2 policies and grants each), timed (median of several runs) with the peak
 //! memory of the introspection and the round trips it took.
 //!
-//! Run: `cargo bench --bench introspect` (needs a PostgreSQL server: the embedded one, or
-//! `SUPAFORM_BENCH_URL=postgresql://postgres@127.0.0.1:55432/postgres?sslmode=disable`).
+//! Run: `cargo bench --bench introspect` (uses the embedded local Postgres, started if
+//! needed; or any server: `SUPAFORM_BENCH_URL=postgresql://postgres@HOST:PORT/postgres`).
 //! `SUPAFORM_BENCH_SIZES=100,1000` picks the sizes; `SUPAFORM_BENCH_RUNS` the runs.
 
 use std::time::{Duration, Instant};
@@ -70,11 +70,15 @@ fn reset_peak() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
+/// `SUPAFORM_BENCH_URL`, else the embedded local Postgres (started if needed).
 async fn admin_url() -> String {
     if let Ok(u) = std::env::var("SUPAFORM_BENCH_URL") {
         return u;
     }
-    "postgresql://postgres@127.0.0.1:55432/postgres?sslmode=disable".into()
+    let inst = supaform::local::start(&supaform::local::LocalOptions::default())
+        .await
+        .unwrap_or_else(|e| panic!("starting the local Postgres: {:?}", miette::Report::new(e)));
+    inst.url("postgres")
 }
 
 #[tokio::main(flavor = "current_thread")]

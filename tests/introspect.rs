@@ -7,39 +7,9 @@ use supaform::config::{self, write::write_model, LoadOptions};
 use supaform::introspect::{introspect, IntrospectOptions, Live};
 use supaform::model::Model;
 
-mod scratch {
-    //! Temporary harness until the embedded server (`tests/common`) lands.
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static N: AtomicUsize = AtomicUsize::new(0);
+mod common;
 
-    pub fn admin_url() -> String {
-        std::env::var("SUPAFORM_TEST_ADMIN_URL").unwrap_or_else(|_| {
-            "postgresql://postgres@127.0.0.1:55432/postgres?sslmode=disable".into()
-        })
-    }
-
-    pub async fn fresh_db(tag: &str) -> String {
-        let admin = supaform::db::connect(&admin_url())
-            .await
-            .expect("admin connection");
-        let name = format!(
-            "t_{}_{}_{}",
-            tag.replace(|c: char| !c.is_ascii_alphanumeric(), "_"),
-            std::process::id(),
-            N.fetch_add(1, Ordering::SeqCst)
-        );
-        admin
-            .batch_execute(&format!(
-                "CREATE DATABASE {} TEMPLATE sf_template",
-                supaform::quote::ident(&name)
-            ))
-            .await
-            .expect("create database");
-        admin_url().replace("/postgres?", &format!("/{name}?"))
-    }
-}
-
-use scratch::fresh_db;
+use common::fresh_db;
 
 fn opts() -> IntrospectOptions {
     IntrospectOptions::default()
