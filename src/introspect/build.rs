@@ -40,6 +40,7 @@ struct RelRow {
 #[derive(Deserialize)]
 struct ColRow {
     rel: u32,
+    num: i32,
     name: String,
     #[serde(rename = "type")]
     type_: String,
@@ -231,7 +232,8 @@ pub(super) fn build(
     let server_version_num: i32 = doc("server_version").trim().parse().unwrap_or(0);
     let schemas: Vec<SchemaRow> = decode("schemas", doc("schemas"))?;
     let rels: Vec<RelRow> = decode("relations", doc("relations"))?;
-    let cols: Vec<ColRow> = decode("columns", doc("columns"))?;
+    let mut cols: Vec<ColRow> = decode("columns", doc("columns"))?;
+    cols.sort_by_key(|c| (c.rel, c.num));
     let cons: Vec<ConRow> = decode("constraints", doc("constraints"))?;
     let idxs: Vec<IndexRow> = decode("indexes", doc("indexes"))?;
     let types: Vec<TypeRow> = decode("types", doc("types"))?;

@@ -2,6 +2,9 @@
 //! (`json_agg`), so the whole set is sent as one simple-protocol batch: one round trip, no
 //! prepared statements (safe behind a transaction-mode pooler), one snapshot.
 //!
+//! The big aggregates are not ordered in SQL (sorting megabytes of JSON costs more than
+//! the rest of the query); the model is put in order on the client.
+//!
 //! `{SCHEMAS}` is replaced by an `ARRAY[...]::text[]` of the managed schema names, each
 //! quoted through `crate::quote::literal`.
 
@@ -44,7 +47,7 @@ pub const RELATIONS: &str = concat!(
     "'view', CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid, true) END, ",
     "'acl', ",
     acl_json!("c.relacl", "c.relowner"),
-    ") ORDER BY n.nspname, c.relname), '[]') ",
+    ")), '[]') ",
     "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ",
     "LEFT JOIN pg_catalog.pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND ds.objsubid = 0 ",
     "WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND n.nspname = ANY({SCHEMAS}) AND "
@@ -52,7 +55,7 @@ pub const RELATIONS: &str = concat!(
 
 pub const COLUMNS: &str = concat!(
     "SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_object(",
-    "'rel', a.attrelid::bigint, 'name', a.attname, ",
+    "'rel', a.attrelid::bigint, 'num', a.attnum, 'name', a.attname, ",
     "'type', pg_catalog.format_type(a.atttypid, a.atttypmod), 'typoid', a.atttypid::bigint, ",
     "'notnull', a.attnotnull, 'default', pg_catalog.pg_get_expr(ad.adbin, ad.adrelid), ",
     "'identity', a.attidentity, 'generated', a.attgenerated, ",
@@ -62,7 +65,7 @@ pub const COLUMNS: &str = concat!(
     "'comment', ds.description, ",
     "'acl', CASE WHEN a.attacl IS NOT NULL THEN ",
     acl_json!("a.attacl", "c.relowner"),
-    " END) ORDER BY a.attrelid, a.attnum), '[]') ",
+    " END)), '[]') ",
     "FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid ",
     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ",
     "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid ",
@@ -84,7 +87,7 @@ pub const CONSTRAINTS: &str = concat!(
     "'deferrable', co.condeferrable, 'deferred', co.condeferred, ",
     "'expr', CASE WHEN co.contype = 'c' THEN pg_catalog.pg_get_expr(co.conbin, co.conrelid) END, ",
     "'nnd', CASE WHEN co.contype = 'u' THEN (SELECT (pg_catalog.to_jsonb(i) ->> 'indnullsnotdistinct')::boolean FROM pg_catalog.pg_index i WHERE i.indexrelid = co.conindid) END",
-    ") ORDER BY co.conrelid, co.conname), '[]') ",
+    ")), '[]') ",
     "FROM pg_catalog.pg_constraint co JOIN pg_catalog.pg_class c ON c.oid = co.conrelid ",
     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ",
     "LEFT JOIN pg_catalog.pg_class fc ON fc.oid = co.confrelid ",
@@ -107,7 +110,7 @@ pub const INDEXES: &str = concat!(
     ") ORDER BY k.ord) FROM pg_catalog.unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord) ",
     "LEFT JOIN pg_catalog.pg_attribute att ON att.attrelid = i.indrelid AND att.attnum = k.attnum AND k.attnum > 0), ",
     "'pred', pg_catalog.pg_get_expr(i.indpred, i.indrelid)",
-    ") ORDER BY i.indrelid, ic.relname), '[]') ",
+    ")), '[]') ",
     "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid ",
     "JOIN pg_catalog.pg_class c ON c.oid = i.indrelid ",
     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ",
@@ -138,7 +141,7 @@ pub const POLICIES: &str = concat!(
     "'roles', (SELECT pg_catalog.json_agg(CASE WHEN r = 0 THEN 'public' ELSE pg_catalog.pg_get_userbyid(r)::text END) FROM pg_catalog.unnest(p.polroles) r), ",
     "'using', pg_catalog.pg_get_expr(p.polqual, p.polrelid), ",
     "'check', pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid)",
-    ") ORDER BY n.nspname, c.relname, p.polname), '[]') ",
+    ")), '[]') ",
     "FROM pg_catalog.pg_policy p JOIN pg_catalog.pg_class c ON c.oid = p.polrelid ",
     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ",
     "WHERE n.nspname = ANY({SCHEMAS}) OR (n.nspname, c.relname) IN (('auth', 'users'), ('storage', 'objects'), ('storage', 'buckets'))"
@@ -154,7 +157,7 @@ pub const TRIGGERS: &str = concat!(
     "'fschema', fn.nspname, 'fname', f.proname, 'nargs', t.tgnargs, ",
     "'constraint', t.tgconstraint <> 0, ",
     "'def', pg_catalog.pg_get_triggerdef(t.oid, true)",
-    ") ORDER BY n.nspname, c.relname, t.tgname), '[]') ",
+    ")), '[]') ",
     "FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid ",
     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ",
     "JOIN pg_catalog.pg_proc f ON f.oid = t.tgfoid JOIN pg_catalog.pg_namespace fn ON fn.oid = f.pronamespace ",
@@ -180,7 +183,7 @@ pub const FUNCTIONS: &str = concat!(
         "COALESCE(p.proacl, pg_catalog.acldefault('f', p.proowner))",
         "p.proowner"
     ),
-    ") ORDER BY n.nspname, p.proname, p.oid), '[]') ",
+    ")), '[]') ",
     "FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace ",
     "JOIN pg_catalog.pg_language l ON l.oid = p.prolang ",
     "WHERE n.nspname = ANY({SCHEMAS}) ",
