@@ -96,8 +96,8 @@ async fn main() {
     let client = supaform::db::connect(&admin)
         .await
         .expect("connect to the server");
-    println!("| tables | objects (cols / idx / policies / grants) | median | min | max | peak memory | round trips |");
-    println!("|---:|---|---:|---:|---:|---:|---:|");
+    println!("| tables | objects (cols / idx / policies / grants) | median | of which server | min | max | peak memory | round trips |");
+    println!("|---:|---|---:|---:|---:|---:|---:|---:|");
     for n in sizes {
         let db = format!("supaform_bench_{n}");
         let exists = client
@@ -152,11 +152,21 @@ async fn main() {
             );
             drop(live);
         }
+        // The same batch without decoding: the server's (and the wire's) share.
+        let batch = supaform::introspect::batch_sql(&opts);
+        let mut server: Vec<Duration> = Vec::new();
+        for _ in 0..runs {
+            let t = Instant::now();
+            let _ = c.simple_query(&batch).await.expect("batch");
+            server.push(t.elapsed());
+        }
+        server.sort();
         times.sort();
         let ms = |d: Duration| format!("{:.0} ms", d.as_secs_f64() * 1000.0);
         println!(
-            "| {n} | {counts} | {} | {} | {} | {:.1} MB | {round_trips} |",
+            "| {n} | {counts} | {} | {} | {} | {} | {:.1} MB | {round_trips} |",
             ms(times[times.len() / 2]),
+            ms(server[server.len() / 2]),
             ms(times[0]),
             ms(times[times.len() - 1]),
             peak as f64 / 1024.0

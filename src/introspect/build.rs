@@ -79,7 +79,13 @@ struct IndexPartRow {
     def: Option<String>,
     desc: bool,
     nulls_first: bool,
-    opclass: Option<String>,
+    opclass: Option<u32>,
+}
+
+#[derive(Deserialize)]
+struct OpclassRow {
+    oid: u32,
+    name: String,
 }
 
 #[derive(Deserialize)]
@@ -243,6 +249,10 @@ pub(super) fn build(
     let exts: Vec<ExtRow> = decode("extensions", doc("extensions"))?;
     let defacls: Vec<DefAclRow> = decode("default_acls", doc("default_acls"))?;
     let owned: Vec<OwnedSeqRow> = decode("owned_sequences", doc("owned_sequences"))?;
+    let opclasses: BTreeMap<u32, String> = decode::<OpclassRow>("opclasses", doc("opclasses"))?
+        .into_iter()
+        .map(|o| (o.oid, o.name))
+        .collect();
 
     let mut m = Model::default();
     let mut unmanaged = Vec::new();
@@ -518,7 +528,7 @@ pub(super) fn build(
                 continue;
             }
             let mut suffix = String::new();
-            if let Some(oc) = &p.opclass {
+            if let Some(oc) = p.opclass.and_then(|o| opclasses.get(&o)) {
                 suffix.push(' ');
                 suffix.push_str(oc);
             }

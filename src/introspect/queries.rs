@@ -9,7 +9,8 @@
 //! quoted through `crate::quote::literal`.
 
 /// Relations not created by an extension.
-const NOT_EXTENSION_OWNED: &str = "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep WHERE dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND dep.objid = c.oid AND dep.deptype = 'e')";
+/// (A hashed `NOT IN` over one scan of `pg_depend`, not a lookup per row.)
+const NOT_EXTENSION_OWNED: &str = "c.oid NOT IN (SELECT dep.objid FROM pg_catalog.pg_depend dep WHERE dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND dep.deptype = 'e')";
 
 /// The grantee of an `aclexplode` row by name (`public` for PUBLIC).
 macro_rules! acl_json {
@@ -53,11 +54,13 @@ pub const RELATIONS: &str = concat!(
     "WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND n.nspname = ANY({SCHEMAS}) AND "
 );
 
+/// A default cannot name a column, so it is printed without opening its table (`pg_get_expr`
+/// with relation 0 is several times cheaper); a generated column's expression can.
 pub const COLUMNS: &str = concat!(
     "SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_object(",
     "'rel', a.attrelid::bigint, 'num', a.attnum, 'name', a.attname, ",
     "'type', pg_catalog.format_type(a.atttypid, a.atttypmod), 'typoid', a.atttypid::bigint, ",
-    "'notnull', a.attnotnull, 'default', pg_catalog.pg_get_expr(ad.adbin, ad.adrelid), ",
+    "'notnull', a.attnotnull, 'default', pg_catalog.pg_get_expr(ad.adbin, CASE WHEN a.attgenerated <> '' THEN ad.adrelid ELSE 0 END), ",
     "'identity', a.attidentity, 'generated', a.attgenerated, ",
     "'collation', CASE WHEN a.attcollation <> t.typcollation THEN ",
     "(SELECT CASE WHEN cn.nspname = 'pg_catalog' THEN co.collname::text ELSE cn.nspname || '.' || co.collname END ",
@@ -104,9 +107,7 @@ pub const INDEXES: &str = concat!(
     "'def', CASE WHEN k.attnum = 0 THEN pg_catalog.pg_get_indexdef(i.indexrelid, k.ord::int, true) END, ",
     "'desc', k.ord <= i.indnkeyatts AND (i.indoption[k.ord - 1] & 1) = 1, ",
     "'nulls_first', k.ord <= i.indnkeyatts AND (i.indoption[k.ord - 1] & 2) = 2, ",
-    "'opclass', CASE WHEN k.ord <= i.indnkeyatts THEN (SELECT CASE WHEN op.opcdefault THEN NULL WHEN opn.nspname = 'pg_catalog' THEN pg_catalog.quote_ident(op.opcname) ",
-    "ELSE pg_catalog.quote_ident(opn.nspname) || '.' || pg_catalog.quote_ident(op.opcname) END ",
-    "FROM pg_catalog.pg_opclass op JOIN pg_catalog.pg_namespace opn ON opn.oid = op.opcnamespace WHERE op.oid = i.indclass[k.ord - 1]) END",
+    "'opclass', CASE WHEN k.ord <= i.indnkeyatts THEN i.indclass[k.ord - 1]::bigint END",
     ") ORDER BY k.ord) FROM pg_catalog.unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord) ",
     "LEFT JOIN pg_catalog.pg_attribute att ON att.attrelid = i.indrelid AND att.attnum = k.attnum AND k.attnum > 0), ",
     "'pred', pg_catalog.pg_get_expr(i.indpred, i.indrelid)",
@@ -117,6 +118,16 @@ pub const INDEXES: &str = concat!(
     "JOIN pg_catalog.pg_am am ON am.oid = ic.relam ",
     "WHERE n.nspname = ANY({SCHEMAS}) ",
     "AND i.indexrelid NOT IN (SELECT co.conindid FROM pg_catalog.pg_constraint co WHERE co.contype IN ('p', 'u', 'x')) AND "
+);
+
+/// Operator classes that are not their type's default, by oid: an index key using one
+/// names it (`gin_trgm_ops`). Looked up on the client, which is cheaper than per key.
+pub const OPCLASSES: &str = concat!(
+    "SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_object(",
+    "'oid', op.oid::bigint, 'name', CASE WHEN opn.nspname = 'pg_catalog' THEN pg_catalog.quote_ident(op.opcname) ",
+    "ELSE pg_catalog.quote_ident(opn.nspname) || '.' || pg_catalog.quote_ident(op.opcname) END)), '[]') ",
+    "FROM pg_catalog.pg_opclass op JOIN pg_catalog.pg_namespace opn ON opn.oid = op.opcnamespace ",
+    "WHERE NOT op.opcdefault"
 );
 
 /// User-defined types: enums with their labels in order; other kinds are reported as
@@ -238,5 +249,6 @@ pub fn all() -> Vec<(&'static str, String)> {
         ("extensions", EXTENSIONS.to_string()),
         ("default_acls", DEFAULT_ACLS.to_string()),
         ("owned_sequences", OWNED_SEQUENCES.to_string()),
+        ("opclasses", OPCLASSES.to_string()),
     ]
 }
