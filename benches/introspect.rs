@@ -96,6 +96,35 @@ async fn main() {
     let client = supaform::db::connect(&admin)
         .await
         .expect("connect to the server");
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let version = client
+        .simple_query("SHOW server_version")
+        .await
+        .ok()
+        .and_then(|m| {
+            m.into_iter().find_map(|m| match m {
+                tokio_postgres::SimpleQueryMessage::Row(r) => r.get(0).map(str::to_string),
+                _ => None,
+            })
+        })
+        .unwrap_or_default();
+    println!(
+        "{cpu}, {} cores; PostgreSQL {version}; load average before: {}; {runs} runs per size\n",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(0),
+        std::fs::read_to_string("/proc/loadavg")
+            .unwrap_or_default()
+            .trim()
+    );
     println!("| tables | objects (cols / idx / policies / grants) | median | of which server | min | max | peak memory | round trips |");
     println!("|---:|---|---:|---:|---:|---:|---:|---:|");
     for n in sizes {
