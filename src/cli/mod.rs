@@ -1,11 +1,14 @@
 //! Command-line interface: clap types, and one thin file per command wiring the modules.
 //! Errors are returned, never printed here: `main` prints each one once, through miette.
 
+mod apply;
 mod fmt;
 mod graph;
 pub mod import;
 mod init;
 mod local;
+mod plan;
+pub mod state;
 pub mod target;
 mod validate;
 
@@ -62,6 +65,12 @@ pub enum Command {
     Local(local::Args),
     /// Write HCL for every object of an existing database.
     Import(import::Args),
+    /// Show what would change in an environment, every step classified.
+    Plan(plan::Args),
+    /// Apply the changes: plan (or a saved plan), confirm, run, verify.
+    Apply(apply::Args),
+    /// Read and edit an environment's state (list, show, rm, unprotect, pull, push).
+    State(state::Args),
 }
 
 fn parse_var(s: &str) -> Result<(String, String), String> {
@@ -76,6 +85,41 @@ pub fn use_color(no_color_flag: bool) -> bool {
     !no_color_flag
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         && std::io::stderr().is_terminal()
+}
+
+/// Colour on standard output: only on a terminal, never with NO_COLOR or --no-color.
+pub fn use_color_stdout(no_color_flag: bool) -> bool {
+    !no_color_flag
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && std::io::stdout().is_terminal()
+}
+
+/// The state of `env`, read from its backend (`None` before the first apply).
+pub(crate) async fn load_state(
+    cfg: &crate::config::Config,
+    env: &crate::model::Environment,
+    url: &str,
+) -> miette::Result<Option<crate::state::State>> {
+    match crate::state::Backend::for_environment(&cfg.dir, env)? {
+        crate::state::Backend::File(f) => Ok(f.load()?),
+        crate::state::Backend::Database(d) => {
+            let client = crate::db::connect(url).await?;
+            Ok(d.load(&client).await?)
+        }
+    }
+}
+
+/// What a state says supaform owns.
+pub(crate) fn state_view(state: Option<&crate::state::State>) -> crate::engine::StateView {
+    match state {
+        Some(s) => crate::engine::StateView {
+            owned: s.owned(),
+            protected: s.protected(),
+            lineage: Some(s.lineage.clone()),
+            serial: Some(s.serial),
+        },
+        None => crate::engine::StateView::default(),
+    }
 }
 
 /// Install miette's report handler once, before anything can fail.
@@ -102,6 +146,9 @@ pub fn run(cli: Cli) -> miette::Result<ExitCode> {
         Command::Init(a) => init::run(a),
         Command::Local(a) => local::run(a),
         Command::Import(a) => import::run(&cli, a),
+        Command::Plan(a) => plan::run(&cli, a),
+        Command::Apply(a) => apply::run(&cli, a),
+        Command::State(a) => state::run(&cli, a),
     }
 }
 

@@ -193,7 +193,9 @@ pub enum Change {
 }
 
 /// Terraform's action symbols.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     Create,
@@ -459,7 +461,11 @@ impl Differ<'_> {
             }
         }
         for (name, e) in &live.extensions {
-            if !desired.extensions.contains_key(name) {
+            // Extensions the platform installs (in `extensions`, `pg_catalog`, …) are not
+            // the project's to manage or report.
+            let platform =
+                is_platform_schema(&e.schema) && !self.own.owns(&Address::Extension(name.clone()));
+            if !desired.extensions.contains_key(name) && !platform {
                 self.extra(
                     Address::Extension(name.clone()),
                     Change::DropExtension(e.clone()),

@@ -182,6 +182,13 @@ pub fn create_table_all(t: &Table) -> Vec<String> {
     for i in &t.indexes {
         out.push(create_index(&t.name, i, false));
     }
+    out.extend(table_extras(t));
+    out
+}
+
+/// RLS and comments of a new table.
+pub fn table_extras(t: &Table) -> Vec<String> {
+    let mut out = Vec::new();
     if t.rls.enabled {
         out.push(set_rls(&t.name, true));
     }
@@ -628,57 +635,92 @@ pub fn drop_view(v: &QName) -> String {
 /// Every statement that creates the database objects of a model from nothing, in an order
 /// Postgres accepts: schemas, extensions, enums, functions, tables, foreign keys, views,
 /// policies, triggers, grants, comments. (Functions come before tables so that defaults
-/// and checks may call them; bodies are not checked at creation.) Used to build the
-/// desired state in a dev database for normalisation.
+/// and checks may call them; run with `check_function_bodies = off`, as pg_dump does.)
+/// Used to build the desired state in a dev database for normalisation.
 pub fn create_model(m: &Model) -> Vec<String> {
+    create_model_annotated(m)
+        .into_iter()
+        .map(|(_, s)| s)
+        .collect()
+}
+
+/// [`create_model`], each statement with the address of the object it creates.
+pub fn create_model_annotated(m: &Model) -> Vec<(Address, String)> {
     let mut out = Vec::new();
     for s in m.schemas.values() {
-        out.push(create_schema(s));
+        let a = Address::Schema(s.name.clone());
+        out.push((a.clone(), create_schema(s)));
         if let Some(c) = &s.comment {
-            out.push(comment_on("SCHEMA", &ident(&s.name), Some(c)));
+            out.push((a, comment_on("SCHEMA", &ident(&s.name), Some(c))));
         }
     }
     for e in m.extensions.values() {
-        out.push(create_extension(e));
+        out.push((Address::Extension(e.name.clone()), create_extension(e)));
     }
     for e in m.enums.values() {
-        out.push(create_enum(e));
+        let a = Address::Enum(e.name.clone());
+        out.push((a.clone(), create_enum(e)));
         if let Some(c) = &e.comment {
-            out.push(comment_on("TYPE", &e.name.sql(), Some(c)));
+            out.push((a, comment_on("TYPE", &e.name.sql(), Some(c))));
         }
     }
     for f in m.functions.values() {
-        out.push(create_function(f, false));
+        let a = Address::Function(f.name.clone());
+        out.push((a.clone(), create_function(f, false)));
         if let Some(c) = &f.comment {
-            out.push(comment_on("FUNCTION", &function_signature(f), Some(c)));
+            out.push((a, comment_on("FUNCTION", &function_signature(f), Some(c))));
         }
     }
     for t in m.tables.values() {
-        out.extend(create_table_all(t));
+        let a = Address::Table(t.name.clone());
+        out.push((a.clone(), create_table(t)));
+        for i in &t.indexes {
+            out.push((
+                Address::TablePart(t.name.clone(), "index", i.name.clone()),
+                create_index(&t.name, i, false),
+            ));
+        }
+        out.extend(table_extras(t).into_iter().map(|s| (a.clone(), s)));
     }
     for t in m.tables.values() {
         for fk in &t.foreign_keys {
-            out.push(add_foreign_key(&t.name, fk, false));
+            out.push((
+                Address::TablePart(t.name.clone(), "foreign_key", fk.name.clone()),
+                add_foreign_key(&t.name, fk, false),
+            ));
         }
     }
     out.extend(create_views_in_order(m));
     for p in m.policies.values() {
-        out.push(create_policy(p));
+        out.push((
+            Address::Policy(p.table.clone(), p.name.clone()),
+            create_policy(p),
+        ));
     }
     for t in m.triggers.values() {
-        out.push(create_trigger(t));
+        out.push((
+            Address::Trigger(t.table.clone(), t.name.clone()),
+            create_trigger(t),
+        ));
     }
     for g in &m.grants {
-        out.push(grant(g));
+        out.push((Address::Grant(g.target.clone(), g.role.clone()), grant(g)));
     }
     out
 }
 
 /// Views in an order where a view comes after the views its query names (by a plain
 /// textual search for the other views' names; good enough to order views over views).
-fn create_views_in_order(m: &Model) -> Vec<String> {
+fn create_views_in_order(m: &Model) -> Vec<(Address, String)> {
     let mut pending: Vec<&View> = m.views.values().collect();
     let mut out = Vec::new();
+    let emit = |v: &View, out: &mut Vec<(Address, String)>| {
+        let a = Address::View(v.name.clone());
+        out.push((a.clone(), create_view(v, false)));
+        if let Some(c) = &v.comment {
+            out.push((a, comment_on("VIEW", &v.name.sql(), Some(c))));
+        }
+    };
     while !pending.is_empty() {
         let before = pending.len();
         let mut rest = Vec::new();
@@ -691,15 +733,12 @@ fn create_views_in_order(m: &Model) -> Vec<String> {
             if waits {
                 rest.push(v);
             } else {
-                out.push(create_view(v, false));
-                if let Some(c) = &v.comment {
-                    out.push(comment_on("VIEW", &v.name.sql(), Some(c)));
-                }
+                emit(v, &mut out);
             }
         }
         if rest.len() == before {
             for v in rest {
-                out.push(create_view(v, false));
+                emit(v, &mut out);
             }
             break;
         }

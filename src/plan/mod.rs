@@ -10,12 +10,22 @@ pub use rules::{Risk, Rule, RuleHit};
 
 use crate::diff::{Action, Diff, Hint};
 use crate::model::{Address, Model, QName};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// When a step runs (DESIGN.md §5).
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Phase {
@@ -42,7 +52,7 @@ impl Phase {
 }
 
 /// How many rows a step touches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RowCount {
     pub rows: i64,
     /// `false` when the count is the planner's estimate (`reltuples`).
@@ -53,7 +63,7 @@ pub struct RowCount {
 pub type Rows = BTreeMap<QName, RowCount>;
 
 /// What the applier must save before a step runs.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BackupSpec {
     /// `schema.table`.
     pub table: String,
@@ -61,7 +71,7 @@ pub struct BackupSpec {
     pub columns: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Step {
     pub address: String,
     pub action: Action,
@@ -77,7 +87,7 @@ pub struct Step {
 }
 
 /// A plan: data only. Rendered by `report/`, executed by `apply/`.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Plan {
     pub format_version: u32,
     pub environment: String,
@@ -92,7 +102,7 @@ pub struct Plan {
     pub hints: Vec<PlanHint>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PlanHint {
     pub address: String,
     pub message: String,

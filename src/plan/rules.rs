@@ -1,10 +1,20 @@
 //! The rules that classify plan steps: one closed enum, each rule with its code, its risk
 //! and a one-line title. `docs/rules.md` documents them; DESIGN.md §4 is the source.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Risk {
@@ -26,7 +36,7 @@ impl Risk {
 macro_rules! rules {
     ($($code:ident => $risk:ident, $title:literal;)*) => {
         /// Every rule that can classify a step.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
         pub enum Rule { $($code,)* }
 
         impl Rule {
@@ -93,7 +103,7 @@ rules! {
 }
 
 /// A rule that classified a step, with the reason in this step's own terms.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RuleHit {
     pub rule: Rule,
     pub reason: String,

@@ -1,0 +1,324 @@
+//! Running a plan's SQL on one session, phase by phase (DESIGN.md §5): *pre* statements
+//! one at a time in autocommit, the *transaction* phase all or nothing, then the
+//! *concurrent* index builds one by one, dropping an invalid index a failed build leaves.
+
+use crate::plan::{Phase, Plan, Step};
+use miette::Diagnostic;
+use serde::Serialize;
+use std::time::{Duration, Instant};
+use thiserror::Error;
+
+/// Session settings for the apply.
+#[derive(Debug, Clone, Default)]
+pub struct ExecOptions {
+    /// e.g. `"5s"`; Postgres' own syntax, set with `SET LOCAL` (validated by the loader).
+    pub lock_timeout: Option<String>,
+    pub statement_timeout: Option<String>,
+}
+
+/// Progress, as it happens. Serialised for `apply --json`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    PhaseStarted {
+        phase: Phase,
+        steps: usize,
+    },
+    StepStarted {
+        address: String,
+        action: String,
+        risk: String,
+    },
+    StepDone {
+        address: String,
+        elapsed_ms: u128,
+    },
+    PhaseDone {
+        phase: Phase,
+        elapsed_ms: u128,
+    },
+    /// The transaction phase failed and was rolled back: nothing of it is applied.
+    RolledBack {
+        address: String,
+        error: String,
+    },
+    /// A concurrent index build failed; the invalid index it left was dropped.
+    InvalidIndexDropped {
+        address: String,
+        index: String,
+    },
+}
+
+#[derive(Debug, Error, Diagnostic)]
+pub enum ExecError {
+    #[error("{address}: {message}")]
+    #[diagnostic(code(supaform::apply::statement_failed), help("{help}"))]
+    Statement {
+        phase: Phase,
+        address: String,
+        statement: String,
+        message: String,
+        help: String,
+    },
+    #[error("the connection failed during the {phase:?} phase: {0}", phase = .1)]
+    #[diagnostic(code(supaform::apply::connection))]
+    Connection(String, Phase),
+}
+
+/// What ran.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ExecReport {
+    pub applied: Vec<String>,
+    pub elapsed_ms: u128,
+}
+
+fn db_message(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => {
+            let mut m = db.message().to_string();
+            if let Some(d) = db.detail() {
+                m.push_str(&format!(" ({d})"));
+            }
+            m
+        }
+        None => e.to_string(),
+    }
+}
+
+fn failed(
+    phase: Phase,
+    step: &Step,
+    statement: &str,
+    e: &tokio_postgres::Error,
+    help: &str,
+) -> ExecError {
+    let mut help = help.to_string();
+    if let Some(h) = e.as_db_error().and_then(|d| d.hint()) {
+        help = format!("{h}; {help}");
+    }
+    ExecError::Statement {
+        phase,
+        address: step.address.clone(),
+        statement: statement.to_string(),
+        message: db_message(e),
+        help,
+    }
+}
+
+/// Run every database phase of `plan` (the *functions* phase belongs to the Edge
+/// Functions module). `before_commit` runs inside the transaction phase, after its
+/// statements and before `COMMIT` (the database state backend writes there).
+pub async fn run<F, Fut>(
+    client: &tokio_postgres::Client,
+    plan: &Plan,
+    opts: &ExecOptions,
+    on_event: &mut dyn FnMut(Event),
+    before_commit: F,
+) -> Result<ExecReport, ExecError>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<(), String>>,
+{
+    let start = Instant::now();
+    let mut report = ExecReport::default();
+
+    // Pre: each statement commits on its own (ALTER TYPE … ADD VALUE must commit before
+    // the value is used). Re-running is safe: a value that exists is skipped.
+    let pre: Vec<&Step> = plan.phase(Phase::Pre).collect();
+    if !pre.is_empty() {
+        let t = Instant::now();
+        on_event(Event::PhaseStarted {
+            phase: Phase::Pre,
+            steps: pre.len(),
+        });
+        for s in pre {
+            step_started(on_event, s);
+            let t0 = Instant::now();
+            for stmt in &s.sql {
+                let stmt = make_idempotent(stmt);
+                client.batch_execute(&stmt).await.map_err(|e| {
+                    failed(Phase::Pre, s, &stmt, &e, "statements of this phase before it are committed; fix the cause and run apply again")
+                })?;
+            }
+            step_done(on_event, s, t0, &mut report);
+        }
+        on_event(Event::PhaseDone {
+            phase: Phase::Pre,
+            elapsed_ms: t.elapsed().as_millis(),
+        });
+    }
+
+    // Transaction: all or nothing.
+    let tx: Vec<&Step> = plan.phase(Phase::Transaction).collect();
+    if !tx.is_empty() {
+        let t = Instant::now();
+        on_event(Event::PhaseStarted {
+            phase: Phase::Transaction,
+            steps: tx.len(),
+        });
+        let mut setup = String::from("BEGIN; SET LOCAL check_function_bodies = off;");
+        if let Some(v) = &opts.lock_timeout {
+            setup.push_str(&format!(
+                " SET LOCAL lock_timeout = {};",
+                crate::quote::literal(v)
+            ));
+        }
+        if let Some(v) = &opts.statement_timeout {
+            setup.push_str(&format!(
+                " SET LOCAL statement_timeout = {};",
+                crate::quote::literal(v)
+            ));
+        }
+        client
+            .batch_execute(&setup)
+            .await
+            .map_err(|e| ExecError::Connection(db_message(&e), Phase::Transaction))?;
+        let mut done = Vec::new();
+        for s in tx {
+            step_started(on_event, s);
+            let t0 = Instant::now();
+            for stmt in &s.sql {
+                if let Err(e) = client.batch_execute(stmt).await {
+                    let _ = client.batch_execute("ROLLBACK").await;
+                    on_event(Event::RolledBack {
+                        address: s.address.clone(),
+                        error: db_message(&e),
+                    });
+                    return Err(failed(
+                        Phase::Transaction,
+                        s,
+                        stmt,
+                        &e,
+                        "the transaction was rolled back: nothing of this phase was applied",
+                    ));
+                }
+            }
+            done.push((s, t0.elapsed()));
+        }
+        if let Err(reason) = before_commit().await {
+            let _ = client.batch_execute("ROLLBACK").await;
+            return Err(ExecError::Connection(reason, Phase::Transaction));
+        }
+        client.batch_execute("COMMIT").await.map_err(|e| {
+            ExecError::Connection(
+                format!(
+                    "COMMIT failed, nothing of this phase was applied: {}",
+                    db_message(&e)
+                ),
+                Phase::Transaction,
+            )
+        })?;
+        for (s, took) in done {
+            on_event(Event::StepDone {
+                address: s.address.clone(),
+                elapsed_ms: took.as_millis(),
+            });
+            report.applied.push(s.address.clone());
+        }
+        on_event(Event::PhaseDone {
+            phase: Phase::Transaction,
+            elapsed_ms: t.elapsed().as_millis(),
+        });
+    }
+
+    // Concurrent: outside any transaction, one by one.
+    let conc: Vec<&Step> = plan.phase(Phase::Concurrent).collect();
+    if !conc.is_empty() {
+        let t = Instant::now();
+        on_event(Event::PhaseStarted {
+            phase: Phase::Concurrent,
+            steps: conc.len(),
+        });
+        for s in conc {
+            step_started(on_event, s);
+            let t0 = Instant::now();
+            for stmt in &s.sql {
+                if let Err(e) = client.batch_execute(stmt).await {
+                    if let Some((schema, index)) = index_of(s) {
+                        drop_invalid_index(client, &schema, &index).await;
+                        on_event(Event::InvalidIndexDropped {
+                            address: s.address.clone(),
+                            index: index.clone(),
+                        });
+                    }
+                    return Err(failed(
+                        Phase::Concurrent,
+                        s,
+                        stmt,
+                        &e,
+                        "earlier phases are committed; the invalid index the failed build left was dropped; fix the cause and run apply again",
+                    ));
+                }
+            }
+            step_done(on_event, s, t0, &mut report);
+        }
+        on_event(Event::PhaseDone {
+            phase: Phase::Concurrent,
+            elapsed_ms: t.elapsed().as_millis(),
+        });
+    }
+    report.elapsed_ms = start.elapsed().as_millis();
+    Ok(report)
+}
+
+fn step_started(on_event: &mut dyn FnMut(Event), s: &Step) {
+    on_event(Event::StepStarted {
+        address: s.address.clone(),
+        action: s.action.symbol().to_string(),
+        risk: s.risk.as_str().to_string(),
+    });
+}
+
+fn step_done(on_event: &mut dyn FnMut(Event), s: &Step, t0: Instant, report: &mut ExecReport) {
+    on_event(Event::StepDone {
+        address: s.address.clone(),
+        elapsed_ms: t0.elapsed().as_millis(),
+    });
+    report.applied.push(s.address.clone());
+}
+
+/// `ALTER TYPE … ADD VALUE 'x'` → `… ADD VALUE IF NOT EXISTS 'x'`, so an apply interrupted
+/// after the pre phase can be run again.
+fn make_idempotent(stmt: &str) -> String {
+    if stmt.starts_with("ALTER TYPE ")
+        && stmt.contains(" ADD VALUE '")
+        && !stmt.contains("IF NOT EXISTS")
+    {
+        stmt.replacen(" ADD VALUE '", " ADD VALUE IF NOT EXISTS '", 1)
+    } else {
+        stmt.to_string()
+    }
+}
+
+/// The index a concurrent step builds: `table.<schema>.<table>.index.<name>`.
+fn index_of(s: &Step) -> Option<(String, String)> {
+    let rest = s.address.strip_prefix("table.")?;
+    let (head, name) = rest.split_once(".index.")?;
+    let schema = head.split('.').next()?;
+    Some((schema.to_string(), name.to_string()))
+}
+
+async fn drop_invalid_index(client: &tokio_postgres::Client, schema: &str, index: &str) {
+    let q = crate::quote::qualified(schema, index);
+    let check = format!(
+        "SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT i.indisvalid AND n.nspname = {} AND c.relname = {}",
+        crate::quote::literal(schema),
+        crate::quote::literal(index)
+    );
+    let invalid = client
+        .simple_query(&check)
+        .await
+        .map(|m| {
+            m.iter()
+                .any(|x| matches!(x, tokio_postgres::SimpleQueryMessage::Row(_)))
+        })
+        .unwrap_or(false);
+    if invalid {
+        let _ = client
+            .batch_execute(&format!("DROP INDEX CONCURRENTLY IF EXISTS {q}"))
+            .await;
+    }
+}
+
+/// A generous wait for the advisory lock, in steps.
+pub const LOCK_POLL: Duration = Duration::from_millis(200);

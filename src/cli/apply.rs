@@ -1,0 +1,429 @@
+//! `supaform apply`: plan (or load a saved plan), confirm, run the phases, verify.
+
+use super::{target, Cli};
+use crate::apply::{exec, lock};
+use crate::engine;
+use crate::plan::{Phase, Plan, Risk};
+use crate::report::plan::{human, summary_line, Style};
+use crate::state::Backend;
+use miette::Diagnostic;
+use std::collections::BTreeSet;
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+use thiserror::Error;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// A plan saved with `supaform plan --out FILE`; applied only if nothing changed since.
+    #[arg(value_name = "PLANFILE")]
+    pub plan_file: Option<PathBuf>,
+    /// Environment to apply to (default: local, the embedded Postgres).
+    #[arg(short = 'e', long = "env", value_name = "ENV")]
+    pub env: Option<String>,
+    /// Do not ask for confirmation.
+    #[arg(long)]
+    pub auto_approve: bool,
+    /// Allow dangerous steps (data loss, exposure).
+    #[arg(long)]
+    pub allow_dangerous: bool,
+    /// Progress as a stream of JSON events on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// Skip the rehearsal on a scratch copy of the live schema.
+    #[arg(long)]
+    pub no_rehearse: bool,
+    /// How long to wait for another apply's lock, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub lock_wait: u64,
+}
+
+#[derive(Debug, Error, Diagnostic)]
+pub enum ApplyError {
+    #[error("the saved plan is stale: {0}")]
+    #[diagnostic(
+        code(supaform::apply::stale_plan),
+        help("run `supaform plan --out FILE` again and apply the new plan")
+    )]
+    StalePlan(String),
+    #[error("cannot read the saved plan {path}: {reason}")]
+    #[diagnostic(code(supaform::apply::plan_file))]
+    PlanFile { path: String, reason: String },
+    #[error("the plan has {} dangerous step(s): {}", .0.len(), .0.join(", "))]
+    #[diagnostic(
+        code(supaform::apply::dangerous),
+        help("read them in the plan above; run again with --allow-dangerous to apply them")
+    )]
+    Dangerous(Vec<String>),
+    #[error("refusing to destroy {}: protected by lifecycle {{ prevent_destroy = true }}", .0.join(", "))]
+    #[diagnostic(
+        code(supaform::apply::prevent_destroy),
+        help("the protection is kept in state even after the block is removed; to really drop it, run `supaform state unprotect ADDR`, then apply again")
+    )]
+    PreventDestroy(Vec<String>),
+    #[error("apply needs confirmation, and there is no terminal to ask")]
+    #[diagnostic(
+        code(supaform::apply::no_terminal),
+        help("review the plan, then run again with --auto-approve (in CI: after a reviewed `supaform plan --out FILE`, `supaform apply FILE --auto-approve`)")
+    )]
+    NoTerminal,
+    #[error("apply cancelled")]
+    #[diagnostic(code(supaform::apply::cancelled))]
+    Cancelled,
+    #[error("the apply is incomplete: after it, {} object(s) still differ from the configuration: {}", .0.len(), .0.join(", "))]
+    #[diagnostic(
+        code(supaform::apply::incomplete),
+        help("run `supaform plan` to see what remains; this usually means Postgres normalised an object differently on this server")
+    )]
+    Incomplete(Vec<String>),
+}
+
+pub fn run(cli: &Cli, args: &Args) -> miette::Result<ExitCode> {
+    let cfg = super::load_config(cli)?;
+    let env = target::environment(&cfg, args.env.as_deref())?;
+    let rt = super::runtime()?;
+    let style = Style {
+        color: super::use_color_stdout(cli.no_color),
+    };
+    rt.block_on(async {
+        let t = target::resolve(env.clone()).await?;
+        let url = crate::db::DbUrl::parse(&t.url)?;
+        lock::refuse_pooler(&url)?;
+        let client = crate::db::connect(&t.url).await?;
+        let wait = Duration::from_secs(args.lock_wait);
+        lock::acquire(&client, wait).await?;
+        let result = async {
+            let backend = Backend::for_environment(&cfg.dir, &env)?;
+            // The state file stays locked for the whole apply.
+            let _file_lock = match &backend {
+                Backend::File(f) => Some(f.lock_async(wait).await?),
+                Backend::Database(_) => None,
+            };
+            apply_locked(cli, args, &cfg, &env, &t, &client, style, &backend).await
+        }
+        .await;
+        lock::release(&client).await;
+        result
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn apply_locked(
+    _cli: &Cli,
+    args: &Args,
+    cfg: &crate::config::Config,
+    env: &crate::model::Environment,
+    t: &target::Target,
+    client: &tokio_postgres::Client,
+    style: Style,
+    backend: &Backend,
+) -> miette::Result<ExitCode> {
+    let prev = match backend {
+        Backend::File(f) => f.load()?,
+        Backend::Database(d) => d.load(client).await?,
+    };
+    let state = super::state_view(prev.as_ref());
+    let local = crate::local::LocalOptions::default();
+    let planned = engine::plan_config(cfg, &env.name, &t.url, &state, &local).await?;
+    if let Some(w) = &planned.version_warning {
+        eprintln!("Warning: {w}");
+    }
+    let plan = match &args.plan_file {
+        Some(path) => {
+            let saved = read_plan(path)?;
+            check_fresh(&saved, &planned.plan)?;
+            saved
+        }
+        None => planned.plan.clone(),
+    };
+    if !args.json {
+        print!("{}", human(&plan, style));
+    }
+    let base = prev
+        .clone()
+        .unwrap_or_else(|| crate::state::State::new(&env.name));
+    if !plan.has_changes() {
+        // Nothing to run; record ownership when there is no state yet or the config changed.
+        if prev.as_ref().is_none_or(|p| p.config_hash != cfg.hash) {
+            let next = next_state(&base, &planned, cfg, &Default::default());
+            save_state(backend, client, &next, true).await?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let protected: Vec<String> = plan
+        .steps
+        .iter()
+        .filter(|s| s.action == crate::diff::Action::Delete && state.protected.contains(&s.address))
+        .map(|s| s.address.clone())
+        .collect();
+    if !protected.is_empty() {
+        return Err(ApplyError::PreventDestroy(protected).into());
+    }
+    let dangerous: Vec<String> = plan
+        .steps
+        .iter()
+        .filter(|s| s.risk == Risk::Dangerous)
+        .map(|s| s.address.clone())
+        .collect();
+    if !dangerous.is_empty() && !args.allow_dangerous {
+        return Err(ApplyError::Dangerous(dangerous).into());
+    }
+    if !args.no_rehearse {
+        let rehearsed = planned.clone_with_plan(plan.clone());
+        match engine::rehearse(&rehearsed, &local).await? {
+            engine::Rehearsal::Passed if !args.json => println!(
+                "Rehearsed on a scratch copy of the live schema: the plan applies and converges."
+            ),
+            engine::Rehearsal::Skipped(why) if !args.json => println!("Rehearsal skipped: {why}."),
+            _ => {}
+        }
+    }
+
+    if !args.auto_approve {
+        confirm(env, !dangerous.is_empty())?;
+    }
+
+    let opts = exec::ExecOptions {
+        lock_timeout: env.lock_timeout.clone(),
+        statement_timeout: env.statement_timeout.clone(),
+    };
+    let json = args.json;
+    let mut on_event = |e: exec::Event| {
+        if json {
+            if let Ok(line) = serde_json::to_string(&e) {
+                println!("{line}");
+            }
+            return;
+        }
+        match e {
+            exec::Event::PhaseStarted { phase, steps } => {
+                println!("\nPhase {}: {steps} step(s)", phase.as_str())
+            }
+            exec::Event::StepDone {
+                address,
+                elapsed_ms,
+            } => {
+                let step = plan.steps.iter().find(|s| s.address == address);
+                let (sym, risk) = step
+                    .map(|s| (s.action.symbol(), s.risk.as_str()))
+                    .unwrap_or(("", ""));
+                println!("  {sym:>3} {address} [{risk}] done ({elapsed_ms} ms)");
+            }
+            exec::Event::RolledBack { address, error } => {
+                println!("  rolled back at {address}: {error}")
+            }
+            exec::Event::InvalidIndexDropped { index, .. } => {
+                println!("  dropped the invalid index {index} the failed build left")
+            }
+            _ => {}
+        }
+    };
+    // Drops of the transaction phase are recorded by the state written inside it.
+    let dropped: BTreeSet<String> = plan
+        .steps
+        .iter()
+        .filter(|s| s.action == crate::diff::Action::Delete && s.phase == Phase::Transaction)
+        .map(|s| s.address.clone())
+        .collect();
+    let next = next_state(&base, &planned, cfg, &dropped);
+    let saved_in_tx = std::cell::Cell::new(false);
+    let result = exec::run(client, &plan, &opts, &mut on_event, || async {
+        if let Backend::Database(d) = backend {
+            d.save_in(client, &next).await.map_err(|e| e.to_string())?;
+            saved_in_tx.set(true);
+        }
+        Ok(())
+    })
+    .await;
+    // The transaction phase committed (or there was none): the state records it, even
+    // when a later phase failed.
+    let committed = match &result {
+        Ok(_) => true,
+        Err(exec::ExecError::Statement { phase, .. }) => *phase == Phase::Concurrent,
+        Err(exec::ExecError::Connection(_, phase)) => *phase == Phase::Concurrent,
+    };
+    if committed {
+        save_state(backend, client, &next, !saved_in_tx.get()).await?;
+    }
+    let report = result?;
+
+    // Verify: read live again; everything the database holds must now match.
+    let live =
+        crate::introspect::introspect(client, &engine::introspect_options(&cfg.model)).await?;
+    let mut desired = planned.desired.clone();
+    desired.secrets.clear();
+    desired.edge_functions.clear();
+    let remaining = crate::diff::diff(&desired, &live.model, &crate::diff::Ownership::default());
+    let addrs: Vec<String> = remaining
+        .changes
+        .iter()
+        .map(|c| c.address().to_string())
+        .collect();
+    if !addrs.is_empty() && args.plan_file.is_none() && args.json {
+        println!(
+            "{}",
+            serde_json::json!({"event": "incomplete", "remaining": addrs})
+        );
+    }
+    if !addrs.is_empty() && args.plan_file.is_none() {
+        return Err(ApplyError::Incomplete(addrs).into());
+    }
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({"event": "applied", "steps": report.applied.len(), "elapsed_ms": report.elapsed_ms})
+        );
+    } else {
+        println!(
+            "\nApply complete! {} step(s) applied in {} ms. {}",
+            report.applied.len(),
+            report.elapsed_ms,
+            summary_line(&plan)
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The state after this apply: every desired object owned, drops and objects found gone
+/// from live released.
+fn next_state(
+    base: &crate::state::State,
+    planned: &engine::Planned,
+    cfg: &crate::config::Config,
+    dropped: &BTreeSet<String>,
+) -> crate::state::State {
+    let live: BTreeSet<String> = planned
+        .live
+        .model
+        .addresses()
+        .iter()
+        .map(|a| a.to_string())
+        .collect();
+    let desired: BTreeSet<String> = planned
+        .desired
+        .addresses()
+        .iter()
+        .map(|a| a.to_string())
+        .collect();
+    let mut dropped = dropped.clone();
+    // Policies, triggers and grants of a dropped table go with it.
+    let tables: Vec<String> = dropped
+        .iter()
+        .filter_map(|a| a.strip_prefix("table.").map(str::to_string))
+        .filter(|t| t.matches('.').count() == 1)
+        .collect();
+    for a in base.owned() {
+        let on_dropped = tables.iter().any(|t| {
+            ["policy.", "trigger.", "grant."]
+                .iter()
+                .any(|k| a.starts_with(&format!("{k}{t}.")))
+        });
+        if on_dropped {
+            dropped.insert(a.clone());
+        }
+    }
+    for a in base.owned() {
+        let api = a.starts_with("secret.") || a.starts_with("edge_function.");
+        if !api && !live.contains(&a) && !desired.contains(&a) {
+            dropped.insert(a);
+        }
+    }
+    crate::state::State::next(base, &planned.desired, &cfg.graph, &cfg.hash, &dropped)
+}
+
+/// Write the state; with the database backend, in its own transaction when `own_tx`.
+async fn save_state(
+    backend: &Backend,
+    client: &tokio_postgres::Client,
+    next: &crate::state::State,
+    own_tx: bool,
+) -> miette::Result<()> {
+    match backend {
+        Backend::File(f) => Ok(f.save(next)?),
+        Backend::Database(d) => {
+            if !own_tx {
+                return Ok(());
+            }
+            client
+                .batch_execute("BEGIN")
+                .await
+                .map_err(|e| miette::miette!("cannot write the state: {e}"))?;
+            match d.save_in(client, next).await {
+                Ok(()) => client
+                    .batch_execute("COMMIT")
+                    .await
+                    .map_err(|e| miette::miette!("cannot write the state: {e}")),
+                Err(e) => {
+                    let _ = client.batch_execute("ROLLBACK").await;
+                    Err(e.into())
+                }
+            }
+        }
+    }
+}
+
+fn read_plan(path: &PathBuf) -> Result<Plan, ApplyError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ApplyError::PlanFile {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    })?;
+    serde_json::from_str(&text).map_err(|e| ApplyError::PlanFile {
+        path: path.display().to_string(),
+        reason: format!("not a supaform plan ({e})"),
+    })
+}
+
+/// A saved plan applies only to the config, state and live database it was made from.
+fn check_fresh(saved: &Plan, now: &Plan) -> Result<(), ApplyError> {
+    if saved.environment != now.environment {
+        return Err(ApplyError::StalePlan(format!(
+            "it was made for environment `{}`, not `{}`",
+            saved.environment, now.environment
+        )));
+    }
+    if saved.config_hash != now.config_hash {
+        return Err(ApplyError::StalePlan(
+            "the configuration changed since it was made".into(),
+        ));
+    }
+    if saved.state_lineage != now.state_lineage || saved.state_serial != now.state_serial {
+        return Err(ApplyError::StalePlan(
+            "the state changed since it was made (another apply ran)".into(),
+        ));
+    }
+    if saved.live_fingerprint != now.live_fingerprint {
+        return Err(ApplyError::StalePlan(
+            "the live database changed since it was made".into(),
+        ));
+    }
+    Ok(())
+}
+
+fn confirm(env: &crate::model::Environment, dangerous: bool) -> Result<(), ApplyError> {
+    if !std::io::stdin().is_terminal() {
+        return Err(ApplyError::NoTerminal);
+    }
+    let expected = if env.protected && dangerous {
+        println!(
+            "\nEnvironment \"{}\" is protected and this plan has dangerous steps.\nType the environment's name to apply it:",
+            env.name
+        );
+        env.name.clone()
+    } else {
+        println!(
+            "\nDo you want to perform these actions on environment \"{}\"?\nOnly 'yes' will be accepted:",
+            env.name
+        );
+        "yes".to_string()
+    };
+    print!("  Enter a value: ");
+    let _ = std::io::stdout().flush();
+    let mut line = String::new();
+    let _ = std::io::stdin().lock().read_line(&mut line);
+    if line.trim() == expected {
+        Ok(())
+    } else {
+        Err(ApplyError::Cancelled)
+    }
+}

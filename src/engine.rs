@@ -1,0 +1,494 @@
+//! The plan pipeline, wired once for `plan`, `apply` and `diff`: read live, normalise the
+//! desired state, diff, order and classify, lint. It returns data; `report/` renders it.
+
+use crate::config::Config;
+use crate::diff::{diff, Change, Diff, Ownership};
+use crate::introspect::{introspect, IntrospectOptions, Live};
+use crate::lint::{lint, LintOptions};
+use crate::model::{Model, QName};
+use crate::plan::{build, Context, Plan, PlanHint, RowCount, Rows};
+use std::collections::BTreeSet;
+
+/// Everything a plan was computed from.
+pub struct Planned {
+    pub plan: Plan,
+    pub desired: Model,
+    pub live: Live,
+    pub diff: Diff,
+    /// Set when the dev server's major version differs from the target's.
+    pub version_warning: Option<String>,
+}
+
+impl Planned {
+    /// The same inputs with another plan (a saved one being applied).
+    pub fn clone_with_plan(&self, plan: Plan) -> Planned {
+        Planned {
+            plan,
+            desired: self.desired.clone(),
+            live: self.live.clone(),
+            diff: self.diff.clone(),
+            version_warning: self.version_warning.clone(),
+        }
+    }
+}
+
+/// What supaform knows about ownership and the state it plans against.
+#[derive(Default, Clone)]
+pub struct StateView {
+    pub owned: BTreeSet<String>,
+    /// Addresses protected by `prevent_destroy`, remembered even after the block is gone.
+    pub protected: BTreeSet<String>,
+    pub lineage: Option<String>,
+    pub serial: Option<u64>,
+}
+
+pub fn introspect_options(m: &Model) -> IntrospectOptions {
+    IntrospectOptions {
+        schemas: m.project.schemas.clone(),
+        managed_roles: m.project.managed_roles.clone(),
+    }
+}
+
+/// `blake3:<hex>` of a live model: a saved plan is refused when this changes.
+pub fn fingerprint(m: &Model) -> String {
+    let json = serde_json::to_vec(m).unwrap_or_default();
+    format!("blake3:{}", blake3::hash(&json).to_hex())
+}
+
+/// Row counts: the planner's estimate for every table, exact (under a short
+/// `statement_timeout`) for the tables a change destroys or rewrites.
+pub async fn row_counts(client: &tokio_postgres::Client, live: &Live, d: &Diff) -> Rows {
+    let mut rows: Rows = live
+        .row_estimates
+        .iter()
+        .map(|(t, n)| {
+            (
+                t.clone(),
+                RowCount {
+                    rows: (*n).max(0),
+                    exact: false,
+                },
+            )
+        })
+        .collect();
+    let mut exact: BTreeSet<QName> = BTreeSet::new();
+    for c in &d.changes {
+        match c {
+            Change::DropTable(t) => {
+                exact.insert(t.name.clone());
+            }
+            Change::DropColumn { table, .. }
+            | Change::AlterColumn { table, .. }
+            | Change::SetRls { table, .. }
+            | Change::AddCheck { table, .. }
+            | Change::AddForeignKey { table, .. }
+            | Change::SetPrimaryKey { table, .. } => {
+                exact.insert(table.clone());
+            }
+            Change::RebuildEnum { columns, .. } => {
+                exact.extend(columns.iter().map(|(t, _)| t.clone()));
+            }
+            _ => {}
+        }
+    }
+    if exact.is_empty() {
+        return rows;
+    }
+    if client
+        .batch_execute("SET statement_timeout = '2s'")
+        .await
+        .is_err()
+    {
+        return rows;
+    }
+    for t in exact {
+        if !live.model.tables.contains_key(&t) {
+            continue;
+        }
+        let sql = format!("SELECT count(*)::text FROM {}", t.sql());
+        if let Ok(msgs) = client.simple_query(&sql).await {
+            for m in msgs {
+                if let tokio_postgres::SimpleQueryMessage::Row(r) = m {
+                    if let Some(n) = r.get(0).and_then(|v| v.parse::<i64>().ok()) {
+                        rows.insert(
+                            t.clone(),
+                            RowCount {
+                                rows: n,
+                                exact: true,
+                            },
+                        );
+                    }
+                }
+            }
+        }
+    }
+    let _ = client.batch_execute("RESET statement_timeout").await;
+    rows
+}
+
+/// What [`plan_against`] plans.
+pub struct PlanRequest<'a> {
+    pub environment: &'a str,
+    pub config_hash: &'a str,
+    /// The desired state, normalised.
+    pub desired: Model,
+    /// The desired state as the config declares it (for the findings on declared grants).
+    pub raw_desired: &'a Model,
+    pub live: Live,
+    pub state: &'a StateView,
+    /// Comparing two databases: every live object counts as owned.
+    pub own_everything: bool,
+}
+
+/// Plan the desired state against the live database behind `client`.
+pub async fn plan_against(client: &tokio_postgres::Client, req: PlanRequest<'_>) -> Planned {
+    let PlanRequest {
+        environment,
+        config_hash,
+        desired,
+        raw_desired,
+        live,
+        state,
+        own_everything,
+    } = req;
+    let ownership = Ownership {
+        owned: state.owned.clone(),
+        own_everything,
+    };
+    // Secrets and Edge Functions are compared through the Management API, which the
+    // Edge Functions module reads; without it the live side holds none, so both sides
+    // are compared on what the database holds.
+    let mut live_model = live.model.clone();
+    live_model.secrets = desired.secrets.clone();
+    live_model.edge_functions = desired.edge_functions.clone();
+    let user = current_user(client).await;
+    let implied = implied_grants(&live.model, &desired, &user);
+    live_model.grants.extend(implied);
+    live_model.normalize();
+    let d = diff(&desired, &live_model, &ownership);
+    let rows = row_counts(client, &live, &d).await;
+    let steps = build(
+        &d,
+        &Context {
+            desired: &desired,
+            live: &live_model,
+            rows: &rows,
+        },
+    );
+    let findings = findings(&desired, raw_desired);
+    let mut unmanaged: Vec<String> = d.unmanaged.iter().map(|a| a.to_string()).collect();
+    unmanaged.extend(
+        live.unmanaged
+            .iter()
+            .map(|u| format!("{} {} ({})", u.kind, u.name, u.reason)),
+    );
+    let plan = Plan {
+        format_version: 1,
+        environment: environment.to_string(),
+        config_hash: config_hash.to_string(),
+        live_fingerprint: fingerprint(&live.model),
+        state_lineage: state.lineage.clone(),
+        state_serial: state.serial,
+        steps,
+        findings,
+        unmanaged,
+        hints: d.hints.iter().map(PlanHint::from).collect(),
+    };
+    Planned {
+        plan,
+        desired,
+        live,
+        diff: d,
+        version_warning: None,
+    }
+}
+
+/// The whole pipeline for a configuration and a target URL.
+pub async fn plan_config(
+    cfg: &Config,
+    environment: &str,
+    url: &str,
+    state: &StateView,
+    local: &crate::local::LocalOptions,
+) -> miette::Result<Planned> {
+    let client = crate::db::connect(url).await?;
+    let opts = introspect_options(&cfg.model);
+    let live = introspect(&client, &opts).await?;
+    let normalized = crate::normalize::normalize(cfg, &opts, local).await?;
+    let warning = (normalized.server_version_num / 10000 != live.server_version_num / 10000)
+        .then(|| {
+            format!(
+                "the dev database runs PostgreSQL {} but the target runs {}: expressions are normalised by the dev server's version",
+                normalized.server_version_num / 10000,
+                live.server_version_num / 10000
+            )
+        });
+    let mut planned = plan_against(
+        &client,
+        PlanRequest {
+            environment,
+            config_hash: &cfg.hash,
+            desired: normalized.model,
+            raw_desired: &cfg.model,
+            live,
+            state,
+            own_everything: false,
+        },
+    )
+    .await;
+    planned.version_warning = warning;
+    Ok(planned)
+}
+
+/// Keep only the steps for `targets` (address prefixes) and what they depend on.
+pub fn restrict(plan: &mut Plan, targets: &[String]) {
+    if targets.is_empty() {
+        return;
+    }
+    let mut keep: BTreeSet<String> = plan
+        .steps
+        .iter()
+        .filter(|s| {
+            targets
+                .iter()
+                .any(|t| s.address == *t || s.address.starts_with(&format!("{t}.")))
+        })
+        .map(|s| s.address.clone())
+        .collect();
+    loop {
+        let more: BTreeSet<String> = plan
+            .steps
+            .iter()
+            .filter(|s| keep.contains(&s.address))
+            .flat_map(|s| s.depends_on.iter().cloned())
+            .filter(|a| !keep.contains(a))
+            .collect();
+        if more.is_empty() {
+            break;
+        }
+        keep.extend(more);
+    }
+    plan.steps.retain(|s| keep.contains(&s.address));
+}
+
+async fn current_user(client: &tokio_postgres::Client) -> String {
+    if let Ok(msgs) = client.simple_query("SELECT current_user").await {
+        for m in msgs {
+            if let tokio_postgres::SimpleQueryMessage::Row(r) = m {
+                if let Some(u) = r.get(0) {
+                    return u.to_string();
+                }
+            }
+        }
+    }
+    "postgres".to_string()
+}
+
+/// The grants Postgres itself gives an object `user` creates, by the target's default
+/// privileges: a new table or function receives them without a statement of the plan.
+pub fn implied_grants(live: &Model, desired: &Model, user: &str) -> Vec<crate::model::Grant> {
+    use crate::model::{DefaultPrivilegeOn, Grant, GrantTarget};
+    let managed = |r: &str| desired.project.managed_roles.iter().any(|m| m == r);
+    let applies = |on: DefaultPrivilegeOn, schema: &str| -> Vec<&crate::model::DefaultPrivilege> {
+        live.default_privileges
+            .iter()
+            .filter(|d| {
+                d.on == on
+                    && d.owner == user
+                    && d.schema.as_deref().is_none_or(|s| s == schema)
+                    && managed(&d.role)
+            })
+            .collect()
+    };
+    let mut out = Vec::new();
+    let new_relations = desired
+        .tables
+        .keys()
+        .filter(|q| !live.tables.contains_key(*q))
+        .chain(
+            desired
+                .views
+                .keys()
+                .filter(|q| !live.views.contains_key(*q)),
+        );
+    for q in new_relations {
+        for d in applies(DefaultPrivilegeOn::Tables, &q.schema) {
+            out.push(Grant {
+                target: GrantTarget::Table(q.clone()),
+                role: d.role.clone(),
+                privileges: d.privileges.clone(),
+                columns: vec![],
+            });
+        }
+    }
+    for q in desired
+        .functions
+        .keys()
+        .filter(|q| !live.functions.contains_key(*q))
+    {
+        // Postgres' built-in default: every new function is executable by PUBLIC.
+        out.push(Grant {
+            target: GrantTarget::Function(q.clone()),
+            role: "public".into(),
+            privileges: vec!["EXECUTE".into()],
+            columns: vec![],
+        });
+        for d in applies(DefaultPrivilegeOn::Functions, &q.schema) {
+            out.push(Grant {
+                target: GrantTarget::Function(q.clone()),
+                role: d.role.clone(),
+                privileges: d.privileges.clone(),
+                columns: vec![],
+            });
+        }
+    }
+    out
+}
+
+/// The L3xx findings. Exposure rules read the normalised model (which holds the grants the
+/// target's default privileges give, the way Supabase exposes every new table); L303 reads
+/// only the grants the config declares, since Supabase's broad default grants are meant to
+/// be narrowed by policies, not matched by them.
+pub fn findings(normalized: &Model, raw: &Model) -> Vec<crate::lint::Finding> {
+    use crate::lint::Rule;
+    let opts = LintOptions::default();
+    let mut out: Vec<crate::lint::Finding> = lint(normalized, &opts)
+        .into_iter()
+        .filter(|f| f.rule != Rule::L303)
+        .collect();
+    out.extend(
+        lint(raw, &opts)
+            .into_iter()
+            .filter(|f| f.rule == Rule::L303),
+    );
+    out.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then(a.rule.cmp(&b.rule))
+            .then(a.address.cmp(&b.address))
+    });
+    out
+}
+
+/// The outcome of a rehearsal.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rehearsal {
+    /// The plan ran on a copy of the live schema and the result equals the desired state.
+    Passed,
+    /// The live schema could not be reproduced in a scratch database (so the rehearsal
+    /// proves nothing); why.
+    Skipped(String),
+}
+
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum RehearsalError {
+    #[error("the plan fails when rehearsed on a copy of the live schema: {0}")]
+    #[diagnostic(
+        code(supaform::plan::rehearsal_failed),
+        help("nothing was changed on the target; fix the configuration (or report the plan as a supaform bug), or skip the rehearsal with --no-rehearse")
+    )]
+    Failed(String),
+    #[error("the plan does not converge: after rehearsing it, {} object(s) still differ: {}", .0.len(), .0.join(", "))]
+    #[diagnostic(
+        code(supaform::plan::rehearsal_diverges),
+        help("applying this plan would leave a difference behind; please report it as a supaform bug")
+    )]
+    Diverges(Vec<String>),
+}
+
+/// Rebuild the live schema in a scratch database of the embedded Postgres, run the plan's
+/// database phases there, and check the result equals the desired state.
+pub async fn rehearse(
+    planned: &Planned,
+    local: &crate::local::LocalOptions,
+) -> miette::Result<Rehearsal> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let db_steps = planned
+        .plan
+        .steps
+        .iter()
+        .any(|s| s.phase != crate::plan::Phase::Functions);
+    if !db_steps {
+        return Ok(Rehearsal::Passed);
+    }
+    let inst = crate::local::start(local).await?;
+    let name = format!(
+        "supaform_rehearse_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    );
+    let url = inst.create_database(&name).await?;
+    let result = rehearse_in(&url, planned).await;
+    let _ = inst.drop_database(&name).await;
+    result
+}
+
+fn db_only(m: &Model) -> Model {
+    let mut m = m.clone();
+    m.secrets.clear();
+    m.edge_functions.clear();
+    m
+}
+
+async fn rehearse_in(url: &str, planned: &Planned) -> miette::Result<Rehearsal> {
+    let client = crate::db::connect(url).await?;
+    let opts = introspect_options(&planned.desired);
+    let live = db_only(&planned.live.model);
+    // The baseline: the live schema, rebuilt.
+    client
+        .batch_execute("SET check_function_bodies = off")
+        .await
+        .map_err(|e| RehearsalError::Failed(e.to_string()))?;
+    for stmt in crate::plan::ddl::create_model(&live) {
+        if let Err(e) = client.batch_execute(&stmt).await {
+            return Ok(Rehearsal::Skipped(format!(
+                "the live schema cannot be rebuilt here ({})",
+                e.as_db_error()
+                    .map(|d| d.message().to_string())
+                    .unwrap_or_else(|| e.to_string())
+            )));
+        }
+    }
+    client
+        .batch_execute("RESET check_function_bodies")
+        .await
+        .map_err(|e| RehearsalError::Failed(e.to_string()))?;
+    let baseline = introspect(&client, &opts).await?;
+    let gap = diff(&live, &baseline.model, &Ownership::default());
+    if !gap.is_empty() {
+        return Ok(Rehearsal::Skipped(format!(
+            "the scratch copy differs from live in {} object(s), e.g. {}",
+            gap.changes.len(),
+            gap.changes[0].address()
+        )));
+    }
+    // The plan, as apply runs it.
+    let mut ignore = |_e: crate::apply::exec::Event| {};
+    crate::apply::exec::run(
+        &client,
+        &planned.plan,
+        &crate::apply::exec::ExecOptions::default(),
+        &mut ignore,
+        || async { Ok(()) },
+    )
+    .await
+    .map_err(|e| RehearsalError::Failed(e.to_string()))?;
+    let after = introspect(&client, &opts).await?;
+    let remaining = diff(
+        &db_only(&planned.desired),
+        &after.model,
+        &Ownership::default(),
+    );
+    if !remaining.is_empty() {
+        return Err(RehearsalError::Diverges(
+            remaining
+                .changes
+                .iter()
+                .map(|c| c.address().to_string())
+                .collect(),
+        )
+        .into());
+    }
+    Ok(Rehearsal::Passed)
+}

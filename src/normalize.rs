@@ -1,0 +1,325 @@
+//! Normalisation: the desired model is created in a throwaway database of a dev Postgres
+//! (the embedded one) and read back with the same introspector used on live, so SQL text
+//! (defaults, checks, policies, view queries) compares in Postgres' own spelling.
+//! Errors Postgres raises there are reported at the HCL attribute that caused them.
+
+use crate::config::{Config, Diag, Diagnostics, SourceMap, Span};
+use crate::introspect::{introspect, IntrospectOptions};
+use crate::model::*;
+use crate::plan::ddl;
+use miette::Diagnostic;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use thiserror::Error;
+
+#[derive(Debug, Error, Diagnostic)]
+pub enum NormalizeError {
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Local(#[from] crate::local::LocalError),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Db(#[from] crate::db::DbError),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Introspect(#[from] crate::introspect::IntrospectError),
+    /// Postgres rejected the configuration; each diagnostic points at the HCL.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Rejected(Diagnostics),
+    #[error("the dev database failed: {0}")]
+    #[diagnostic(code(supaform::normalize::dev_database))]
+    Dev(String),
+}
+
+/// The desired state in Postgres' spelling, and the dev server's version.
+pub struct Normalized {
+    pub model: Model,
+    pub server_version_num: i32,
+}
+
+/// Create `cfg`'s objects in a fresh database of the embedded Postgres and read them back.
+/// The database is dropped afterwards, whatever happens.
+pub async fn normalize(
+    cfg: &Config,
+    opts: &IntrospectOptions,
+    local: &crate::local::LocalOptions,
+) -> Result<Normalized, NormalizeError> {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let inst = crate::local::start(local).await?;
+    let name = format!(
+        "supaform_norm_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    );
+    let url = inst.create_database(&name).await?;
+    let result = normalize_in(&url, cfg, opts).await;
+    let _ = inst.drop_database(&name).await;
+    result
+}
+
+/// Normalise into an existing, empty, Supabase-like database at `url`.
+pub async fn normalize_in(
+    url: &str,
+    cfg: &Config,
+    opts: &IntrospectOptions,
+) -> Result<Normalized, NormalizeError> {
+    let client = crate::db::connect(url).await?;
+    let desired = &cfg.model;
+    client
+        .batch_execute("SET check_function_bodies = off")
+        .await
+        .map_err(|e| NormalizeError::Dev(e.to_string()))?;
+    let mut diags = Diagnostics::default();
+    // An object whose dependency Postgres rejected is not tried: its own error would only
+    // repeat the first one ("relation does not exist").
+    let mut failed: std::collections::BTreeSet<Address> = Default::default();
+    for (addr, stmt) in ddl::create_model_annotated(desired) {
+        let owner = match &addr {
+            Address::TablePart(t, _, _) => Address::Table(t.clone()),
+            a => a.clone(),
+        };
+        let blocked = failed.contains(&owner)
+            || cfg
+                .graph
+                .dependencies(&addr)
+                .iter()
+                .chain(cfg.graph.dependencies(&owner).iter())
+                .any(|d| failed.contains(d));
+        if blocked {
+            failed.insert(addr);
+            continue;
+        }
+        if let Err(e) = client.batch_execute(&stmt).await {
+            diags.push(rejected(cfg, &addr, &stmt, &e));
+            failed.insert(addr);
+            failed.insert(owner);
+        }
+    }
+    // Function bodies are checked once everything they may use exists.
+    client
+        .batch_execute("SET check_function_bodies = on")
+        .await
+        .map_err(|e| NormalizeError::Dev(e.to_string()))?;
+    if diags.is_empty() {
+        for f in desired.functions.values() {
+            let stmt = ddl::create_function(f, true);
+            if let Err(e) = client.batch_execute(&stmt).await {
+                diags.push(rejected(cfg, &Address::Function(f.name.clone()), &stmt, &e));
+            }
+        }
+    }
+    if !diags.is_empty() {
+        return Err(NormalizeError::Rejected(diags.attach(&cfg.sources)));
+    }
+    let live = introspect(&client, opts).await?;
+    Ok(Normalized {
+        model: carry_over(desired, live.model),
+        server_version_num: live.server_version_num,
+    })
+}
+
+/// What the database does not keep (renames, protections, API objects, the project) comes
+/// from the config; what the dev database holds beyond the config (its own extensions and
+/// default privileges) is not desired.
+fn carry_over(desired: &Model, mut m: Model) -> Model {
+    m.project = desired.project.clone();
+    m.environments = desired.environments.clone();
+    m.secrets = desired.secrets.clone();
+    m.edge_functions = desired.edge_functions.clone();
+    m.default_privileges = desired.default_privileges.clone();
+    m.extensions
+        .retain(|k, _| desired.extensions.contains_key(k));
+    for (k, e) in &mut m.extensions {
+        if let Some(d) = desired.extensions.get(k) {
+            // Only a version the config pins is desired.
+            if d.version.is_none() {
+                e.version = None;
+            }
+        }
+    }
+    m.schemas.retain(|k, _| desired.schemas.contains_key(k));
+    for (k, e) in &mut m.enums {
+        if let Some(d) = desired.enums.get(k) {
+            e.renamed_from = d.renamed_from.clone();
+        }
+    }
+    for (k, t) in &mut m.tables {
+        if let Some(d) = desired.tables.get(k) {
+            t.renamed_from = d.renamed_from.clone();
+            t.prevent_destroy = d.prevent_destroy;
+            for c in &mut t.columns {
+                if let Some(dc) = d.column(&c.name) {
+                    c.renamed_from = dc.renamed_from.clone();
+                }
+            }
+        }
+    }
+    for (k, p) in &mut m.policies {
+        if let Some(d) = desired.policies.get(k) {
+            p.renamed_from = d.renamed_from.clone();
+        }
+    }
+    for (k, f) in &mut m.functions {
+        if let Some(d) = desired.functions.get(k) {
+            f.renamed_from = d.renamed_from.clone();
+        }
+    }
+    m.normalize();
+    m
+}
+
+/// Postgres' error for `stmt`, reported at the HCL that produced the offending text.
+fn rejected(cfg: &Config, addr: &Address, stmt: &str, e: &tokio_postgres::Error) -> Diag {
+    let (message, position, hint, detail) = match e.as_db_error() {
+        Some(db) => (
+            db.message().to_string(),
+            match db.position() {
+                Some(tokio_postgres::error::ErrorPosition::Original(p)) => Some(*p as usize),
+                _ => None,
+            },
+            db.hint().map(str::to_string),
+            db.detail().map(str::to_string),
+        ),
+        None => (e.to_string(), None, None, None),
+    };
+    let candidates = candidates(&cfg.model, addr);
+    // The character Postgres points at, as a byte offset into the statement.
+    let at = position.and_then(|p| stmt.char_indices().nth(p.saturating_sub(1)).map(|(i, _)| i));
+    let hit = at.and_then(|at| {
+        candidates.iter().find(|(_, _, text)| {
+            !text.is_empty()
+                && stmt
+                    .match_indices(text.as_str())
+                    .any(|(i, m)| i <= at && at < i + m.len().max(1))
+        })
+    });
+    // Without a position, the first expression that names what Postgres complains about.
+    let hit = hit.or_else(|| {
+        let quoted: Vec<&str> = message.split('"').skip(1).step_by(2).collect();
+        candidates
+            .iter()
+            .find(|(_, _, text)| quoted.iter().any(|q| !q.is_empty() && text.contains(q)))
+    });
+    let span = hit
+        .and_then(|(a, attr, _)| find_span(&cfg.spans, a, attr))
+        .or_else(|| find_span(&cfg.spans, &addr.to_string(), ""));
+    let what = match hit {
+        Some((_, attr, _)) => format!("`{attr}` of {addr}"),
+        None => addr.to_string(),
+    };
+    let mut d = Diag::new(
+        "normalize::rejected",
+        format!("Postgres rejected {what}: {message}"),
+    );
+    if let Some(span) = span {
+        d = d.at(&span, "Postgres rejected this");
+    }
+    let mut help = vec![];
+    if let Some(h) = hint {
+        help.push(h);
+    }
+    if let Some(x) = detail {
+        help.push(x);
+    }
+    if !help.is_empty() {
+        d = d.help(help.join("; "));
+    }
+    d
+}
+
+fn find_span(spans: &SourceMap, addr: &str, attr: &str) -> Option<Span> {
+    spans.get(&(addr.to_string(), attr.to_string())).cloned()
+}
+
+/// The user-written SQL fragments of the object at `addr`: (address, attribute, text).
+fn candidates(m: &Model, addr: &Address) -> Vec<(String, &'static str, String)> {
+    let mut out = Vec::new();
+    let col =
+        |t: &QName, c: &str| Address::TablePart(t.clone(), "column", c.to_string()).to_string();
+    let table = |t: &Table, out: &mut Vec<(String, &'static str, String)>| {
+        for c in &t.columns {
+            out.push((col(&t.name, &c.name), "type", c.data_type.clone()));
+            if let Some(DefaultValue::Sql(e)) = &c.default {
+                out.push((col(&t.name, &c.name), "default", e.clone()));
+            }
+            if let Some(DefaultValue::Literal(_)) = &c.default {
+                out.push((
+                    col(&t.name, &c.name),
+                    "default",
+                    c.default.as_ref().map(|d| d.to_sql()).unwrap_or_default(),
+                ));
+            }
+            if let Some(g) = &c.generated {
+                out.push((col(&t.name, &c.name), "generated", g.clone()));
+            }
+        }
+        for k in &t.checks {
+            out.push((
+                Address::TablePart(t.name.clone(), "check", k.name.clone()).to_string(),
+                "expression",
+                k.expression.clone(),
+            ));
+        }
+    };
+    match addr {
+        Address::Table(q) => {
+            if let Some(t) = m.tables.get(q) {
+                table(t, &mut out);
+            }
+        }
+        Address::TablePart(q, "index", name) => {
+            if let Some(i) = m
+                .tables
+                .get(q)
+                .and_then(|t| t.indexes.iter().find(|i| &i.name == name))
+            {
+                for p in &i.parts {
+                    if let IndexPart::Expression(e) = p {
+                        out.push((addr.to_string(), "expressions", e.clone()));
+                    }
+                }
+                if let Some(p) = &i.predicate {
+                    out.push((addr.to_string(), "where", p.clone()));
+                }
+            }
+        }
+        Address::TablePart(q, "foreign_key", _) => {
+            out.push((addr.to_string(), "references", String::new()));
+            let _ = q;
+        }
+        Address::Policy(t, n) => {
+            if let Some(p) = m.policies.get(&(t.clone(), n.clone())) {
+                if let Some(u) = &p.using {
+                    out.push((addr.to_string(), "using", u.clone()));
+                }
+                if let Some(c) = &p.check {
+                    out.push((addr.to_string(), "check", c.clone()));
+                }
+            }
+        }
+        Address::View(q) => {
+            if let Some(v) = m.views.get(q) {
+                out.push((
+                    addr.to_string(),
+                    "query",
+                    v.query.trim().trim_end_matches(';').trim_end().to_string(),
+                ));
+            }
+        }
+        Address::Function(q) => {
+            if let Some(f) = m.functions.get(q) {
+                out.push((addr.to_string(), "body", f.body.clone()));
+                out.push((addr.to_string(), "returns", f.returns.clone()));
+            }
+        }
+        Address::Trigger(t, n) => {
+            if let Some(tr) = m.triggers.get(&(t.clone(), n.clone())) {
+                if let Some(w) = &tr.when {
+                    out.push((addr.to_string(), "when", w.clone()));
+                }
+            }
+        }
+        _ => {}
+    }
+    out
+}

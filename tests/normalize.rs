@@ -1,0 +1,140 @@
+//! Normalisation through the embedded Postgres, and the property every plan rests on:
+//! what supaform creates reads back as what the config says (no false drift).
+
+mod common;
+
+use std::path::Path;
+use supaform::config::{load, load_str, Config, LoadOptions};
+use supaform::diff::{diff, Ownership};
+use supaform::introspect::{introspect, IntrospectOptions};
+use supaform::normalize::{normalize, NormalizeError};
+use supaform::plan::ddl;
+
+fn opts() -> LoadOptions {
+    LoadOptions {
+        env: Box::new(|_| None),
+        ..Default::default()
+    }
+}
+
+fn example() -> Config {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/postcards");
+    load(&dir, &opts()).unwrap()
+}
+
+fn intro(cfg: &Config) -> IntrospectOptions {
+    IntrospectOptions {
+        schemas: cfg.model.project.schemas.clone(),
+        managed_roles: cfg.model.project.managed_roles.clone(),
+    }
+}
+
+async fn create(url: &str, cfg: &Config) {
+    let client = supaform::db::connect(url).await.unwrap();
+    client
+        .batch_execute("SET check_function_bodies = off")
+        .await
+        .unwrap();
+    for stmt in ddl::create_model(&cfg.model) {
+        client
+            .batch_execute(&stmt)
+            .await
+            .unwrap_or_else(|e| panic!("{stmt}: {e:?}"));
+    }
+}
+
+#[tokio::test]
+async fn the_example_created_from_its_own_sql_has_no_drift() {
+    common::server();
+    let cfg = example();
+    let desired = normalize(&cfg, &intro(&cfg), &common::options())
+        .await
+        .unwrap_or_else(|e| panic!("{:?}", miette::Report::new(e)));
+    // Create the example in a fresh database, the way apply will, and read it back.
+    let url = common::fresh_db("example_no_drift").await;
+    create(&url, &cfg).await;
+    let client = supaform::db::connect(&url).await.unwrap();
+    let live = introspect(&client, &intro(&cfg)).await.unwrap();
+    // Secrets and Edge Functions live behind the Management API, not in the database.
+    let mut db_only = desired.model.clone();
+    db_only.secrets.clear();
+    db_only.edge_functions.clear();
+    let d = diff(&db_only, &live.model, &Ownership::default());
+    let steps: Vec<String> = d
+        .changes
+        .iter()
+        .map(|c| format!("{} {}", c.action().symbol(), c.address()))
+        .collect();
+    assert!(d.is_empty(), "false drift: {steps:#?}");
+    // The example's four tables, policies and functions are all there.
+    assert_eq!(desired.model.tables.len(), 4);
+    assert_eq!(desired.model.policies.len(), 9);
+    assert!(desired
+        .model
+        .triggers
+        .keys()
+        .any(|(t, n)| t.schema == "auth" && n == "on_auth_user_created"));
+}
+
+#[tokio::test]
+async fn policy_text_that_differs_only_in_spelling_plans_nothing() {
+    common::server();
+    let written = r#"
+table "notes" {
+  column "id" { type = "uuid" }
+  column "owner" { type = "uuid" }
+  rls { enabled = true }
+}
+policy "own" {
+  table   = table.notes
+  command = "select"
+  roles   = ["authenticated"]
+  using   = "(select auth.uid()) = owner"
+}
+"#;
+    let respelled = written.replace(
+        "(select auth.uid()) = owner",
+        "( SELECT   auth.uid()  )=OWNER",
+    );
+    let a = load_str(Path::new("."), &[("main.hcl", written)], &opts()).unwrap();
+    let b = load_str(Path::new("."), &[("main.hcl", &respelled)], &opts()).unwrap();
+    let na = normalize(&a, &intro(&a), &common::options()).await.unwrap();
+    let nb = normalize(&b, &intro(&b), &common::options()).await.unwrap();
+    assert_ne!(a.model.policies, b.model.policies, "the texts differ");
+    let d = diff(&nb.model, &na.model, &Ownership::default());
+    assert!(d.is_empty(), "{:?}", d.changes);
+}
+
+#[tokio::test]
+async fn postgres_errors_point_at_the_hcl_attribute() {
+    common::server();
+    let text = r#"table "notes" {
+  column "id" { type = "uuid" }
+  check "positive" { expression = "id > 0" }
+}
+table "tags" {
+  column "id" { type = "uuid" }
+}
+policy "own" {
+  table   = table.tags
+  command = "select"
+  using   = "owner_id = auth.uid()"
+}
+"#;
+    let cfg = load_str(Path::new("."), &[("main.hcl", text)], &opts()).unwrap();
+    let err = match normalize(&cfg, &intro(&cfg), &common::options()).await {
+        Err(NormalizeError::Rejected(d)) => d,
+        Err(e) => panic!("{:?}", miette::Report::new(e)),
+        Ok(_) => panic!("a broken config normalised"),
+    };
+    let summary = err.summary();
+    assert_eq!(err.len(), 2, "{summary}");
+    assert!(
+        summary.contains("main.hcl:3:35: Postgres rejected `expression` of table.public.notes: operator does not exist: uuid > integer"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("main.hcl:11:13: Postgres rejected `using` of policy.public.tags.own: column \"owner_id\" does not exist"),
+        "{summary}"
+    );
+}
