@@ -325,6 +325,7 @@ pub(super) fn build(
     let mut tables: BTreeMap<u32, Table> = BTreeMap::new();
     let mut seq_names: BTreeMap<u32, QName> = BTreeMap::new();
     let mut rel_acls: Vec<(GrantTarget, &[AclRow])> = Vec::new();
+    let mut seq_acls: Vec<(u32, QName, &[AclRow])> = Vec::new();
     for r in &rels {
         let q = QName::new(&r.schema, &r.name);
         rel_name.insert(r.oid, q.clone());
@@ -372,7 +373,7 @@ pub(super) fn build(
             }
             "S" => {
                 seq_names.insert(r.oid, q.clone());
-                rel_acls.push((GrantTarget::Sequence(q), r.acl.as_deref().unwrap_or(&[])));
+                seq_acls.push((r.oid, q, r.acl.as_deref().unwrap_or(&[])));
             }
             "m" => unmanaged.push(Unmanaged {
                 kind: "materialized view".into(),
@@ -393,13 +394,21 @@ pub(super) fn build(
         .iter()
         .map(|o| ((o.rel, o.col.clone()), (o.seq, o.deptype.clone())))
         .collect();
-    let owned_seqs: BTreeSet<u32> = owned.iter().map(|o| o.seq).collect();
-    for (oid, q) in &seq_names {
-        if !owned_seqs.contains(oid) {
+    // A sequence a column of a managed table owns (serial, identity) comes with its table,
+    // so its grants are managed; a standalone sequence (and its grants) is not, yet.
+    let owned_seqs: BTreeSet<u32> = owned
+        .iter()
+        .filter(|o| tables.contains_key(&o.rel))
+        .map(|o| o.seq)
+        .collect();
+    for (oid, q, acl) in seq_acls {
+        if owned_seqs.contains(&oid) {
+            object_grants(&GrantTarget::Sequence(q), acl, &mut m.grants);
+        } else {
             unmanaged.push(Unmanaged {
                 kind: "sequence".into(),
                 name: q.to_string(),
-                reason: "standalone sequences are not managed yet (their grants are)".into(),
+                reason: "standalone sequences and their grants are not managed yet".into(),
             });
         }
     }

@@ -333,13 +333,86 @@ pub fn drop_constraint(t: &QName, name: &str) -> String {
     format!("ALTER TABLE {} DROP CONSTRAINT {}", t.sql(), ident(name))
 }
 
+/// An index expression as an index element: the expression in parentheses, with trailing
+/// element options (`DESC`, `NULLS LAST`, an operator class such as `gin_trgm_ops`, as
+/// introspection writes them: `created_at DESC`) left outside.
+fn index_element(e: &str) -> String {
+    let (expr, options) = split_index_options(e);
+    if options.is_empty() {
+        format!("({expr})")
+    } else {
+        format!("({expr}) {options}")
+    }
+}
+
+/// Split `expr [opclass] [ASC|DESC] [NULLS FIRST|LAST]` at the options. Only words outside
+/// parentheses and quotes count; an operator class is recognised by its `_ops` suffix.
+pub fn split_index_options(e: &str) -> (&str, &str) {
+    let e = e.trim();
+    // Byte offsets where top-level words start.
+    let mut starts = vec![];
+    let (mut depth, mut sq, mut dq) = (0i32, false, false);
+    let mut prev_space = true;
+    for (i, c) in e.char_indices() {
+        match c {
+            '\'' if !dq => sq = !sq,
+            '"' if !sq => dq = !dq,
+            '(' | '[' if !sq && !dq => depth += 1,
+            ')' | ']' if !sq && !dq => depth -= 1,
+            _ => {}
+        }
+        let top = depth == 0 && !sq && !dq;
+        if c.is_whitespace() {
+            prev_space = top;
+        } else {
+            if prev_space && top && i > 0 {
+                starts.push(i);
+            }
+            prev_space = false;
+        }
+    }
+    let word = |i: usize| -> &str {
+        let end = starts.iter().find(|&&s| s > i).copied().unwrap_or(e.len());
+        e[i..end].trim()
+    };
+    let mut cut = e.len();
+    let mut k = starts.len();
+    // NULLS FIRST | NULLS LAST
+    if k >= 2 {
+        let (a, b) = (word(starts[k - 2]), word(starts[k - 1]));
+        if a.eq_ignore_ascii_case("nulls")
+            && (b.eq_ignore_ascii_case("first") || b.eq_ignore_ascii_case("last"))
+        {
+            cut = starts[k - 2];
+            k -= 2;
+        }
+    }
+    if k >= 1 {
+        let w = word(starts[k - 1]);
+        if w.eq_ignore_ascii_case("asc") || w.eq_ignore_ascii_case("desc") {
+            cut = starts[k - 1];
+            k -= 1;
+        }
+    }
+    if k >= 1 {
+        let w = word(starts[k - 1]);
+        let is_name = w
+            .split('.')
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+        if is_name && w.to_ascii_lowercase().ends_with("_ops") {
+            cut = starts[k - 1];
+        }
+    }
+    (e[..cut].trim_end(), e[cut..].trim())
+}
+
 pub fn create_index(t: &QName, i: &Index, concurrently: bool) -> String {
     let parts: Vec<String> = i
         .parts
         .iter()
         .map(|p| match p {
             IndexPart::Column(c) => ident(c),
-            IndexPart::Expression(e) => format!("({e})"),
+            IndexPart::Expression(e) => index_element(e),
         })
         .collect();
     let mut s = format!(
@@ -749,6 +822,30 @@ fn create_views_in_order(m: &Model) -> Vec<(Address, String)> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn index_element_options_stay_outside_the_parentheses() {
+        assert_eq!(index_element("lower(b)"), "(lower(b))");
+        assert_eq!(index_element("created_at DESC"), "(created_at) DESC");
+        assert_eq!(
+            index_element("score DESC NULLS LAST"),
+            "(score) DESC NULLS LAST"
+        );
+        assert_eq!(index_element("score NULLS FIRST"), "(score) NULLS FIRST");
+        assert_eq!(
+            index_element("bio extensions.gin_trgm_ops"),
+            "(bio) extensions.gin_trgm_ops"
+        );
+        assert_eq!(
+            index_element("lower(title) text_pattern_ops DESC"),
+            "(lower(title)) text_pattern_ops DESC"
+        );
+        // Words inside parentheses or quotes are the expression's own.
+        assert_eq!(index_element("(a || ' desc')"), "((a || ' desc'))");
+        assert_eq!(index_element("\"desc\""), "(\"desc\")");
+        assert_eq!(index_element("a + b"), "(a + b)");
+    }
+
     use super::*;
 
     fn q(n: &str) -> QName {
