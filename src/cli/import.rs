@@ -13,8 +13,7 @@ use thiserror::Error;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Environment to import from (declared in the configuration; `local` is the embedded
-    /// Postgres).
+    /// Environment to import from (default `local`, the embedded Postgres).
     #[arg(
         short = 'e',
         long = "env",
@@ -47,26 +46,12 @@ pub struct Args {
 
 #[derive(Debug, Error, Diagnostic)]
 pub enum ImportError {
-    #[error("say where to import from")]
+    #[error("there is no configuration in {dir} to find environment `{env}` in")]
     #[diagnostic(
-        code(supaform::import::no_source),
-        help("pass -e ENV (an environment of the configuration) or --database-url URL")
+        code(supaform::import::no_config),
+        help("pass -c DIR (the directory of your *.hcl files), or --database-url URL")
     )]
-    NoSource,
-
-    #[error("environment `{env}` reads its database URL from ${var}, which is not set")]
-    #[diagnostic(
-        code(supaform::import::missing_env),
-        help("export {var}=postgresql://... and run again")
-    )]
-    MissingEnv { env: String, var: String },
-
-    #[error("environment `{0}` uses the embedded local Postgres, which this build cannot start")]
-    #[diagnostic(
-        code(supaform::import::no_local),
-        help("pass --database-url URL, or give the environment a database_url")
-    )]
-    NoLocal(String),
+    NoConfig { env: String, dir: String },
 
     #[error("{} already holds *.hcl files: {}", dir, files.join(", "))]
     #[diagnostic(
@@ -85,19 +70,19 @@ pub enum ImportError {
 }
 
 pub fn run(cli: &Cli, args: &Args) -> miette::Result<ExitCode> {
-    let (url, mut opts) = source(cli, args)?;
-    if !args.schemas.is_empty() {
-        opts.schemas = args.schemas.clone();
-    }
     check_out_dir(&args.out, args.force)?;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| ImportError::Runtime(e.to_string()))?;
-    let live = rt.block_on(async {
+    let (live, shown_url) = rt.block_on(async {
+        let (url, mut opts) = source(cli, args).await?;
+        if !args.schemas.is_empty() {
+            opts.schemas = args.schemas.clone();
+        }
         let client = crate::db::connect_url(&url).await?;
         let live = introspect(&client, &opts).await?;
-        Ok::<Live, miette::Report>(live)
+        Ok::<(Live, String), miette::Report>((live, url.redacted()))
     })?;
     let model = import_model(&live);
     let files = write_model(&model);
@@ -112,7 +97,7 @@ pub fn run(cli: &Cli, args: &Args) -> miette::Result<ExitCode> {
         m.functions.len(),
         m.triggers.len(),
         m.views.len(),
-        url.redacted()
+        shown_url
     );
     println!(
         "Wrote {} files to {}:",
@@ -207,43 +192,46 @@ pub fn import_model(live: &Live) -> Model {
     m
 }
 
-fn source(cli: &Cli, args: &Args) -> miette::Result<(DbUrl, IntrospectOptions)> {
-    if let Some(u) = &args.database_url {
-        let url = DbUrl::parse(u)?;
-        // Use the project's schemas when a configuration is at hand.
-        let mut opts = IntrospectOptions::default();
-        if crate::config::config_files(&cli.config).is_ok_and(|f| !f.is_empty()) {
-            if let Ok(c) = super::load_config(cli) {
-                opts.schemas = c.model.project.schemas.clone();
-                opts.managed_roles = c.model.project.managed_roles.clone();
-            }
-        }
-        return Ok((url, opts));
+/// The database to read and the schemas to read from it: `--database-url`, or the
+/// environment `-e ENV` (default `local`, the embedded Postgres) of the configuration.
+async fn source(cli: &Cli, args: &Args) -> miette::Result<(DbUrl, IntrospectOptions)> {
+    // The project's schemas and roles, when a configuration is at hand.
+    let have_config = crate::config::config_files(&cli.config).is_ok_and(|f| !f.is_empty());
+    let config = if have_config {
+        Some(super::load_config(cli)?)
+    } else {
+        None
+    };
+    let mut opts = IntrospectOptions::default();
+    if let Some(c) = &config {
+        opts.schemas = c.model.project.schemas.clone();
+        opts.managed_roles = c.model.project.managed_roles.clone();
     }
-    let Some(env) = &args.env else {
-        return Err(ImportError::NoSource.into());
-    };
-    let config = super::load_config(cli)?;
-    let e = config
-        .environment(env)
-        .map_err(|d| miette::Report::new(crate::config::Diagnostics { items: vec![d] }))?;
-    let opts = IntrospectOptions {
-        schemas: config.model.project.schemas.clone(),
-        managed_roles: config.model.project.managed_roles.clone(),
-    };
-    match &e.database_url {
-        Some(u) => Ok((DbUrl::parse(u.expose())?, opts)),
+    if let Some(u) = &args.database_url {
+        return Ok((DbUrl::parse(u)?, opts));
+    }
+    let env = match &config {
+        Some(c) => super::target::environment(c, args.env.as_deref())?,
         None => {
-            if let Some(var) = e.missing_env.first() {
-                return Err(ImportError::MissingEnv {
-                    env: env.clone(),
-                    var: var.clone(),
+            let name = args.env.as_deref().unwrap_or(super::target::DEFAULT_ENV);
+            if name != super::target::DEFAULT_ENV {
+                return Err(ImportError::NoConfig {
+                    env: name.to_string(),
+                    dir: super::shown(&cli.config),
                 }
                 .into());
             }
-            Err(ImportError::NoLocal(env.clone()).into())
+            let cfg = crate::config::load_str(
+                &cli.config,
+                &[("local.hcl", "environment \"local\" {}\n")],
+                &crate::config::LoadOptions::default(),
+            )
+            .map_err(miette::Report::new)?;
+            super::target::environment(&cfg, None)?
         }
-    }
+    };
+    let target = super::target::resolve(env).await?;
+    Ok((DbUrl::parse(&target.url)?, opts))
 }
 
 fn check_out_dir(dir: &Path, force: bool) -> Result<(), ImportError> {

@@ -333,6 +333,79 @@ pub fn drop_constraint(t: &QName, name: &str) -> String {
     format!("ALTER TABLE {} DROP CONSTRAINT {}", t.sql(), ident(name))
 }
 
+/// An index expression as an index element: the expression in parentheses, with trailing
+/// element options (`DESC`, `NULLS LAST`, an operator class such as `gin_trgm_ops`, as
+/// introspection writes them: `created_at DESC`) left outside.
+fn index_element(e: &str) -> String {
+    let (expr, options) = split_index_options(e);
+    if options.is_empty() {
+        format!("({expr})")
+    } else {
+        format!("({expr}) {options}")
+    }
+}
+
+/// Split `expr [opclass] [ASC|DESC] [NULLS FIRST|LAST]` at the options. Only words outside
+/// parentheses and quotes count; an operator class is recognised by its `_ops` suffix.
+pub fn split_index_options(e: &str) -> (&str, &str) {
+    let e = e.trim();
+    // Byte offsets where top-level words start.
+    let mut starts = vec![];
+    let (mut depth, mut sq, mut dq) = (0i32, false, false);
+    let mut prev_space = true;
+    for (i, c) in e.char_indices() {
+        match c {
+            '\'' if !dq => sq = !sq,
+            '"' if !sq => dq = !dq,
+            '(' | '[' if !sq && !dq => depth += 1,
+            ')' | ']' if !sq && !dq => depth -= 1,
+            _ => {}
+        }
+        let top = depth == 0 && !sq && !dq;
+        if c.is_whitespace() {
+            prev_space = top;
+        } else {
+            if prev_space && top && i > 0 {
+                starts.push(i);
+            }
+            prev_space = false;
+        }
+    }
+    let word = |i: usize| -> &str {
+        let end = starts.iter().find(|&&s| s > i).copied().unwrap_or(e.len());
+        e[i..end].trim()
+    };
+    let mut cut = e.len();
+    let mut k = starts.len();
+    // NULLS FIRST | NULLS LAST
+    if k >= 2 {
+        let (a, b) = (word(starts[k - 2]), word(starts[k - 1]));
+        if a.eq_ignore_ascii_case("nulls")
+            && (b.eq_ignore_ascii_case("first") || b.eq_ignore_ascii_case("last"))
+        {
+            cut = starts[k - 2];
+            k -= 2;
+        }
+    }
+    if k >= 1 {
+        let w = word(starts[k - 1]);
+        if w.eq_ignore_ascii_case("asc") || w.eq_ignore_ascii_case("desc") {
+            cut = starts[k - 1];
+            k -= 1;
+        }
+    }
+    if k >= 1 {
+        let w = word(starts[k - 1]);
+        let is_name = w
+            .split('.')
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+        if is_name && w.to_ascii_lowercase().ends_with("_ops") {
+            cut = starts[k - 1];
+        }
+    }
+    (e[..cut].trim_end(), e[cut..].trim())
+}
+
 pub fn create_index(t: &QName, i: &Index, concurrently: bool) -> String {
     let parts: Vec<String> = i
         .parts
@@ -360,105 +433,6 @@ pub fn create_index(t: &QName, i: &Index, concurrently: bool) -> String {
         s.push_str(&format!(" WHERE ({p})"));
     }
     s
-}
-
-/// An index expression as an index element. `pg_get_indexdef` prints elements such as
-/// `lower(email) text_pattern_ops`, `created_at DESC` or `(a + b)`: a column or a function
-/// call, then collation, operator class and ordering words. Those are used as written; any
-/// other expression is wrapped in parentheses, as the grammar requires.
-pub fn index_element(e: &str) -> String {
-    let t = e.trim();
-    if t.starts_with('(') || is_plain_element(t) {
-        t.to_string()
-    } else {
-        format!("({t})")
-    }
-}
-
-fn is_plain_element(t: &str) -> bool {
-    let b = t.as_bytes();
-    let mut i = 0;
-    // A (possibly qualified, possibly quoted) name.
-    let name = |i: &mut usize| -> bool {
-        let start = *i;
-        loop {
-            if *i < b.len() && b[*i] == b'"' {
-                *i += 1;
-                while *i < b.len() {
-                    if b[*i] == b'"' {
-                        if *i + 1 < b.len() && b[*i + 1] == b'"' {
-                            *i += 2;
-                            continue;
-                        }
-                        break;
-                    }
-                    *i += 1;
-                }
-                if *i >= b.len() {
-                    return false;
-                }
-                *i += 1;
-            } else {
-                let s = *i;
-                while *i < b.len()
-                    && (b[*i].is_ascii_alphanumeric() || b[*i] == b'_' || b[*i] >= 0x80)
-                {
-                    *i += 1;
-                }
-                if *i == s {
-                    return false;
-                }
-            }
-            if *i < b.len() && b[*i] == b'.' {
-                *i += 1;
-                continue;
-            }
-            return *i > start;
-        }
-    };
-    if !name(&mut i) {
-        return false;
-    }
-    // An optional call with balanced parentheses (strings skipped).
-    if i < b.len() && b[i] == b'(' {
-        let mut depth = 0i32;
-        let mut in_str = false;
-        while i < b.len() {
-            let c = b[i];
-            if in_str {
-                if c == b'\'' {
-                    in_str = false;
-                }
-            } else if c == b'\'' {
-                in_str = true;
-            } else if c == b'(' {
-                depth += 1;
-            } else if c == b')' {
-                depth -= 1;
-                if depth == 0 {
-                    i += 1;
-                    break;
-                }
-            }
-            i += 1;
-        }
-        if depth != 0 {
-            return false;
-        }
-    }
-    // Then only words: COLLATE x, an operator class, ASC/DESC, NULLS FIRST/LAST.
-    while i < b.len() {
-        if b[i] != b' ' {
-            return false;
-        }
-        while i < b.len() && b[i] == b' ' {
-            i += 1;
-        }
-        if i < b.len() && !name(&mut i) {
-            return false;
-        }
-    }
-    true
 }
 
 pub fn drop_index(schema: &str, name: &str, concurrently: bool) -> String {
@@ -878,6 +852,30 @@ fn create_views_in_order(m: &Model) -> Vec<(Address, String)> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn index_element_options_stay_outside_the_parentheses() {
+        assert_eq!(index_element("lower(b)"), "(lower(b))");
+        assert_eq!(index_element("created_at DESC"), "(created_at) DESC");
+        assert_eq!(
+            index_element("score DESC NULLS LAST"),
+            "(score) DESC NULLS LAST"
+        );
+        assert_eq!(index_element("score NULLS FIRST"), "(score) NULLS FIRST");
+        assert_eq!(
+            index_element("bio extensions.gin_trgm_ops"),
+            "(bio) extensions.gin_trgm_ops"
+        );
+        assert_eq!(
+            index_element("lower(title) text_pattern_ops DESC"),
+            "(lower(title)) text_pattern_ops DESC"
+        );
+        // Words inside parentheses or quotes are the expression's own.
+        assert_eq!(index_element("(a || ' desc')"), "((a || ' desc'))");
+        assert_eq!(index_element("\"desc\""), "(\"desc\")");
+        assert_eq!(index_element("a + b"), "(a + b)");
+    }
+
     use super::*;
 
     fn q(n: &str) -> QName {
@@ -923,7 +921,7 @@ mod tests {
         };
         assert_eq!(
             create_index(&q("t"), &i, true),
-            "CREATE UNIQUE INDEX CONCURRENTLY \"i\" ON \"public\".\"t\" (\"a\", lower(b)) WHERE (b is not null)"
+            "CREATE UNIQUE INDEX CONCURRENTLY \"i\" ON \"public\".\"t\" (\"a\", (lower(b))) WHERE (b is not null)"
         );
         let fk = ForeignKey {
             name: "f".into(),
@@ -938,27 +936,6 @@ mod tests {
             add_foreign_key(&q("t"), &fk, true),
             "ALTER TABLE \"public\".\"t\" ADD CONSTRAINT \"f\" FOREIGN KEY (\"a\") REFERENCES \"auth\".\"users\" (\"id\") ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED NOT VALID"
         );
-    }
-
-    #[test]
-    fn index_elements_are_wrapped_only_when_the_grammar_needs_it() {
-        assert_eq!(index_element("created_at DESC"), "created_at DESC");
-        assert_eq!(
-            index_element("lower(email) text_pattern_ops"),
-            "lower(email) text_pattern_ops"
-        );
-        assert_eq!(
-            index_element("bio extensions.gin_trgm_ops"),
-            "bio extensions.gin_trgm_ops"
-        );
-        assert_eq!(
-            index_element("\"Name\" COLLATE \"C\" DESC NULLS LAST"),
-            "\"Name\" COLLATE \"C\" DESC NULLS LAST"
-        );
-        assert_eq!(index_element("a + b"), "(a + b)");
-        assert_eq!(index_element("(a + b)"), "(a + b)");
-        assert_eq!(index_element("coalesce(a, 'x y')"), "coalesce(a, 'x y')");
-        assert_eq!(index_element("a::text"), "(a::text)");
     }
 
     #[test]
