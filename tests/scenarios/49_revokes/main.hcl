@@ -22,3 +22,16 @@ grant "reports_read" {
   roles      = ["authenticated"]
   privileges = ["select"]
 }
+
+# Declared with no privileges: anon keeps nothing on the schema and the table.
+grant "app_usage_anon" {
+  on         = schema.app
+  roles      = ["anon"]
+  privileges = []
+}
+
+grant "reports_anon" {
+  on         = table.reports
+  roles      = ["anon"]
+  privileges = []
+}
