@@ -221,6 +221,24 @@ async fn apply_locked(
         statement_timeout: env.statement_timeout.clone(),
     };
     let json = args.json;
+    // A progress bar on a terminal; plain lines otherwise (and JSON events with --json).
+    let db_steps = plan
+        .steps
+        .iter()
+        .filter(|s| s.phase != Phase::Functions)
+        .count() as u64;
+    let bar = (!json && std::io::stdout().is_terminal() && db_steps > 0).then(|| {
+        let pb = indicatif::ProgressBar::new(db_steps);
+        pb.set_style(
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        pb
+    });
+    let say = |line: String| match &bar {
+        Some(pb) => pb.println(line),
+        None => println!("{line}"),
+    };
     let mut on_event = |e: exec::Event| {
         if json {
             if let Ok(line) = serde_json::to_string(&e) {
@@ -230,7 +248,12 @@ async fn apply_locked(
         }
         match e {
             exec::Event::PhaseStarted { phase, steps } => {
-                println!("\nPhase {}: {steps} step(s)", phase.as_str())
+                say(format!("\nPhase {}: {steps} step(s)", phase.as_str()))
+            }
+            exec::Event::StepStarted { address, .. } => {
+                if let Some(pb) = &bar {
+                    pb.set_message(address);
+                }
             }
             exec::Event::StepDone {
                 address,
@@ -240,14 +263,19 @@ async fn apply_locked(
                 let (sym, risk) = step
                     .map(|s| (s.action.symbol(), s.risk.as_str()))
                     .unwrap_or(("", ""));
-                println!("  {sym:>3} {address} [{risk}] done ({elapsed_ms} ms)");
+                say(format!(
+                    "  {sym:>3} {address} [{risk}] done ({elapsed_ms} ms)"
+                ));
+                if let Some(pb) = &bar {
+                    pb.inc(1);
+                }
             }
             exec::Event::RolledBack { address, error } => {
-                println!("  rolled back at {address}: {error}")
+                say(format!("  rolled back at {address}: {error}"))
             }
-            exec::Event::InvalidIndexDropped { index, .. } => {
-                println!("  dropped the invalid index {index} the failed build left")
-            }
+            exec::Event::InvalidIndexDropped { index, .. } => say(format!(
+                "  dropped the invalid index {index} the failed build left"
+            )),
             _ => {}
         }
     };
@@ -277,6 +305,9 @@ async fn apply_locked(
     };
     if committed {
         save_state(backend, client, &next, !saved_in_tx.get()).await?;
+    }
+    if let Some(pb) = &bar {
+        pb.finish_and_clear();
     }
     let report = result?;
 
