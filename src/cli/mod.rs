@@ -2,12 +2,14 @@
 //! Errors are returned, never printed here: `main` prints each one once, through miette.
 
 mod apply;
+mod drift;
 mod fmt;
 mod graph;
 pub mod import;
 mod init;
 mod local;
 mod plan;
+mod refresh;
 pub mod state;
 pub mod target;
 mod validate;
@@ -69,6 +71,8 @@ pub enum Command {
     Plan(plan::Args),
     /// Apply the changes: plan (or a saved plan), confirm, run, verify.
     Apply(apply::Args),
+    /// Report drift: changes made outside supaform, pending changes, unmanaged objects.
+    Drift(drift::Args),
     /// Read and edit an environment's state (list, show, rm, unprotect, pull, push).
     State(state::Args),
 }
@@ -155,6 +159,7 @@ pub fn run(cli: Cli) -> miette::Result<ExitCode> {
         Command::Plan(a) => plan::run(&cli, a),
         Command::Apply(a) => apply::run(&cli, a),
         Command::State(a) => state::run(&cli, a),
+        Command::Drift(a) => drift::run(&cli, a),
     }
 }
 
