@@ -485,3 +485,68 @@ async fn plan_shows_the_changes_made_outside_first() {
     assert!(outside < steps, "{plan}");
     insta::assert_snapshot!(plan);
 }
+
+/// `cargo test --release --test drift -- --ignored --nocapture drift_on_1000_tables`:
+/// drift on a 1,000-table database (five columns, a primary key, an index, RLS and a policy
+/// each) after an apply; prints the wall time of `supaform drift`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore]
+async fn drift_on_1000_tables() {
+    let mut hcl = String::new();
+    for i in 0..1000 {
+        hcl.push_str(&format!(
+            r#"
+table "t{i}" {{
+  column "id" {{ type = "bigint" }}
+  column "owner" {{ type = "uuid" }}
+  column "body" {{ type = "text" }}
+  column "n" {{
+    type    = "integer"
+    default = 0
+  }}
+  column "created_at" {{
+    type    = "timestamptz"
+    default = sql("now()")
+  }}
+  primary_key = ["id"]
+  index "t{i}_owner_idx" {{ columns = ["owner"] }}
+  rls {{ enabled = true }}
+}}
+policy "t{i}_own" {{
+  table   = table.t{i}
+  command = "select"
+  roles   = ["authenticated"]
+  using   = "(select auth.uid()) = owner"
+}}
+"#
+        ));
+    }
+    common::server();
+    let url = common::fresh_db("drift_bench").await;
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "env.hcl",
+        &format!("environment \"test\" {{\n  database_url = \"{url}\"\n}}\n"),
+    );
+    write(dir.path(), "main.hcl", &hcl);
+    let p = Project {
+        dir,
+        url,
+        fake: None,
+    };
+    let t = std::time::Instant::now();
+    p.ok(&["apply", "-e", "test", "--auto-approve", "--no-rehearse"]);
+    println!("apply: {:?}", t.elapsed());
+    p.sql("alter table public.t500 disable row level security; alter table public.t7 add column x text")
+        .await;
+    for _ in 0..3 {
+        let t = std::time::Instant::now();
+        let (code, r, _) = p.drift();
+        println!(
+            "drift: {:?} (exit {code}, {} items)",
+            t.elapsed(),
+            r.items.len()
+        );
+    }
+}

@@ -541,8 +541,8 @@ fn named(a: &[Value]) -> Option<Vec<(String, &Value)>> {
 
 fn compact(v: &Value) -> String {
     let s = v.to_string();
-    if s.chars().count() > 100 {
-        format!("{}…", s.chars().take(100).collect::<String>())
+    if s.chars().count() > 200 {
+        format!("{}…", s.chars().take(200).collect::<String>())
     } else {
         s
     }
@@ -587,9 +587,26 @@ fn leaves(path: &str, before: &Value, after: &Value, out: &mut Vec<String>) {
                     }
                 }
             }
-            _ => out.push(format!("{path}: {} → {}", compact(before), compact(after))),
+            _ if !b.iter().chain(a).all(Value::is_object) => {
+                // Scalars (enum values, roles): their order may matter; show both whole.
+                let at = if path.is_empty() { "value" } else { path };
+                out.push(format!("{at}: {} → {}", compact(before), compact(after)))
+            }
+            _ => {
+                // Unnamed objects (a grant address's grants): what was removed, what added.
+                let at = if path.is_empty() { "item" } else { path };
+                for x in b.iter().filter(|x| !a.contains(x)) {
+                    out.push(format!("{at}: removed {}", compact(x)));
+                }
+                for y in a.iter().filter(|y| !b.contains(y)) {
+                    out.push(format!("{at}: added {}", compact(y)));
+                }
+            }
         },
-        _ => out.push(format!("{path}: {} → {}", compact(before), compact(after))),
+        _ => {
+            let at = if path.is_empty() { "value" } else { path };
+            out.push(format!("{at}: {} → {}", compact(before), compact(after)))
+        }
     }
 }
 
@@ -635,7 +652,11 @@ fn narrow(before: &Value, after: &Value) -> (Value, Value) {
                 };
                 (Value::Array(keep(&nb, &na)), Value::Array(keep(&na, &nb)))
             }
-            _ => (before.clone(), after.clone()),
+            _ if !b.iter().chain(a).all(Value::is_object) => (before.clone(), after.clone()),
+            _ => (
+                Value::Array(b.iter().filter(|x| !a.contains(x)).cloned().collect()),
+                Value::Array(a.iter().filter(|y| !b.contains(y)).cloned().collect()),
+            ),
         },
         _ => (before.clone(), after.clone()),
     }
