@@ -540,6 +540,9 @@ policy "t{i}_own" {{
     println!("apply: {:?}", t.elapsed());
     p.sql("alter table public.t500 disable row level security; alter table public.t7 add column x text")
         .await;
+    let t = std::time::Instant::now();
+    p.run(&["plan", "-e", "test", "--no-rehearse"]);
+    println!("plan (for comparison): {:?}", t.elapsed());
     for _ in 0..3 {
         let t = std::time::Instant::now();
         let (code, r, _) = p.drift();

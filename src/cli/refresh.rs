@@ -10,11 +10,7 @@ use std::process::ExitCode;
 
 /// The state with what is live accepted (serial not yet bumped). Pure.
 pub fn refreshed(prev: &State, live: &crate::model::Model, remote: Option<&RemoteView>) -> State {
-    let addrs: std::collections::BTreeMap<String, crate::model::Address> = live
-        .addresses()
-        .into_iter()
-        .map(|a| (a.to_string(), a))
-        .collect();
+    let index = crate::drift::LiveIndex::new(live);
     let mut next = prev.clone();
     next.resources.retain(|key, res| match res.kind.as_str() {
         "secret" => remote.is_none_or(|r| {
@@ -40,10 +36,10 @@ pub fn refreshed(prev: &State, live: &crate::model::Model, remote: Option<&Remot
             if res.fingerprint.is_none() {
                 return true;
             }
-            match addrs.get(key) {
-                Some(a) => {
-                    res.attributes = crate::state::attributes(live, a);
-                    res.fingerprint = crate::state::object_fingerprint(live, a);
+            match index.attributes(key) {
+                Some(v) => {
+                    res.fingerprint = Some(crate::state::fingerprint(&v));
+                    res.attributes = v;
                     true
                 }
                 None => false,

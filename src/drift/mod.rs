@@ -135,9 +135,47 @@ fn live_addresses(live: &Model) -> BTreeMap<String, Address> {
         .collect()
 }
 
+/// The live objects by address, for many look-ups: grants are grouped once (by target and
+/// role), instead of scanning every grant for every grant address.
+pub struct LiveIndex<'a> {
+    live: &'a Model,
+    addrs: BTreeMap<String, Address>,
+    grants: BTreeMap<String, Vec<&'a crate::model::Grant>>,
+}
+
+impl<'a> LiveIndex<'a> {
+    pub fn new(live: &'a Model) -> LiveIndex<'a> {
+        let mut grants: BTreeMap<String, Vec<&crate::model::Grant>> = BTreeMap::new();
+        for g in &live.grants {
+            grants
+                .entry(Address::Grant(g.target.clone(), g.role.clone()).to_string())
+                .or_default()
+                .push(g);
+        }
+        LiveIndex {
+            live,
+            addrs: live_addresses(live),
+            grants,
+        }
+    }
+
+    /// The object at `key` as the state records it ([`crate::state::attributes`]); `None`
+    /// when live has no object there.
+    pub fn attributes(&self, key: &str) -> Option<Value> {
+        let addr = self.addrs.get(key)?;
+        if let Address::Grant(..) = addr {
+            return self
+                .grants
+                .get(key)
+                .and_then(|g| serde_json::to_value(g).ok());
+        }
+        Some(crate::state::attributes(self.live, addr))
+    }
+}
+
 /// Out-of-band changes: live (and the remote) against the state. Pure.
 pub fn out_of_band(state: &State, live: &Model, remote: Option<&RemoteView>) -> Vec<DriftItem> {
-    let addrs = live_addresses(live);
+    let index = LiveIndex::new(live);
     let mut out = Vec::new();
     for (key, res) in &state.resources {
         match res.kind.as_str() {
@@ -155,10 +193,9 @@ pub fn out_of_band(state: &State, live: &Model, remote: Option<&RemoteView>) -> 
                 let Some(recorded) = &res.fingerprint else {
                     continue;
                 };
-                match addrs.get(key) {
+                match index.attributes(key) {
                     None => out.push(deleted(key, kind, &res.attributes)),
-                    Some(addr) => {
-                        let mut now = crate::state::attributes(live, addr);
+                    Some(mut now) => {
                         unspecified(&res.attributes, &mut now);
                         if &crate::state::fingerprint(&now) != recorded {
                             out.push(changed(key, kind, &res.attributes, &now));
@@ -691,6 +728,37 @@ mod tests {
             json!({"name": "t", "columns": [{"name": "a", "type": "int"}, {"name": "b", "type": "text"}], "rls": {"enabled": false}})
         );
         assert_eq!(classify("table", &b, &a).0, Risk::Dangerous);
+    }
+
+    #[test]
+    fn the_live_index_reads_grants_as_the_state_does() {
+        use crate::model::{Grant, GrantTarget, QName};
+        let mut m = Model::default();
+        for (t, role, p) in [
+            ("a", "anon", "SELECT"),
+            ("b", "anon", "INSERT"),
+            ("a", "anon", "UPDATE"),
+        ] {
+            m.grants.push(Grant {
+                target: GrantTarget::Table(QName::new("public", t)),
+                role: role.into(),
+                privileges: vec![p.into()],
+                columns: if p == "UPDATE" {
+                    vec!["x".into()]
+                } else {
+                    vec![]
+                },
+            });
+        }
+        let index = LiveIndex::new(&m);
+        for a in m.addresses() {
+            assert_eq!(
+                index.attributes(&a.to_string()),
+                Some(crate::state::attributes(&m, &a)),
+                "{a}"
+            );
+        }
+        assert_eq!(index.attributes("grant.public.c.anon"), None);
     }
 
     #[test]
