@@ -540,6 +540,30 @@ policy "t{i}_own" {{
     println!("apply: {:?}", t.elapsed());
     p.sql("alter table public.t500 disable row level security; alter table public.t7 add column x text")
         .await;
+    // The parts drift adds to the plan pipeline: introspection and the state comparison.
+    let state = supaform::state::State::parse(
+        &std::fs::read_to_string(p.dir.path().join("state/test.json")).unwrap(),
+        "state/test.json",
+    )
+    .unwrap();
+    let client = supaform::db::connect(&p.url).await.unwrap();
+    let opts = supaform::introspect::IntrospectOptions {
+        schemas: vec!["public".into()],
+        managed_roles: vec!["anon".into(), "authenticated".into(), "service_role".into()],
+    };
+    let t = std::time::Instant::now();
+    let live = supaform::introspect::introspect(&client, &opts)
+        .await
+        .unwrap();
+    let introspected = t.elapsed();
+    let t = std::time::Instant::now();
+    let items = supaform::drift::out_of_band(&state, &live.model, None);
+    println!(
+        "introspect: {introspected:?}; out-of-band comparison of {} owned objects: {:?} ({} items)",
+        state.resources.len(),
+        t.elapsed(),
+        items.len()
+    );
     let t = std::time::Instant::now();
     p.run(&["plan", "-e", "test", "--no-rehearse"]);
     println!("plan (for comparison): {:?}", t.elapsed());
