@@ -281,7 +281,7 @@ scenarios! {
             ("grant.public.tags.anon", "caution"),
             ("grant.public.tags.authenticated", "caution"),
             ("grant.public.tags.service_role", "caution"),
-            ("policy.public.tags.tags_read", "dangerous"),
+            ("policy.public.tags.tags_read", "caution"),
             ("table.public.tags", "dangerous")
         ];
     table_added: "create table public.audit (id bigint primary key, what text)"

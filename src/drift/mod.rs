@@ -19,6 +19,7 @@
 //! | an Edge Function or a secret deleted | dangerous |
 //! | any other change or deletion (a column added or altered, an index, a constraint, RLS forced, a grant, an enum value, a function body, a trigger, a view, a comment, an extension) | caution |
 //! | an Edge Function redeployed by hand, a secret changed | caution |
+//! | a policy, trigger or grant gone with a table dropped outside supaform | caution (the table carries the danger) |
 //!
 //! Unmanaged objects: a policy is caution (it may widen who sees what), anything else safe.
 //! Pending changes carry their step's risk.
@@ -203,6 +204,24 @@ pub fn out_of_band(state: &State, live: &Model, remote: Option<&RemoteView>) -> 
                     }
                 }
             }
+        }
+    }
+    // Policies, triggers and grants of a table dropped outside supaform went with it: the
+    // table's item carries the risk.
+    let tables: Vec<String> = out
+        .iter()
+        .filter(|i| i.kind == "table" && i.after.is_null())
+        .filter_map(|i| i.address.strip_prefix("table.").map(str::to_string))
+        .collect();
+    for i in out.iter_mut().filter(|i| i.after.is_null()) {
+        let parent = tables.iter().find(|t| {
+            ["policy.", "trigger.", "grant."]
+                .iter()
+                .any(|k| i.address.starts_with(&format!("{k}{t}.")))
+        });
+        if let Some(t) = parent {
+            i.risk = Risk::Caution;
+            i.reason = format!("gone with table.{t}, dropped outside supaform");
         }
     }
     out

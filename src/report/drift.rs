@@ -56,7 +56,7 @@ pub fn counts(r: &DriftReport) -> String {
 fn item_human(i: &DriftItem, style: Style, out: &mut String) {
     let _ = writeln!(
         out,
-        "  {:>3} {} {}",
+        "{:>3} {} {}",
         i.symbol,
         i.address,
         badge(style, i.risk)
@@ -240,7 +240,8 @@ pub fn markdown(r: &DriftReport) -> String {
             Category::Pending => ("Step", "SQL"),
             Category::Unmanaged => ("", "Live"),
         };
-        if !i.before.is_null() {
+        // A pending step's `before` is its summary, already said above.
+        if !i.before.is_null() && i.category != Category::Pending {
             let _ = writeln!(out, "**{before}**\n");
             match (&i.category, &i.before) {
                 (Category::Pending, Value::String(s)) => fenced("text", s, &mut out),
