@@ -577,3 +577,44 @@ policy "t{i}_own" {{
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refresh_only_writes_a_database_state_too() {
+    common::server();
+    let url = common::fresh_db("drift_refresh_db").await;
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "env.hcl",
+        &format!("environment \"test\" {{\n  database_url = \"{url}\"\n  state        = \"database\"\n}}\n"),
+    );
+    write(dir.path(), "main.hcl", SCHEMA);
+    let p = Project {
+        dir,
+        url,
+        fake: None,
+    };
+    p.ok(&["apply", "-e", "test", "--auto-approve", "--no-rehearse"]);
+    p.sql("alter table public.notes force row level security")
+        .await;
+    let (_, r, json) = p.drift();
+    assert_eq!(
+        out_of_band(&r),
+        [("table.public.notes".to_string(), "caution".to_string())],
+        "{json}"
+    );
+    let out = p.ok(&["apply", "-e", "test", "--refresh-only"]);
+    assert!(out.contains("Refresh complete!"), "{out}");
+    let (_, r, json) = p.drift();
+    assert!(out_of_band(&r).is_empty(), "{json}");
+    let c = supaform::db::connect(&p.url).await.unwrap();
+    let forced: bool = c
+        .query_one(
+            "select (state -> 'resources' -> 'table.public.notes' -> 'attributes' -> 'rls' ->> 'force')::bool from supaform.state where environment = 'test'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert!(forced);
+}
