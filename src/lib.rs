@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod diff;
+pub mod drift;
 pub mod engine;
 pub mod functions;
 pub mod introspect;

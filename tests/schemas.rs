@@ -34,3 +34,11 @@ fn the_state_schema_is_up_to_date() {
         schemars::schema_for!(supaform::state::State),
     );
 }
+
+#[test]
+fn the_drift_schema_is_up_to_date() {
+    check(
+        "drift.schema.json",
+        schemars::schema_for!(supaform::drift::DriftReport),
+    );
+}

@@ -37,6 +37,9 @@ pub struct Args {
     /// How long to wait for another apply's lock, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     pub lock_wait: u64,
+    /// Accept what is live into the state; change nothing on the target.
+    #[arg(long, conflicts_with = "plan_file")]
+    pub refresh_only: bool,
 }
 
 #[derive(Debug, Error, Diagnostic)]
@@ -123,6 +126,9 @@ async fn apply_locked(
         Backend::File(f) => f.load()?,
         Backend::Database(d) => d.load(client).await?,
     };
+    if args.refresh_only {
+        return super::refresh::run(cfg, env, client, backend, prev, style).await;
+    }
     let state = super::state_view(prev.as_ref());
     let local = crate::local::LocalOptions::default();
     let mut planned = engine::plan_config(cfg, &env.name, &t.url, &state, &local).await?;

@@ -3,12 +3,14 @@
 
 mod apply;
 mod backup;
+mod drift;
 mod fmt;
 mod graph;
 pub mod import;
 mod init;
 mod local;
 mod plan;
+mod refresh;
 mod restore;
 pub mod state;
 pub mod target;
@@ -71,6 +73,8 @@ pub enum Command {
     Plan(plan::Args),
     /// Apply the changes: plan (or a saved plan), confirm, run, verify.
     Apply(apply::Args),
+    /// Report drift: changes made outside supaform, pending changes, unmanaged objects.
+    Drift(drift::Args),
     /// Read and edit an environment's state (list, show, rm, unprotect, pull, push).
     State(state::Args),
     /// Back up every managed table (data, DDL, manifest) into a directory.
@@ -163,6 +167,7 @@ pub fn run(cli: Cli) -> miette::Result<ExitCode> {
         Command::State(a) => state::run(&cli, a),
         Command::Backup(a) => backup::run(&cli, a),
         Command::Restore(a) => restore::run(&cli, a),
+        Command::Drift(a) => drift::run(&cli, a),
     }
 }
 

@@ -36,9 +36,10 @@ pub fn run(cli: &Cli, args: &Args) -> miette::Result<ExitCode> {
     let env = target::environment(&cfg, args.env.as_deref())?;
     let rt = super::runtime()?;
     let rehearse = !args.no_rehearse && args.targets.is_empty();
-    let (planned, rehearsal) = rt.block_on(async {
+    let (planned, rehearsal, outside) = rt.block_on(async {
         let t = target::resolve(env.clone()).await?;
-        let state = super::state_view(super::load_state(&cfg, &env, &t.url).await?.as_ref());
+        let state_doc = super::load_state(&cfg, &env, &t.url).await?;
+        let state = super::state_view(state_doc.as_ref());
         let local = crate::local::LocalOptions::default();
         let mut planned = engine::plan_config(&cfg, &env.name, &t.url, &state, &local).await?;
         engine::plan_functions(&mut planned, &cfg, &env, &state).await?;
@@ -47,7 +48,15 @@ pub fn run(cli: &Cli, args: &Args) -> miette::Result<ExitCode> {
         } else {
             None
         };
-        Ok::<_, miette::Report>((planned, rehearsal))
+        // What changed outside supaform since the last apply, shown before the steps.
+        let outside = match &state_doc {
+            Some(s) if !args.json && !args.sql => {
+                let remote = crate::drift::remote_view(&cfg, &env, Some(s)).await?;
+                crate::drift::out_of_band(s, &planned.live.model, remote.as_ref())
+            }
+            _ => vec![],
+        };
+        Ok::<_, miette::Report>((planned, rehearsal, outside))
     })?;
     let mut plan = planned.plan;
     engine::restrict(&mut plan, &args.targets);
@@ -70,6 +79,7 @@ pub fn run(cli: &Cli, args: &Args) -> miette::Result<ExitCode> {
         let style = Style {
             color: super::use_color_stdout(cli.no_color),
         };
+        print!("{}", crate::report::drift::outside_changes(&outside, style));
         print!("{}", human(&plan, style));
         match &rehearsal {
             Some(engine::Rehearsal::Passed) => println!(
