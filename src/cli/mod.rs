@@ -2,6 +2,7 @@
 //! Errors are returned, never printed here: `main` prints each one once, through miette.
 
 mod apply;
+mod diff;
 mod fmt;
 mod graph;
 pub mod import;
@@ -68,6 +69,8 @@ pub enum Command {
     Plan(plan::Args),
     /// Apply the changes: plan (or a saved plan), confirm, run, verify.
     Apply(apply::Args),
+    /// Compare two databases: the steps that make --from match --to, classified.
+    Diff(diff::Args),
 }
 
 fn parse_var(s: &str) -> Result<(String, String), String> {
@@ -125,6 +128,7 @@ pub fn run(cli: Cli) -> miette::Result<ExitCode> {
         Command::Import(a) => import::run(&cli, a),
         Command::Plan(a) => plan::run(&cli, a),
         Command::Apply(a) => apply::run(&cli, a),
+        Command::Diff(a) => diff::run(&cli, a),
     }
 }
 
