@@ -76,22 +76,22 @@ pub const COLUMNS: &str = concat!(
     "AND n.nspname = ANY({SCHEMAS}) AND "
 );
 
-/// Closes the queries built as records.
+/// Closes the queries built as records ([`RELATIONS`], [`COLUMNS`]).
 const RECORDS_END: &str = ") x";
 
-/// Constraints, built as records like [`COLUMNS`]; closed by [`RECORDS_END`].
 pub const CONSTRAINTS: &str = concat!(
-    "SELECT COALESCE(pg_catalog.json_agg(x ORDER BY x.rel, x.name), '[]') FROM (SELECT ",
-    "co.conrelid::bigint AS rel, co.conname AS name, co.contype AS type, ",
-    "(SELECT pg_catalog.json_agg(att.attname ORDER BY k.ord) FROM pg_catalog.unnest(co.conkey) WITH ORDINALITY k(num, ord) ",
-    "JOIN pg_catalog.pg_attribute att ON att.attrelid = co.conrelid AND att.attnum = k.num) AS cols, ",
-    "fn.nspname AS ref_schema, fc.relname AS ref_table, ",
-    "CASE WHEN co.contype = 'f' THEN (SELECT pg_catalog.json_agg(att.attname ORDER BY k.ord) FROM pg_catalog.unnest(co.confkey) WITH ORDINALITY k(num, ord) ",
-    "JOIN pg_catalog.pg_attribute att ON att.attrelid = co.confrelid AND att.attnum = k.num) END AS ref_cols, ",
-    "co.confdeltype AS on_delete, co.confupdtype AS on_update, ",
-    "co.condeferrable AS \"deferrable\", co.condeferred AS deferred, ",
-    "CASE WHEN co.contype = 'c' THEN pg_catalog.pg_get_expr(co.conbin, co.conrelid) END AS expr, ",
-    "CASE WHEN co.contype = 'u' THEN (SELECT (pg_catalog.to_jsonb(i) ->> 'indnullsnotdistinct')::boolean FROM pg_catalog.pg_index i WHERE i.indexrelid = co.conindid) END AS nnd ",
+    "SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_object(",
+    "'rel', co.conrelid::bigint, 'name', co.conname, 'type', co.contype, ",
+    "'cols', (SELECT pg_catalog.json_agg(att.attname ORDER BY k.ord) FROM pg_catalog.unnest(co.conkey) WITH ORDINALITY k(num, ord) ",
+    "JOIN pg_catalog.pg_attribute att ON att.attrelid = co.conrelid AND att.attnum = k.num), ",
+    "'ref_schema', fn.nspname, 'ref_table', fc.relname, ",
+    "'ref_cols', (SELECT pg_catalog.json_agg(att.attname ORDER BY k.ord) FROM pg_catalog.unnest(co.confkey) WITH ORDINALITY k(num, ord) ",
+    "JOIN pg_catalog.pg_attribute att ON att.attrelid = co.confrelid AND att.attnum = k.num), ",
+    "'on_delete', co.confdeltype, 'on_update', co.confupdtype, ",
+    "'deferrable', co.condeferrable, 'deferred', co.condeferred, ",
+    "'expr', CASE WHEN co.contype = 'c' THEN pg_catalog.pg_get_expr(co.conbin, co.conrelid) END, ",
+    "'nnd', CASE WHEN co.contype = 'u' THEN (SELECT (pg_catalog.to_jsonb(i) ->> 'indnullsnotdistinct')::boolean FROM pg_catalog.pg_index i WHERE i.indexrelid = co.conindid) END",
+    ") ORDER BY co.conrelid, co.conname), '[]') ",
     "FROM pg_catalog.pg_constraint co JOIN pg_catalog.pg_class c ON c.oid = co.conrelid ",
     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ",
     "LEFT JOIN pg_catalog.pg_class fc ON fc.oid = co.confrelid ",
@@ -99,25 +99,25 @@ pub const CONSTRAINTS: &str = concat!(
     "WHERE co.contype IN ('p', 'u', 'f', 'c', 'x') AND n.nspname = ANY({SCHEMAS}) AND "
 );
 
-/// Indexes not backing a constraint, built as records like [`COLUMNS`]; closed by
-/// [`RECORDS_END`].
 pub const INDEXES: &str = concat!(
     // The non-default operator classes, looked up by name only for the columns using one.
     "WITH nd AS MATERIALIZED (SELECT pg_catalog.array_agg(op.oid) AS oids FROM pg_catalog.pg_opclass op WHERE NOT op.opcdefault) ",
-    "SELECT COALESCE(pg_catalog.json_agg(x ORDER BY x.rel, x.name), '[]') FROM (SELECT ",
-    "i.indrelid::bigint AS rel, ic.relname AS name, i.indisunique AS \"unique\", i.indisvalid AS valid, ",
-    "am.amname AS method, i.indnkeyatts AS nkey, ",
-    "(SELECT pg_catalog.json_agg(p ORDER BY p.ord) FROM (SELECT k.ord, k.attnum, att.attname AS name, ",
-    "CASE WHEN k.attnum = 0 THEN pg_catalog.pg_get_indexdef(i.indexrelid, k.ord::int, true) ELSE pg_catalog.quote_ident(att.attname) END AS def, ",
-    "k.ord <= i.indnkeyatts AND (i.indoption[k.ord - 1] & 1) = 1 AS \"desc\", ",
-    "k.ord <= i.indnkeyatts AND (i.indoption[k.ord - 1] & 2) = 2 AS nulls_first, ",
-    "CASE WHEN k.ord <= i.indnkeyatts AND i.indclass[k.ord - 1] = ANY (nd.oids) THEN (SELECT CASE WHEN opn.nspname = 'pg_catalog' THEN pg_catalog.quote_ident(op.opcname) ",
+    "SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_object(",
+    "'rel', i.indrelid::bigint, 'name', ic.relname, 'unique', i.indisunique, 'valid', i.indisvalid, ",
+    "'method', am.amname, 'nkey', i.indnkeyatts, ",
+    "'parts', (SELECT pg_catalog.json_agg(pg_catalog.json_build_object(",
+    "'attnum', k.attnum, 'name', att.attname, ",
+    "'def', CASE WHEN k.attnum = 0 THEN pg_catalog.pg_get_indexdef(i.indexrelid, k.ord::int, true) ELSE pg_catalog.quote_ident(att.attname) END, ",
+    "'desc', k.ord <= i.indnkeyatts AND (i.indoption[k.ord - 1] & 1) = 1, ",
+    "'nulls_first', k.ord <= i.indnkeyatts AND (i.indoption[k.ord - 1] & 2) = 2, ",
+    "'opclass', CASE WHEN k.ord <= i.indnkeyatts AND i.indclass[k.ord - 1] = ANY (nd.oids) THEN (SELECT CASE WHEN opn.nspname = 'pg_catalog' THEN pg_catalog.quote_ident(op.opcname) ",
     "ELSE pg_catalog.quote_ident(opn.nspname) || '.' || pg_catalog.quote_ident(op.opcname) END ",
-    "FROM pg_catalog.pg_opclass op JOIN pg_catalog.pg_namespace opn ON opn.oid = op.opcnamespace WHERE op.oid = i.indclass[k.ord - 1]) END AS opclass ",
-    "FROM pg_catalog.unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord) ",
-    "LEFT JOIN pg_catalog.pg_attribute att ON att.attrelid = i.indrelid AND att.attnum = k.attnum AND k.attnum > 0) p) AS parts, ",
-    "pg_catalog.pg_get_expr(i.indpred, i.indrelid) AS pred, ",
-    "false AS \"constraint\" ",
+    "FROM pg_catalog.pg_opclass op JOIN pg_catalog.pg_namespace opn ON opn.oid = op.opcnamespace WHERE op.oid = i.indclass[k.ord - 1]) END",
+    ") ORDER BY k.ord) FROM pg_catalog.unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord) ",
+    "LEFT JOIN pg_catalog.pg_attribute att ON att.attrelid = i.indrelid AND att.attnum = k.attnum AND k.attnum > 0), ",
+    "'pred', pg_catalog.pg_get_expr(i.indpred, i.indrelid), ",
+    "'constraint', false",
+    ") ORDER BY i.indrelid, ic.relname), '[]') ",
     "FROM nd, pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid ",
     "JOIN pg_catalog.pg_class c ON c.oid = i.indrelid ",
     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ",
@@ -236,8 +236,8 @@ pub fn all() -> Vec<(&'static str, String)> {
         ("schemas", SCHEMAS.to_string()),
         ("relations", rel(RELATIONS) + RECORDS_END),
         ("columns", rel(COLUMNS) + RECORDS_END),
-        ("constraints", rel(CONSTRAINTS) + RECORDS_END),
-        ("indexes", rel(INDEXES) + RECORDS_END),
+        ("constraints", rel(CONSTRAINTS)),
+        ("indexes", rel(INDEXES)),
         ("types", TYPES.to_string()),
         ("policies", POLICIES.to_string()),
         ("triggers", TRIGGERS.to_string()),
