@@ -12,11 +12,11 @@ const NOT_EXTENSION_OWNED: &str = "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depen
 macro_rules! acl_json {
     ($acl:expr, $owner:expr) => {
         concat!(
-            "(SELECT pg_catalog.json_agg(x ORDER BY x.oid, x.priv) FROM (SELECT a.grantee::bigint AS oid, CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_catalog.pg_get_userbyid(a.grantee)::text END AS grantee, a.privilege_type AS priv FROM pg_catalog.aclexplode(",
+            "(SELECT pg_catalog.json_agg(pg_catalog.json_build_object('grantee', CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_catalog.pg_get_userbyid(a.grantee)::text END, 'priv', a.privilege_type) ORDER BY a.grantee, a.privilege_type) FROM pg_catalog.aclexplode(",
             $acl,
             ") a WHERE a.grantee <> ",
             $owner,
-            ") x)"
+            ")"
         )
     };
 }
@@ -35,38 +35,34 @@ pub const SCHEMAS: &str = concat!(
     ") ORDER BY n.nspname), '[]') FROM pg_catalog.pg_namespace n WHERE n.nspname = ANY({SCHEMAS})"
 );
 
-/// Relations, built as records like [`COLUMNS`]; closed by [`RECORDS_END`] after the
-/// extension filter.
 pub const RELATIONS: &str = concat!(
-    "SELECT COALESCE(pg_catalog.json_agg(x ORDER BY x.schema, x.name), '[]') FROM (SELECT ",
-    "c.oid::bigint AS oid, n.nspname AS schema, c.relname AS name, c.relkind AS kind, ",
-    "c.relrowsecurity AS rls, c.relforcerowsecurity AS force, c.relispartition AS partition, ",
-    "c.reltuples::bigint AS estimate, c.reloptions AS options, ",
-    "d.description AS comment, ",
-    "CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid, true) END AS view, ",
+    "SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_object(",
+    "'oid', c.oid::bigint, 'schema', n.nspname, 'name', c.relname, 'kind', c.relkind, ",
+    "'rls', c.relrowsecurity, 'force', c.relforcerowsecurity, 'partition', c.relispartition, ",
+    "'estimate', c.reltuples::bigint, 'options', c.reloptions, ",
+    "'comment', d.description, ",
+    "'view', CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid, true) END, ",
+    "'acl', ",
     acl_json!("c.relacl", "c.relowner"),
-    " AS acl ",
+    ") ORDER BY n.nspname, c.relname), '[]') ",
     "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ",
     "LEFT JOIN pg_catalog.pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid = 0 ",
     "WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND n.nspname = ANY({SCHEMAS}) AND "
 );
 
-/// Columns. Each row is built as a record (`json_agg` of a subquery row): cheaper per row
-/// than `json_build_object`, which resolves the type of every argument on every call. The
-/// query is closed by [`RECORDS_END`] after the extension filter.
 pub const COLUMNS: &str = concat!(
-    "SELECT COALESCE(pg_catalog.json_agg(x ORDER BY x.rel, x.attnum), '[]') FROM (SELECT ",
-    "a.attrelid::bigint AS rel, a.attnum, a.attname AS name, ",
-    "pg_catalog.format_type(a.atttypid, a.atttypmod) AS type, a.atttypid::bigint AS typoid, ",
-    "a.attnotnull AS notnull, pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS \"default\", ",
-    "a.attidentity AS identity, a.attgenerated AS generated, ",
-    "CASE WHEN a.attcollation <> t.typcollation THEN ",
+    "SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_object(",
+    "'rel', a.attrelid::bigint, 'name', a.attname, ",
+    "'type', pg_catalog.format_type(a.atttypid, a.atttypmod), 'typoid', a.atttypid::bigint, ",
+    "'notnull', a.attnotnull, 'default', pg_catalog.pg_get_expr(ad.adbin, ad.adrelid), ",
+    "'identity', a.attidentity, 'generated', a.attgenerated, ",
+    "'collation', CASE WHEN a.attcollation <> t.typcollation THEN ",
     "(SELECT CASE WHEN cn.nspname = 'pg_catalog' THEN co.collname::text ELSE cn.nspname || '.' || co.collname END ",
-    "FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = a.attcollation) END AS \"collation\", ",
-    "d.description AS comment, ",
-    "CASE WHEN a.attacl IS NOT NULL THEN ",
+    "FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = a.attcollation) END, ",
+    "'comment', d.description, ",
+    "'acl', CASE WHEN a.attacl IS NOT NULL THEN ",
     acl_json!("a.attacl", "c.relowner"),
-    " END AS acl ",
+    " END) ORDER BY a.attrelid, a.attnum), '[]') ",
     "FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid ",
     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ",
     "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid ",
@@ -75,9 +71,6 @@ pub const COLUMNS: &str = concat!(
     "WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ",
     "AND n.nspname = ANY({SCHEMAS}) AND "
 );
-
-/// Closes the queries built as records ([`RELATIONS`], [`COLUMNS`]).
-const RECORDS_END: &str = ") x";
 
 pub const CONSTRAINTS: &str = concat!(
     "SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_object(",
@@ -143,15 +136,16 @@ pub const TYPES: &str = concat!(
 
 /// Policies on managed tables, and on the platform tables users may attach policies to.
 pub const POLICIES: &str = concat!(
-    "SELECT COALESCE(pg_catalog.json_agg(x ORDER BY x.schema, x.table, x.name), '[]') FROM (SELECT ",
-    "n.nspname AS schema, c.relname AS \"table\", p.polname AS name, p.polcmd AS cmd, ",
-    "p.polpermissive AS permissive, ",
-    "(SELECT pg_catalog.json_agg(CASE WHEN r = 0 THEN 'public' ELSE pg_catalog.pg_get_userbyid(r)::text END) FROM pg_catalog.unnest(p.polroles) r) AS roles, ",
-    "pg_catalog.pg_get_expr(p.polqual, p.polrelid) AS using, ",
-    "pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid) AS \"check\" ",
+    "SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_object(",
+    "'schema', n.nspname, 'table', c.relname, 'name', p.polname, 'cmd', p.polcmd, ",
+    "'permissive', p.polpermissive, ",
+    "'roles', (SELECT pg_catalog.json_agg(CASE WHEN r = 0 THEN 'public' ELSE pg_catalog.pg_get_userbyid(r)::text END) FROM pg_catalog.unnest(p.polroles) r), ",
+    "'using', pg_catalog.pg_get_expr(p.polqual, p.polrelid), ",
+    "'check', pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid)",
+    ") ORDER BY n.nspname, c.relname, p.polname), '[]') ",
     "FROM pg_catalog.pg_policy p JOIN pg_catalog.pg_class c ON c.oid = p.polrelid ",
     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ",
-    "WHERE n.nspname = ANY({SCHEMAS}) OR (n.nspname, c.relname) IN (('auth', 'users'), ('storage', 'objects'), ('storage', 'buckets'))) x"
+    "WHERE n.nspname = ANY({SCHEMAS}) OR (n.nspname, c.relname) IN (('auth', 'users'), ('storage', 'objects'), ('storage', 'buckets'))"
 );
 
 /// User triggers: on managed tables, on `auth.users`, and on the storage tables when
@@ -234,8 +228,8 @@ pub fn all() -> Vec<(&'static str, String)> {
     vec![
         ("server_version", SERVER_VERSION.to_string()),
         ("schemas", SCHEMAS.to_string()),
-        ("relations", rel(RELATIONS) + RECORDS_END),
-        ("columns", rel(COLUMNS) + RECORDS_END),
+        ("relations", rel(RELATIONS)),
+        ("columns", rel(COLUMNS)),
         ("constraints", rel(CONSTRAINTS)),
         ("indexes", rel(INDEXES)),
         ("types", TYPES.to_string()),
