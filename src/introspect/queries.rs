@@ -93,8 +93,6 @@ pub const CONSTRAINTS: &str = concat!(
 );
 
 pub const INDEXES: &str = concat!(
-    // The non-default operator classes, looked up by name only for the columns using one.
-    "WITH nd AS MATERIALIZED (SELECT pg_catalog.array_agg(op.oid) AS oids FROM pg_catalog.pg_opclass op WHERE NOT op.opcdefault) ",
     "SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_object(",
     "'rel', i.indrelid::bigint, 'name', ic.relname, 'unique', i.indisunique, 'valid', i.indisvalid, ",
     "'method', am.amname, 'nkey', i.indnkeyatts, ",
@@ -103,15 +101,16 @@ pub const INDEXES: &str = concat!(
     "'def', CASE WHEN k.attnum = 0 THEN pg_catalog.pg_get_indexdef(i.indexrelid, k.ord::int, true) ELSE pg_catalog.quote_ident(att.attname) END, ",
     "'desc', k.ord <= i.indnkeyatts AND (i.indoption[k.ord - 1] & 1) = 1, ",
     "'nulls_first', k.ord <= i.indnkeyatts AND (i.indoption[k.ord - 1] & 2) = 2, ",
-    "'opclass', CASE WHEN k.ord <= i.indnkeyatts AND i.indclass[k.ord - 1] = ANY (nd.oids) THEN (SELECT CASE WHEN opn.nspname = 'pg_catalog' THEN pg_catalog.quote_ident(op.opcname) ",
-    "ELSE pg_catalog.quote_ident(opn.nspname) || '.' || pg_catalog.quote_ident(op.opcname) END ",
-    "FROM pg_catalog.pg_opclass op JOIN pg_catalog.pg_namespace opn ON opn.oid = op.opcnamespace WHERE op.oid = i.indclass[k.ord - 1]) END",
+    "'opclass', CASE WHEN k.ord <= i.indnkeyatts AND NOT op.opcdefault THEN CASE WHEN opn.nspname = 'pg_catalog' THEN pg_catalog.quote_ident(op.opcname) ",
+    "ELSE pg_catalog.quote_ident(opn.nspname) || '.' || pg_catalog.quote_ident(op.opcname) END END",
     ") ORDER BY k.ord) FROM pg_catalog.unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord) ",
-    "LEFT JOIN pg_catalog.pg_attribute att ON att.attrelid = i.indrelid AND att.attnum = k.attnum AND k.attnum > 0), ",
+    "LEFT JOIN pg_catalog.pg_attribute att ON att.attrelid = i.indrelid AND att.attnum = k.attnum AND k.attnum > 0 ",
+    "LEFT JOIN pg_catalog.pg_opclass op ON op.oid = i.indclass[k.ord - 1] AND k.ord <= i.indnkeyatts ",
+    "LEFT JOIN pg_catalog.pg_namespace opn ON opn.oid = op.opcnamespace), ",
     "'pred', pg_catalog.pg_get_expr(i.indpred, i.indrelid), ",
     "'constraint', false",
     ") ORDER BY i.indrelid, ic.relname), '[]') ",
-    "FROM nd, pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid ",
+    "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid ",
     "JOIN pg_catalog.pg_class c ON c.oid = i.indrelid ",
     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ",
     "JOIN pg_catalog.pg_am am ON am.oid = ic.relam ",
