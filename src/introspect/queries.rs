@@ -40,13 +40,12 @@ pub const RELATIONS: &str = concat!(
     "'oid', c.oid::bigint, 'schema', n.nspname, 'name', c.relname, 'kind', c.relkind, ",
     "'rls', c.relrowsecurity, 'force', c.relforcerowsecurity, 'partition', c.relispartition, ",
     "'estimate', c.reltuples::bigint, 'options', c.reloptions, ",
-    "'comment', d.description, ",
+    "'comment', pg_catalog.obj_description(c.oid, 'pg_class'), ",
     "'view', CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid, true) END, ",
     "'acl', ",
     acl_json!("c.relacl", "c.relowner"),
     ") ORDER BY n.nspname, c.relname), '[]') ",
     "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ",
-    "LEFT JOIN pg_catalog.pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid = 0 ",
     "WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND n.nspname = ANY({SCHEMAS}) AND "
 );
 
@@ -59,15 +58,14 @@ pub const COLUMNS: &str = concat!(
     "'collation', CASE WHEN a.attcollation <> t.typcollation THEN ",
     "(SELECT CASE WHEN cn.nspname = 'pg_catalog' THEN co.collname::text ELSE cn.nspname || '.' || co.collname END ",
     "FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = a.attcollation) END, ",
-    "'comment', d.description, ",
-    "'acl', CASE WHEN a.attacl IS NOT NULL THEN ",
+    "'comment', pg_catalog.col_description(a.attrelid, a.attnum), ",
+    "'acl', ",
     acl_json!("a.attacl", "c.relowner"),
-    " END) ORDER BY a.attrelid, a.attnum), '[]') ",
+    ") ORDER BY a.attrelid, a.attnum), '[]') ",
     "FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid ",
     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ",
     "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid ",
     "LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum ",
-    "LEFT JOIN pg_catalog.pg_description d ON d.objoid = a.attrelid AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid = a.attnum ",
     "WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ",
     "AND n.nspname = ANY({SCHEMAS}) AND "
 );
@@ -83,7 +81,8 @@ pub const CONSTRAINTS: &str = concat!(
     "'on_delete', co.confdeltype, 'on_update', co.confupdtype, ",
     "'deferrable', co.condeferrable, 'deferred', co.condeferred, ",
     "'expr', CASE WHEN co.contype = 'c' THEN pg_catalog.pg_get_expr(co.conbin, co.conrelid) END, ",
-    "'nnd', CASE WHEN co.contype = 'u' THEN (SELECT (pg_catalog.to_jsonb(i) ->> 'indnullsnotdistinct')::boolean FROM pg_catalog.pg_index i WHERE i.indexrelid = co.conindid) END",
+    "'nnd', CASE WHEN co.contype = 'u' THEN (SELECT (pg_catalog.to_jsonb(i) ->> 'indnullsnotdistinct')::boolean FROM pg_catalog.pg_index i WHERE i.indexrelid = co.conindid) END, ",
+    "'def', pg_catalog.pg_get_constraintdef(co.oid, true)",
     ") ORDER BY co.conrelid, co.conname), '[]') ",
     "FROM pg_catalog.pg_constraint co JOIN pg_catalog.pg_class c ON c.oid = co.conrelid ",
     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ",
@@ -98,25 +97,22 @@ pub const INDEXES: &str = concat!(
     "'method', am.amname, 'nkey', i.indnkeyatts, ",
     "'parts', (SELECT pg_catalog.json_agg(pg_catalog.json_build_object(",
     "'attnum', k.attnum, 'name', att.attname, ",
-    "'def', CASE WHEN k.attnum = 0 THEN pg_catalog.pg_get_indexdef(i.indexrelid, k.ord::int, true) ELSE pg_catalog.quote_ident(att.attname) END, ",
+    "'def', pg_catalog.pg_get_indexdef(i.indexrelid, k.ord::int, true), ",
     "'desc', k.ord <= i.indnkeyatts AND (i.indoption[k.ord - 1] & 1) = 1, ",
     "'nulls_first', k.ord <= i.indnkeyatts AND (i.indoption[k.ord - 1] & 2) = 2, ",
-    "'opclass', CASE WHEN k.ord <= i.indnkeyatts AND NOT op.opcdefault THEN CASE WHEN opn.nspname = 'pg_catalog' THEN pg_catalog.quote_ident(op.opcname) ",
-    "ELSE pg_catalog.quote_ident(opn.nspname) || '.' || pg_catalog.quote_ident(op.opcname) END END",
+    "'opclass', CASE WHEN k.ord <= i.indnkeyatts THEN (SELECT CASE WHEN op.opcdefault THEN NULL WHEN opn.nspname = 'pg_catalog' THEN pg_catalog.quote_ident(op.opcname) ",
+    "ELSE pg_catalog.quote_ident(opn.nspname) || '.' || pg_catalog.quote_ident(op.opcname) END ",
+    "FROM pg_catalog.pg_opclass op JOIN pg_catalog.pg_namespace opn ON opn.oid = op.opcnamespace WHERE op.oid = i.indclass[k.ord - 1]) END",
     ") ORDER BY k.ord) FROM pg_catalog.unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord) ",
-    "LEFT JOIN pg_catalog.pg_attribute att ON att.attrelid = i.indrelid AND att.attnum = k.attnum AND k.attnum > 0 ",
-    "LEFT JOIN pg_catalog.pg_opclass op ON op.oid = i.indclass[k.ord - 1] AND k.ord <= i.indnkeyatts ",
-    "LEFT JOIN pg_catalog.pg_namespace opn ON opn.oid = op.opcnamespace), ",
+    "LEFT JOIN pg_catalog.pg_attribute att ON att.attrelid = i.indrelid AND att.attnum = k.attnum AND k.attnum > 0), ",
     "'pred', pg_catalog.pg_get_expr(i.indpred, i.indrelid), ",
-    "'constraint', false",
+    "'constraint', EXISTS (SELECT 1 FROM pg_catalog.pg_constraint co WHERE co.conindid = i.indexrelid AND co.conrelid = i.indrelid AND co.contype IN ('p', 'u', 'x'))",
     ") ORDER BY i.indrelid, ic.relname), '[]') ",
     "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid ",
     "JOIN pg_catalog.pg_class c ON c.oid = i.indrelid ",
     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ",
     "JOIN pg_catalog.pg_am am ON am.oid = ic.relam ",
-    "WHERE n.nspname = ANY({SCHEMAS}) ",
-    // Indexes backing a constraint are read with the constraint.
-    "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint co WHERE co.conindid = i.indexrelid AND co.conrelid = i.indrelid AND co.contype IN ('p', 'u', 'x')) AND "
+    "WHERE n.nspname = ANY({SCHEMAS}) AND "
 );
 
 /// User-defined types: enums with their labels in order; other kinds are reported as
