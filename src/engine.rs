@@ -19,12 +19,27 @@ pub struct Planned {
     pub version_warning: Option<String>,
 }
 
+impl Planned {
+    /// The same inputs with another plan (a saved one being applied).
+    pub fn clone_with_plan(&self, plan: Plan) -> Planned {
+        Planned {
+            plan,
+            desired: self.desired.clone(),
+            live: self.live.clone(),
+            diff: self.diff.clone(),
+            version_warning: self.version_warning.clone(),
+        }
+    }
+}
+
 /// What supaform knows about ownership and the state it plans against.
 #[derive(Default, Clone)]
 pub struct StateView {
     pub owned: BTreeSet<String>,
     /// Addresses protected by `prevent_destroy`, remembered even after the block is gone.
     pub protected: BTreeSet<String>,
+    /// What the state recorded of each Edge Function at its last deploy.
+    pub functions: std::collections::BTreeMap<String, crate::state::Resource>,
     pub lineage: Option<String>,
     pub serial: Option<u64>,
 }
@@ -45,9 +60,11 @@ pub fn fingerprint(m: &Model) -> String {
 /// Row counts: the planner's estimate for every table, exact (under a short
 /// `statement_timeout`) for the tables a change destroys or rewrites.
 pub async fn row_counts(client: &tokio_postgres::Client, live: &Live, d: &Diff) -> Rows {
+    // A table never analysed has no estimate (-1): unknown, so counted as populated.
     let mut rows: Rows = live
         .row_estimates
         .iter()
+        .filter(|(_, n)| **n >= 0)
         .map(|(t, n)| {
             (
                 t.clone(),
@@ -64,7 +81,12 @@ pub async fn row_counts(client: &tokio_postgres::Client, live: &Live, d: &Diff) 
             Change::DropTable(t) => {
                 exact.insert(t.name.clone());
             }
+            // Every change whose classification asks whether the table holds rows: a
+            // table never analysed has no estimate (reltuples -1, read as 0).
             Change::DropColumn { table, .. }
+            | Change::AddColumn { table, .. }
+            | Change::CreateIndex { table, .. }
+            | Change::AddUnique { table, .. }
             | Change::AlterColumn { table, .. }
             | Change::SetRls { table, .. }
             | Change::AddCheck { table, .. }
@@ -403,4 +425,195 @@ pub fn without_default_grants(m: &Model) -> Model {
             })
     });
     out
+}
+
+/// The outcome of a rehearsal.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rehearsal {
+    /// The plan ran on a copy of the live schema and the result equals the desired state.
+    Passed,
+    /// The live schema could not be reproduced in a scratch database (so the rehearsal
+    /// proves nothing); why.
+    Skipped(String),
+}
+
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum RehearsalError {
+    #[error("the plan fails when rehearsed on a copy of the live schema: {0}")]
+    #[diagnostic(
+        code(supaform::plan::rehearsal_failed),
+        help("nothing was changed on the target; fix the configuration (or report the plan as a supaform bug), or skip the rehearsal with --no-rehearse")
+    )]
+    Failed(String),
+    #[error("the plan does not converge: after rehearsing it, {} object(s) still differ: {}", .0.len(), .0.join(", "))]
+    #[diagnostic(
+        code(supaform::plan::rehearsal_diverges),
+        help("applying this plan would leave a difference behind; please report it as a supaform bug")
+    )]
+    Diverges(Vec<String>),
+}
+
+/// Rebuild the live schema in a scratch database of the embedded Postgres, run the plan's
+/// database phases there, and check the result equals the desired state.
+pub async fn rehearse(
+    planned: &Planned,
+    local: &crate::local::LocalOptions,
+) -> miette::Result<Rehearsal> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let db_steps = planned
+        .plan
+        .steps
+        .iter()
+        .any(|s| s.phase != crate::plan::Phase::Functions);
+    if !db_steps {
+        return Ok(Rehearsal::Passed);
+    }
+    let inst = crate::local::start(local).await?;
+    let name = format!(
+        "supaform_rehearse_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    );
+    let url = inst.create_database(&name).await?;
+    let result = rehearse_in(&url, planned).await;
+    let _ = inst.drop_database(&name).await;
+    result
+}
+
+fn db_only(m: &Model) -> Model {
+    let mut m = m.clone();
+    m.secrets.clear();
+    m.edge_functions.clear();
+    m
+}
+
+async fn rehearse_in(url: &str, planned: &Planned) -> miette::Result<Rehearsal> {
+    let client = crate::db::connect(url).await?;
+    let opts = introspect_options(&planned.desired);
+    let live = db_only(&planned.live.model);
+    // The baseline: the live schema, rebuilt.
+    client
+        .batch_execute("SET check_function_bodies = off")
+        .await
+        .map_err(|e| RehearsalError::Failed(e.to_string()))?;
+    for stmt in crate::plan::ddl::create_model(&live) {
+        if let Err(e) = client.batch_execute(&stmt).await {
+            return Ok(Rehearsal::Skipped(format!(
+                "the live schema cannot be rebuilt here ({})",
+                e.as_db_error()
+                    .map(|d| d.message().to_string())
+                    .unwrap_or_else(|| e.to_string())
+            )));
+        }
+    }
+    client
+        .batch_execute("RESET check_function_bodies")
+        .await
+        .map_err(|e| RehearsalError::Failed(e.to_string()))?;
+    let baseline = introspect(&client, &opts).await?;
+    let gap = diff(&live, &baseline.model, &Ownership::default());
+    if !gap.is_empty() {
+        return Ok(Rehearsal::Skipped(format!(
+            "the scratch copy differs from live in {} object(s), e.g. {}",
+            gap.changes.len(),
+            gap.changes[0].address()
+        )));
+    }
+    // The plan, as apply runs it.
+    let mut ignore = |_e: crate::apply::exec::Event| {};
+    crate::apply::exec::run(
+        &client,
+        &planned.plan,
+        &crate::apply::exec::ExecOptions::default(),
+        &mut ignore,
+        || async { Ok(()) },
+    )
+    .await
+    .map_err(|e| RehearsalError::Failed(e.to_string()))?;
+    let after = introspect(&client, &opts).await?;
+    let remaining = diff(
+        &db_only(&planned.desired),
+        &after.model,
+        &Ownership::default(),
+    );
+    if !remaining.is_empty() {
+        return Err(RehearsalError::Diverges(
+            remaining
+                .changes
+                .iter()
+                .map(|c| c.address().to_string())
+                .collect(),
+        )
+        .into());
+    }
+    Ok(Rehearsal::Passed)
+}
+
+/// Add the Edge Function and secret steps: read what the target holds (the Management
+/// API, or a functions directory), hash the local sources and secret values, compare with
+/// what the state recorded. Returns the target, or `None` when the project has neither
+/// Edge Functions nor secrets (declared or owned).
+pub async fn plan_functions(
+    planned: &mut Planned,
+    cfg: &Config,
+    env: &crate::model::Environment,
+    state: &StateView,
+) -> miette::Result<Option<crate::functions::Target>> {
+    use crate::diff::functions::{Local, Remote};
+    let owned_api = state
+        .owned
+        .iter()
+        .any(|a| a.starts_with("edge_function.") || a.starts_with("secret."));
+    if cfg.model.edge_functions.is_empty() && cfg.model.secrets.is_empty() && !owned_api {
+        return Ok(None);
+    }
+    let target = crate::functions::Target::for_environment(env, &cfg.dir)?;
+    let (functions, secrets) = tokio::join!(target.list_functions(), target.list_secrets());
+    let remote = Remote {
+        functions: functions?,
+        secrets: secrets?,
+    };
+    let mut local = Local::default();
+    for (slug, f) in &cfg.model.edge_functions {
+        local
+            .source_hashes
+            .insert(slug.clone(), crate::functions::source_hash(&cfg.dir, f)?);
+    }
+    for (name, s) in &cfg.model.secrets {
+        local.secret_digests.insert(
+            name.clone(),
+            s.value
+                .as_ref()
+                .map(|v| crate::functions::secret_digest(v.expose())),
+        );
+    }
+    let own = Ownership {
+        owned: state.owned.clone(),
+        own_everything: false,
+    };
+    let fd =
+        crate::diff::functions::diff(&planned.desired, &local, &remote, &state.functions, &own);
+    let d = Diff {
+        changes: fd.changes,
+        ..Default::default()
+    };
+    let steps = build(
+        &d,
+        &Context {
+            desired: &planned.desired,
+            live: &planned.live.model,
+            rows: &Rows::new(),
+        },
+    );
+    planned.plan.steps.extend(steps);
+    planned
+        .plan
+        .hints
+        .extend(fd.hints.iter().map(PlanHint::from));
+    planned
+        .plan
+        .unmanaged
+        .extend(fd.unmanaged.iter().map(|a| a.to_string()));
+    Ok(Some(target))
 }

@@ -127,6 +127,20 @@ fn carry_over(desired: &Model, mut m: Model) -> Model {
     m.secrets = desired.secrets.clone();
     m.edge_functions = desired.edge_functions.clone();
     m.default_privileges = desired.default_privileges.clone();
+    // Managed grants are exactly what the config declares; the others are what the
+    // database gave the new objects.
+    if let Some(scope) = &desired.grant_scope {
+        m.grants
+            .retain(|g| !scope.contains(&(g.target.clone(), g.role.clone(), g.columns.clone())));
+        m.grants.extend(
+            desired
+                .grants
+                .iter()
+                .filter(|g| !g.privileges.is_empty())
+                .cloned(),
+        );
+    }
+    m.grant_scope = desired.grant_scope.clone();
     m.extensions
         .retain(|k, _| desired.extensions.contains_key(k));
     for (k, e) in &mut m.extensions {

@@ -323,3 +323,188 @@ fn the_transaction_pooler_is_refused_with_the_fix() {
     assert!(err.contains("port 5432"), "{err}");
     assert!(!err.contains("s3cret"), "the password leaked: {err}");
 }
+
+#[tokio::test]
+async fn the_state_decides_what_a_removed_block_drops_and_remembers_protection() {
+    common::server();
+    let hcl = format!(
+        "{NOTES}\ntable \"archive\" {{\n  column \"id\" {{ type = \"uuid\" }}\n  lifecycle {{ prevent_destroy = true }}\n}}\n"
+    );
+    let (d, url) = project("apply_state", &hcl).await;
+    // A table nobody declared stays unmanaged.
+    query(&url, "create table legacy (id int)").await;
+    let out = supaform(d.path(), &["apply", "-e", "test", "--auto-approve"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let state = std::fs::read_to_string(d.path().join("state/test.json")).unwrap();
+    assert!(state.contains("\"table.public.notes\""), "{state}");
+    assert!(!state.contains("legacy"), "{state}");
+
+    // Removing both blocks: notes is dropped (owned), archive is refused (protected, even
+    // though its block and its lifecycle are gone), legacy is left alone.
+    std::fs::write(d.path().join("main.hcl"), "").unwrap();
+    let out = supaform(d.path(), &["plan", "-e", "test"]);
+    let plan = text(&out.stdout);
+    assert!(
+        plan.contains("  - table.public.notes [dangerous]"),
+        "{plan}"
+    );
+    assert!(
+        plan.contains("  - table.public.archive [dangerous]"),
+        "{plan}"
+    );
+    assert!(!plan.contains("- table.public.legacy"), "{plan}");
+    assert!(
+        plan.contains("table.public.legacy"),
+        "reported as unmanaged: {plan}"
+    );
+    let out = supaform(
+        d.path(),
+        &["apply", "-e", "test", "--auto-approve", "--allow-dangerous"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("refusing to destroy table.public.archive"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(
+        query(
+            &url,
+            "select count(*) from pg_tables where tablename in ('notes', 'archive', 'legacy')"
+        )
+        .await,
+        ["3"]
+    );
+
+    // Once unprotected, both go; legacy stays.
+    let out = supaform(
+        d.path(),
+        &["state", "-e", "test", "unprotect", "table.public.archive"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = supaform(
+        d.path(),
+        &["apply", "-e", "test", "--auto-approve", "--allow-dangerous"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        query(
+            &url,
+            "select string_agg(tablename, ',') from pg_tables where schemaname = 'public'"
+        )
+        .await,
+        ["legacy"]
+    );
+    let state = std::fs::read_to_string(d.path().join("state/test.json")).unwrap();
+    assert!(
+        !state.contains("table.public.notes"),
+        "dropped objects leave the state: {state}"
+    );
+}
+
+#[tokio::test]
+async fn a_database_state_commits_with_the_transaction_and_rolls_back_with_it() {
+    common::server();
+    let (d, url) = project("apply_db_state", NOTES).await;
+    std::fs::write(
+        d.path().join("env.hcl"),
+        format!("environment \"test\" {{\n  database_url = \"{url}\"\n  state        = \"database\"\n}}\n"),
+    )
+    .unwrap();
+    let out = supaform(d.path(), &["apply", "-e", "test", "--auto-approve"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        !d.path().join("state").exists(),
+        "no state file with the database backend"
+    );
+    assert_eq!(
+        query(
+            &url,
+            "select serial::text from supaform.state where environment = 'test'"
+        )
+        .await,
+        ["1"]
+    );
+
+    // A failing apply leaves both the schema and the state as they were.
+    query(
+        &url,
+        "insert into notes (body, owner) values ('', gen_random_uuid())",
+    )
+    .await;
+    std::fs::write(
+        d.path().join("main.hcl"),
+        NOTES.replace(
+            "  rls { enabled = true }",
+            "  check \"body_not_empty\" { expression = \"body <> ''\" }\n  rls { enabled = true }",
+        ),
+    )
+    .unwrap();
+    let out = supaform(d.path(), &["apply", "-e", "test", "--auto-approve"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        query(
+            &url,
+            "select serial::text from supaform.state where environment = 'test'"
+        )
+        .await,
+        ["1"]
+    );
+}
+
+#[tokio::test]
+async fn a_dropped_column_is_backed_up_first_and_restore_puts_it_back() {
+    common::server();
+    let (d, url) = project("apply_backup", NOTES).await;
+    assert!(
+        supaform(d.path(), &["apply", "-e", "test", "--auto-approve"])
+            .status
+            .success()
+    );
+    query(&url, "insert into notes (body, owner) select 'note ' || i, gen_random_uuid() from generate_series(1, 500) i").await;
+    let before = query(
+        &url,
+        "select md5(string_agg(id::text || body, ',' order by id)) from notes",
+    )
+    .await;
+    std::fs::write(
+        d.path().join("main.hcl"),
+        NOTES.replace("  column \"body\" { type = \"text\" }\n", ""),
+    )
+    .unwrap();
+    let out = supaform(
+        d.path(),
+        &["apply", "-e", "test", "--auto-approve", "--allow-dangerous"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("Backup: 1 table(s), 500 row(s) saved to"),
+        "{stdout}"
+    );
+    let backups: Vec<_> = std::fs::read_dir(d.path().join("backups/test"))
+        .unwrap()
+        .collect();
+    assert_eq!(backups.len(), 1);
+    let dir = backups[0].as_ref().unwrap().path();
+    assert!(dir.join("manifest.json").is_file());
+
+    let out = supaform(
+        d.path(),
+        &["restore", dir.to_str().unwrap(), "-e", "test", "--yes"],
+    );
+    assert!(
+        out.status.success(),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    assert_eq!(
+        query(
+            &url,
+            "select md5(string_agg(id::text || body, ',' order by id)) from notes"
+        )
+        .await,
+        before
+    );
+}

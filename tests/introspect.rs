@@ -7,39 +7,9 @@ use supaform::config::{self, write::write_model, LoadOptions};
 use supaform::introspect::{introspect, IntrospectOptions, Live};
 use supaform::model::Model;
 
-mod scratch {
-    //! Temporary harness until the embedded server (`tests/common`) lands.
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static N: AtomicUsize = AtomicUsize::new(0);
+mod common;
 
-    pub fn admin_url() -> String {
-        std::env::var("SUPAFORM_TEST_ADMIN_URL").unwrap_or_else(|_| {
-            "postgresql://postgres@127.0.0.1:55432/postgres?sslmode=disable".into()
-        })
-    }
-
-    pub async fn fresh_db(tag: &str) -> String {
-        let admin = supaform::db::connect(&admin_url())
-            .await
-            .expect("admin connection");
-        let name = format!(
-            "t_{}_{}_{}",
-            tag.replace(|c: char| !c.is_ascii_alphanumeric(), "_"),
-            std::process::id(),
-            N.fetch_add(1, Ordering::SeqCst)
-        );
-        admin
-            .batch_execute(&format!(
-                "CREATE DATABASE {} TEMPLATE sf_template",
-                supaform::quote::ident(&name)
-            ))
-            .await
-            .expect("create database");
-        admin_url().replace("/postgres?", &format!("/{name}?"))
-    }
-}
-
-use scratch::fresh_db;
+use common::fresh_db;
 
 fn opts() -> IntrospectOptions {
     IntrospectOptions::default()
@@ -83,6 +53,8 @@ fn reload(model: &Model) -> Result<(Model, Vec<(String, String)>), String> {
     })?;
     let mut loaded = cfg.model;
     loaded.environments.clear();
+    // Which grants the config manages is a property of the config, not of the objects.
+    loaded.grant_scope = None;
     Ok((loaded, files))
 }
 
@@ -226,12 +198,13 @@ async fn what_the_model_cannot_hold_is_reported_not_dropped() {
             "{kind} {name} not reported; got {kinds:?}"
         );
     }
-    // The rest is still there, and the standalone sequence's grant is kept.
+    // The rest is still there; the standalone sequence's grants go with it (a config
+    // could not create the sequence they apply to).
     assert!(live
         .model
         .tables
         .contains_key(&supaform::model::QName::new("public", "events")));
-    assert!(live.model.grants.iter().any(|g| matches!(&g.target, supaform::model::GrantTarget::Sequence(q) if q.name == "invoice_numbers") && g.role == "authenticated"));
+    assert!(!live.model.grants.iter().any(|g| matches!(&g.target, supaform::model::GrantTarget::Sequence(q) if q.name == "invoice_numbers")));
     assert!(!live.model.functions.keys().any(|q| q.name == "dup"));
 }
 
@@ -315,6 +288,8 @@ async fn import_writes_a_config_that_validates() {
     let cfg = config::load(&out, &LoadOptions::default()).unwrap();
     let mut loaded = cfg.model;
     loaded.environments.clear();
+    // Which grants the config manages is a property of the config, not of the objects.
+    loaded.grant_scope = None;
     assert_eq!(loaded, supaform::cli::import::import_model(&live));
 
     // A second import refuses to overwrite, and says how to.
@@ -360,4 +335,76 @@ async fn connection_errors_are_clear_and_never_show_the_password() {
     required.sslmode = supaform::db::SslMode::Require;
     let e = supaform::db::connect_url(&required).await.unwrap_err();
     assert!(matches!(e, supaform::db::DbError::Tls { .. }), "{e:?}");
+}
+
+/// The acceptance check: planning an imported configuration against the database
+/// it came from shows no changes.
+async fn plan_after_import(tag: &str, file: &str) -> (i32, String) {
+    let sql = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/introspect")
+            .join(file),
+    )
+    .unwrap();
+    let url = fresh_db(tag).await;
+    let client = supaform::db::connect(&url).await.unwrap();
+    client.batch_execute(&sql).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("infra");
+    let bin = env!("CARGO_BIN_EXE_supaform");
+    let o = std::process::Command::new(bin)
+        .args([
+            "import",
+            "--database-url",
+            &url,
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    std::fs::write(
+        out.join("environments.hcl"),
+        format!(
+            "environment \"source\" {{\n  database_url = {}\n}}\n",
+            supaform::config::write::hcl_string(&url)
+        ),
+    )
+    .unwrap();
+    let p = std::process::Command::new(bin)
+        .args([
+            "-c",
+            out.to_str().unwrap(),
+            "plan",
+            "-e",
+            "source",
+            "--detailed-exitcode",
+            "--no-rehearse",
+        ])
+        .env("NO_COLOR", "1")
+        .env("SUPAFORM_CACHE_DIR", common::cache_dir())
+        .output()
+        .unwrap();
+    (
+        p.status.code().unwrap_or(-1),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&p.stdout),
+            String::from_utf8_lossy(&p.stderr)
+        ),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_imported_config_plans_no_changes_against_its_source() {
+    for file in [
+        "29_app_todo.sql",
+        "26_app_chat.sql",
+        "06_indexes.sql",
+        "13_triggers_auth_users.sql",
+    ] {
+        let (code, out) = plan_after_import(file, file).await;
+        assert_eq!(code, 0, "{file}: plan after import is not empty:\n{out}");
+    }
 }

@@ -8,7 +8,6 @@ use supaform::config::{load, load_str, Config, LoadOptions};
 use supaform::diff::{diff, Ownership};
 use supaform::introspect::{introspect, IntrospectOptions};
 use supaform::normalize::{normalize, NormalizeError};
-use supaform::plan::ddl;
 
 fn opts() -> LoadOptions {
     LoadOptions {
@@ -29,20 +28,6 @@ fn intro(cfg: &Config) -> IntrospectOptions {
     }
 }
 
-async fn create(url: &str, cfg: &Config) {
-    let client = supaform::db::connect(url).await.unwrap();
-    client
-        .batch_execute("SET check_function_bodies = off")
-        .await
-        .unwrap();
-    for stmt in ddl::create_model(&cfg.model) {
-        client
-            .batch_execute(&stmt)
-            .await
-            .unwrap_or_else(|e| panic!("{stmt}: {e:?}"));
-    }
-}
-
 #[tokio::test]
 async fn the_example_created_from_its_own_sql_has_no_drift() {
     common::server();
@@ -50,10 +35,29 @@ async fn the_example_created_from_its_own_sql_has_no_drift() {
     let desired = normalize(&cfg, &intro(&cfg), &common::options())
         .await
         .unwrap_or_else(|e| panic!("{:?}", miette::Report::new(e)));
-    // Create the example in a fresh database, the way apply will, and read it back.
+    // Plan and apply the example on a fresh database the way `supaform apply` does, then
+    // read it back.
     let url = common::fresh_db("example_no_drift").await;
-    create(&url, &cfg).await;
+    let planned = supaform::engine::plan_config(
+        &cfg,
+        "test",
+        &url,
+        &supaform::engine::StateView::default(),
+        &common::options(),
+    )
+    .await
+    .unwrap();
     let client = supaform::db::connect(&url).await.unwrap();
+    let mut ignore = |_e: supaform::apply::exec::Event| {};
+    supaform::apply::exec::run(
+        &client,
+        &planned.plan,
+        &Default::default(),
+        &mut ignore,
+        || async { Ok(()) },
+    )
+    .await
+    .unwrap();
     let live = introspect(&client, &intro(&cfg)).await.unwrap();
     // Secrets and Edge Functions live behind the Management API, not in the database.
     let mut db_only = desired.model.clone();

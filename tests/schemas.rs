@@ -26,3 +26,11 @@ fn the_plan_schema_is_up_to_date() {
         schemars::schema_for!(supaform::plan::Plan),
     );
 }
+
+#[test]
+fn the_state_schema_is_up_to_date() {
+    check(
+        "state.schema.json",
+        schemars::schema_for!(supaform::state::State),
+    );
+}

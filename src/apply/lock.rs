@@ -79,7 +79,8 @@ pub async fn holder(client: &tokio_postgres::Client) -> String {
     let sql = format!(
         "SELECT format('pid %s (%s, %s@%s), holding it since %s', a.pid, coalesce(nullif(a.application_name, ''), 'unnamed'), a.usename, coalesce(host(a.client_addr), 'local socket'), to_char(coalesce(a.xact_start, a.backend_start) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS \"UTC\"')) \
          FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
-         WHERE l.locktype = 'advisory' AND l.granted AND l.classid = {classid} AND l.objid = {objid} AND l.objsubid = 1 LIMIT 1"
+         WHERE l.locktype = 'advisory' AND l.granted AND l.classid = {classid} AND l.objid = {objid} AND l.objsubid = 1 \
+         AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) LIMIT 1"
     );
     match client.simple_query(&sql).await {
         Ok(m) => first_value(&m).unwrap_or_else(|| "a session that has since ended".to_string()),

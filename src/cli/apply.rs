@@ -3,9 +3,11 @@
 use super::{target, Cli};
 use crate::apply::{exec, lock};
 use crate::engine;
-use crate::plan::{Plan, Risk};
+use crate::plan::{Phase, Plan, Risk};
 use crate::report::plan::{human, summary_line, Style};
+use crate::state::Backend;
 use miette::Diagnostic;
+use std::collections::BTreeSet;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -29,6 +31,9 @@ pub struct Args {
     /// Progress as a stream of JSON events on stdout.
     #[arg(long)]
     pub json: bool,
+    /// Skip the rehearsal on a scratch copy of the live schema.
+    #[arg(long)]
+    pub no_rehearse: bool,
     /// How long to wait for another apply's lock, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     pub lock_wait: u64,
@@ -54,7 +59,7 @@ pub enum ApplyError {
     #[error("refusing to destroy {}: protected by lifecycle {{ prevent_destroy = true }}", .0.join(", "))]
     #[diagnostic(
         code(supaform::apply::prevent_destroy),
-        help("the protection is kept in state even when the block is removed; to really drop it, put the block back with prevent_destroy = false and apply, then remove it")
+        help("the protection is kept in state even after the block is removed; to really drop it, run `supaform state unprotect ADDR`, then apply again")
     )]
     PreventDestroy(Vec<String>),
     #[error("apply needs confirmation, and there is no terminal to ask")]
@@ -86,13 +91,24 @@ pub fn run(cli: &Cli, args: &Args) -> miette::Result<ExitCode> {
         let url = crate::db::DbUrl::parse(&t.url)?;
         lock::refuse_pooler(&url)?;
         let client = crate::db::connect(&t.url).await?;
-        lock::acquire(&client, Duration::from_secs(args.lock_wait)).await?;
-        let result = apply_locked(cli, args, &cfg, &env, &t, &client, style).await;
+        let wait = Duration::from_secs(args.lock_wait);
+        lock::acquire(&client, wait).await?;
+        let result = async {
+            let backend = Backend::for_environment(&cfg.dir, &env)?;
+            // The state file stays locked for the whole apply.
+            let _file_lock = match &backend {
+                Backend::File(f) => Some(f.lock_async(wait).await?),
+                Backend::Database(_) => None,
+            };
+            apply_locked(cli, args, &cfg, &env, &t, &client, style, &backend).await
+        }
+        .await;
         lock::release(&client).await;
         result
     })
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn apply_locked(
     _cli: &Cli,
     args: &Args,
@@ -101,10 +117,16 @@ async fn apply_locked(
     t: &target::Target,
     client: &tokio_postgres::Client,
     style: Style,
+    backend: &Backend,
 ) -> miette::Result<ExitCode> {
-    let state = super::state_view(cfg, env).await?;
+    let prev = match backend {
+        Backend::File(f) => f.load()?,
+        Backend::Database(d) => d.load(client).await?,
+    };
+    let state = super::state_view(prev.as_ref());
     let local = crate::local::LocalOptions::default();
-    let planned = engine::plan_config(cfg, &env.name, &t.url, &state, &local).await?;
+    let mut planned = engine::plan_config(cfg, &env.name, &t.url, &state, &local).await?;
+    let functions_target = engine::plan_functions(&mut planned, cfg, env, &state).await?;
     if let Some(w) = &planned.version_warning {
         eprintln!("Warning: {w}");
     }
@@ -119,10 +141,17 @@ async fn apply_locked(
     if !args.json {
         print!("{}", human(&plan, style));
     }
+    let base = prev
+        .clone()
+        .unwrap_or_else(|| crate::state::State::new(&env.name));
     if !plan.has_changes() {
+        // Nothing to run; record ownership when there is no state yet or the config changed.
+        if prev.as_ref().is_none_or(|p| p.config_hash != cfg.hash) {
+            let next = next_state(&base, &planned, cfg, &Default::default());
+            save_state(backend, client, &next, true).await?;
+        }
         return Ok(ExitCode::SUCCESS);
     }
-
     let protected: Vec<String> = plan
         .steps
         .iter()
@@ -141,8 +170,50 @@ async fn apply_locked(
     if !dangerous.is_empty() && !args.allow_dangerous {
         return Err(ApplyError::Dangerous(dangerous).into());
     }
+    if !args.no_rehearse {
+        let rehearsed = planned.clone_with_plan(plan.clone());
+        match engine::rehearse(&rehearsed, &local).await? {
+            engine::Rehearsal::Passed if !args.json => println!(
+                "Rehearsed on a scratch copy of the live schema: the plan applies and converges."
+            ),
+            engine::Rehearsal::Skipped(why) if !args.json => println!("Rehearsal skipped: {why}."),
+            _ => {}
+        }
+    }
+
     if !args.auto_approve {
         confirm(env, !dangerous.is_empty())?;
+    }
+
+    // Backups before anything destroys or rewrites data.
+    let specs: Vec<crate::plan::BackupSpec> =
+        plan.steps.iter().filter_map(|s| s.backup.clone()).collect();
+    if !specs.is_empty() {
+        let dir = crate::apply::backup::default_dir(&cfg.dir, &env.name);
+        let reason = format!(
+            "before apply: {}",
+            plan.steps
+                .iter()
+                .filter(|s| s.backup.is_some())
+                .map(|s| s.summary.clone())
+                .collect::<Vec<_>>()
+                .join("; ")
+        );
+        let manifest = crate::apply::backup::take(client, &specs, &dir, &env.name, &reason).await?;
+        let rows: u64 = manifest.entries.iter().map(|e| e.rows).sum();
+        if args.json {
+            println!(
+                "{}",
+                serde_json::json!({"event": "backup", "dir": dir.display().to_string(), "tables": manifest.entries.len(), "rows": rows})
+            );
+        } else {
+            println!(
+                "\nBackup: {} table(s), {rows} row(s) saved to {} (restore with `supaform restore {}`)",
+                manifest.entries.len(),
+                super::shown(&dir),
+                super::shown(&dir)
+            );
+        }
     }
 
     let opts = exec::ExecOptions {
@@ -180,7 +251,46 @@ async fn apply_locked(
             _ => {}
         }
     };
-    let report = exec::run(client, &plan, &opts, &mut on_event, || async { Ok(()) }).await?;
+    // Drops of the transaction phase are recorded by the state written inside it.
+    let dropped: BTreeSet<String> = plan
+        .steps
+        .iter()
+        .filter(|s| s.action == crate::diff::Action::Delete && s.phase == Phase::Transaction)
+        .map(|s| s.address.clone())
+        .collect();
+    let next = next_state(&base, &planned, cfg, &dropped);
+    let saved_in_tx = std::cell::Cell::new(false);
+    let result = exec::run(client, &plan, &opts, &mut on_event, || async {
+        if let Backend::Database(d) = backend {
+            d.save_in(client, &next).await.map_err(|e| e.to_string())?;
+            saved_in_tx.set(true);
+        }
+        Ok(())
+    })
+    .await;
+    // The transaction phase committed (or there was none): the state records it, even
+    // when a later phase failed.
+    let committed = match &result {
+        Ok(_) => true,
+        Err(exec::ExecError::Statement { phase, .. }) => *phase == Phase::Concurrent,
+        Err(exec::ExecError::Connection(_, phase)) => *phase == Phase::Concurrent,
+    };
+    if committed {
+        save_state(backend, client, &next, !saved_in_tx.get()).await?;
+    }
+    let report = result?;
+
+    // Functions: secrets, then Edge Functions, then deletions; the state records exactly
+    // what was deployed, so a partial failure is finished by the next apply.
+    if let Some(target) = &functions_target {
+        let mut next = next;
+        let outcome = functions_phase(target, &plan, cfg, &mut next, json).await;
+        if plan.phase(Phase::Functions).next().is_some() {
+            next.serial += 1;
+            save_state(backend, client, &next, true).await?;
+        }
+        outcome?;
+    }
 
     // Verify: read live again; everything the database holds must now match.
     let live =
@@ -211,12 +321,219 @@ async fn apply_locked(
     } else {
         println!(
             "\nApply complete! {} step(s) applied in {} ms. {}",
-            report.applied.len(),
+            report.applied.len() + plan.phase(Phase::Functions).count(),
             report.elapsed_ms,
             summary_line(&plan)
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Run the functions phase against `target`, recording what was done in `next`.
+async fn functions_phase(
+    target: &crate::functions::Target,
+    plan: &Plan,
+    cfg: &crate::config::Config,
+    next: &mut crate::state::State,
+    json: bool,
+) -> miette::Result<()> {
+    use crate::diff::Action;
+    let steps: Vec<&crate::plan::Step> = plan.phase(Phase::Functions).collect();
+    if steps.is_empty() {
+        return Ok(());
+    }
+    let say = |line: String, event: serde_json::Value| {
+        if json {
+            println!("{event}");
+        } else {
+            println!("{line}");
+        }
+    };
+    if !json {
+        println!("\nPhase functions: {} step(s)", steps.len());
+    }
+    let of = |prefix: &str, delete: bool| -> Vec<String> {
+        steps
+            .iter()
+            .filter(|s| (s.action == Action::Delete) == delete)
+            .filter_map(|s| s.address.strip_prefix(prefix).map(str::to_string))
+            .collect()
+    };
+    // Secrets.
+    let set = of("secret.", false);
+    if !set.is_empty() {
+        let mut pairs = Vec::new();
+        for name in &set {
+            match cfg.model.secrets.get(name).and_then(|s| s.value.as_ref()) {
+                Some(v) => pairs.push((name.as_str(), v)),
+                None => {
+                    return Err(miette::miette!(
+                        code = "supaform::apply::secret_value",
+                        help = "set the environment variable the secret reads and run apply again",
+                        "secret {name} has no value here"
+                    ))
+                }
+            }
+        }
+        target.set_secrets(&pairs).await?;
+        for name in &set {
+            say(
+                format!("    ~ secret.{name} set"),
+                serde_json::json!({"event": "secret_set", "name": name}),
+            );
+        }
+    }
+    // Deploys.
+    let slugs = of("edge_function.", false);
+    let functions: Vec<crate::model::EdgeFunction> = slugs
+        .iter()
+        .filter_map(|s| cfg.model.edge_functions.get(s).cloned())
+        .collect();
+    let report = target.deploy_many(&cfg.dir, &functions, 4).await;
+    for d in &report.deployed {
+        let addr = format!("edge_function.{}", d.slug);
+        if let Some(res) = next.resources.get_mut(&addr) {
+            res.version = Some(d.version);
+            res.ezbr_sha256 = d.ezbr_sha256.clone();
+            res.verify_jwt = d.verify_jwt;
+            if let Some(f) = cfg.model.edge_functions.get(&d.slug) {
+                res.source_hash = crate::functions::source_hash(&cfg.dir, f).ok();
+                res.verify_jwt = Some(f.verify_jwt);
+            }
+        }
+        say(
+            format!(
+                "    + {addr} deployed (version {}, {})",
+                d.version, d.status
+            ),
+            serde_json::json!({"event": "function_deployed", "slug": d.slug, "version": d.version, "status": d.status}),
+        );
+    }
+    let deployed: Vec<String> = report.deployed.iter().map(|d| d.slug.clone()).collect();
+    let statuses = if deployed.is_empty() {
+        vec![]
+    } else {
+        target
+            .wait_active(&deployed, Duration::from_secs(60))
+            .await?
+    };
+    // Deletions.
+    for slug in of("edge_function.", true) {
+        target.delete_function(&slug).await?;
+        next.resources.remove(&format!("edge_function.{slug}"));
+        say(
+            format!("    - edge_function.{slug} deleted"),
+            serde_json::json!({"event": "function_deleted", "slug": slug}),
+        );
+    }
+    let gone = of("secret.", true);
+    if !gone.is_empty() {
+        let names: Vec<&str> = gone.iter().map(String::as_str).collect();
+        target.delete_secrets(&names).await?;
+        for name in &gone {
+            next.resources.remove(&format!("secret.{name}"));
+        }
+    }
+    let mut problems: Vec<String> = report
+        .failed
+        .iter()
+        .map(|(slug, e)| format!("{slug}: {e}"))
+        .collect();
+    problems.extend(
+        statuses
+            .iter()
+            .filter(|(_, status)| status != "ACTIVE")
+            .map(|(slug, status)| format!("{slug} is {status}, not ACTIVE")),
+    );
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(miette::miette!(
+            code = "supaform::apply::functions_failed",
+            help = "the state records what was deployed; run apply again to finish the rest",
+            "{} Edge Function(s) did not deploy: {}",
+            problems.len(),
+            problems.join("; ")
+        ))
+    }
+}
+
+/// The state after this apply: every desired object owned, drops and objects found gone
+/// from live released.
+fn next_state(
+    base: &crate::state::State,
+    planned: &engine::Planned,
+    cfg: &crate::config::Config,
+    dropped: &BTreeSet<String>,
+) -> crate::state::State {
+    let live: BTreeSet<String> = planned
+        .live
+        .model
+        .addresses()
+        .iter()
+        .map(|a| a.to_string())
+        .collect();
+    let desired: BTreeSet<String> = planned
+        .desired
+        .addresses()
+        .iter()
+        .map(|a| a.to_string())
+        .collect();
+    let mut dropped = dropped.clone();
+    // Policies, triggers and grants of a dropped table go with it.
+    let tables: Vec<String> = dropped
+        .iter()
+        .filter_map(|a| a.strip_prefix("table.").map(str::to_string))
+        .filter(|t| t.matches('.').count() == 1)
+        .collect();
+    for a in base.owned() {
+        let on_dropped = tables.iter().any(|t| {
+            ["policy.", "trigger.", "grant."]
+                .iter()
+                .any(|k| a.starts_with(&format!("{k}{t}.")))
+        });
+        if on_dropped {
+            dropped.insert(a.clone());
+        }
+    }
+    for a in base.owned() {
+        let api = a.starts_with("secret.") || a.starts_with("edge_function.");
+        if !api && !live.contains(&a) && !desired.contains(&a) {
+            dropped.insert(a);
+        }
+    }
+    crate::state::State::next(base, &planned.desired, &cfg.graph, &cfg.hash, &dropped)
+}
+
+/// Write the state; with the database backend, in its own transaction when `own_tx`.
+async fn save_state(
+    backend: &Backend,
+    client: &tokio_postgres::Client,
+    next: &crate::state::State,
+    own_tx: bool,
+) -> miette::Result<()> {
+    match backend {
+        Backend::File(f) => Ok(f.save(next)?),
+        Backend::Database(d) => {
+            if !own_tx {
+                return Ok(());
+            }
+            client
+                .batch_execute("BEGIN")
+                .await
+                .map_err(|e| miette::miette!("cannot write the state: {e}"))?;
+            match d.save_in(client, next).await {
+                Ok(()) => client
+                    .batch_execute("COMMIT")
+                    .await
+                    .map_err(|e| miette::miette!("cannot write the state: {e}")),
+                Err(e) => {
+                    let _ = client.batch_execute("ROLLBACK").await;
+                    Err(e.into())
+                }
+            }
+        }
+    }
 }
 
 fn read_plan(path: &PathBuf) -> Result<Plan, ApplyError> {

@@ -4,16 +4,16 @@ use super::Cli;
 use crate::config::write::write_model;
 use crate::db::DbUrl;
 use crate::introspect::{introspect, IntrospectOptions, Live};
-use crate::model::Model;
+use crate::model::{Grant, GrantKey, GrantTarget, Model};
 use miette::Diagnostic;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use thiserror::Error;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Environment to import from (declared in the configuration; `local` is the embedded
-    /// Postgres).
+    /// Environment to import from (default `local`, the embedded Postgres).
     #[arg(
         short = 'e',
         long = "env",
@@ -46,26 +46,12 @@ pub struct Args {
 
 #[derive(Debug, Error, Diagnostic)]
 pub enum ImportError {
-    #[error("say where to import from")]
+    #[error("there is no configuration in {dir} to find environment `{env}` in")]
     #[diagnostic(
-        code(supaform::import::no_source),
-        help("pass -e ENV (an environment of the configuration) or --database-url URL")
+        code(supaform::import::no_config),
+        help("pass -c DIR (the directory of your *.hcl files), or --database-url URL")
     )]
-    NoSource,
-
-    #[error("environment `{env}` reads its database URL from ${var}, which is not set")]
-    #[diagnostic(
-        code(supaform::import::missing_env),
-        help("export {var}=postgresql://... and run again")
-    )]
-    MissingEnv { env: String, var: String },
-
-    #[error("environment `{0}` uses the embedded local Postgres, which this build cannot start")]
-    #[diagnostic(
-        code(supaform::import::no_local),
-        help("pass --database-url URL, or give the environment a database_url")
-    )]
-    NoLocal(String),
+    NoConfig { env: String, dir: String },
 
     #[error("{} already holds *.hcl files: {}", dir, files.join(", "))]
     #[diagnostic(
@@ -84,19 +70,19 @@ pub enum ImportError {
 }
 
 pub fn run(cli: &Cli, args: &Args) -> miette::Result<ExitCode> {
-    let (url, mut opts) = source(cli, args)?;
-    if !args.schemas.is_empty() {
-        opts.schemas = args.schemas.clone();
-    }
     check_out_dir(&args.out, args.force)?;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| ImportError::Runtime(e.to_string()))?;
-    let live = rt.block_on(async {
+    let (live, shown_url) = rt.block_on(async {
+        let (url, mut opts) = source(cli, args).await?;
+        if !args.schemas.is_empty() {
+            opts.schemas = args.schemas.clone();
+        }
         let client = crate::db::connect_url(&url).await?;
         let live = introspect(&client, &opts).await?;
-        Ok::<Live, miette::Report>(live)
+        Ok::<(Live, String), miette::Report>((live, url.redacted()))
     })?;
     let model = import_model(&live);
     let files = write_model(&model);
@@ -111,7 +97,7 @@ pub fn run(cli: &Cli, args: &Args) -> miette::Result<ExitCode> {
         m.functions.len(),
         m.triggers.len(),
         m.views.len(),
-        url.redacted()
+        shown_url
     );
     println!(
         "Wrote {} files to {}:",
@@ -145,46 +131,107 @@ pub fn import_model(live: &Live) -> Model {
         e.version = None;
     }
     m.environments.clear();
+    // Grants on objects that are not imported (a standalone sequence, a materialized
+    // view) cannot be declared.
+    let exists = |t: &GrantTarget| match t {
+        GrantTarget::Table(q) => m.tables.contains_key(q) || m.views.contains_key(q),
+        GrantTarget::Function(q) => m.functions.contains_key(q),
+        GrantTarget::Schema(s) => m.project.schemas.contains(s) || m.schemas.contains_key(s),
+        GrantTarget::Sequence(q) => m.tables.values().any(|t| {
+            t.columns.iter().any(|c| {
+                c.default
+                    .as_ref()
+                    .is_some_and(|d| d.to_sql().contains(&q.name))
+                    || (c.identity.is_some() && q.name == format!("{}_{}_seq", t.name.name, c.name))
+            })
+        }),
+    };
+    let live_grants: Vec<Grant> = m
+        .grants
+        .iter()
+        .filter(|g| exists(&g.target))
+        .cloned()
+        .collect();
+    // Only what differs from what the database gives a new object is declared: for each
+    // object and role, the privileges held when they are not the default ones (an empty
+    // list when a default privilege was revoked).
+    let base = Model {
+        default_privileges: m.default_privileges.clone(),
+        ..Default::default()
+    };
+    let implied = crate::engine::implied_grants(&base, &m, "postgres");
+    let index = |gs: &[Grant]| -> BTreeMap<GrantKey, BTreeSet<String>> {
+        let mut out: BTreeMap<GrantKey, BTreeSet<String>> = BTreeMap::new();
+        for g in gs {
+            out.entry((g.target.clone(), g.role.clone(), g.columns.clone()))
+                .or_default()
+                .extend(g.privileges.iter().cloned());
+        }
+        out
+    };
+    let have = index(&live_grants);
+    let default = index(&implied);
+    let mut keys: BTreeSet<&GrantKey> = have.keys().collect();
+    keys.extend(default.keys());
+    let empty = BTreeSet::new();
+    m.grants = keys
+        .into_iter()
+        .filter(|k| have.get(*k).unwrap_or(&empty) != default.get(*k).unwrap_or(&empty))
+        .map(|k| {
+            let mut privileges: Vec<String> =
+                have.get(k).unwrap_or(&empty).iter().cloned().collect();
+            privileges.sort_by_key(|p| crate::model::privilege_rank(p));
+            Grant {
+                target: k.0.clone(),
+                role: k.1.clone(),
+                privileges,
+                columns: k.2.clone(),
+            }
+        })
+        .collect();
     m
 }
 
-fn source(cli: &Cli, args: &Args) -> miette::Result<(DbUrl, IntrospectOptions)> {
-    if let Some(u) = &args.database_url {
-        let url = DbUrl::parse(u)?;
-        // Use the project's schemas when a configuration is at hand.
-        let mut opts = IntrospectOptions::default();
-        if crate::config::config_files(&cli.config).is_ok_and(|f| !f.is_empty()) {
-            if let Ok(c) = super::load_config(cli) {
-                opts.schemas = c.model.project.schemas.clone();
-                opts.managed_roles = c.model.project.managed_roles.clone();
-            }
-        }
-        return Ok((url, opts));
+/// The database to read and the schemas to read from it: `--database-url`, or the
+/// environment `-e ENV` (default `local`, the embedded Postgres) of the configuration.
+async fn source(cli: &Cli, args: &Args) -> miette::Result<(DbUrl, IntrospectOptions)> {
+    // The project's schemas and roles, when a configuration is at hand.
+    let have_config = crate::config::config_files(&cli.config).is_ok_and(|f| !f.is_empty());
+    let config = if have_config {
+        Some(super::load_config(cli)?)
+    } else {
+        None
+    };
+    let mut opts = IntrospectOptions::default();
+    if let Some(c) = &config {
+        opts.schemas = c.model.project.schemas.clone();
+        opts.managed_roles = c.model.project.managed_roles.clone();
     }
-    let Some(env) = &args.env else {
-        return Err(ImportError::NoSource.into());
-    };
-    let config = super::load_config(cli)?;
-    let e = config
-        .environment(env)
-        .map_err(|d| miette::Report::new(crate::config::Diagnostics { items: vec![d] }))?;
-    let opts = IntrospectOptions {
-        schemas: config.model.project.schemas.clone(),
-        managed_roles: config.model.project.managed_roles.clone(),
-    };
-    match &e.database_url {
-        Some(u) => Ok((DbUrl::parse(u.expose())?, opts)),
+    if let Some(u) = &args.database_url {
+        return Ok((DbUrl::parse(u)?, opts));
+    }
+    let env = match &config {
+        Some(c) => super::target::environment(c, args.env.as_deref())?,
         None => {
-            if let Some(var) = e.missing_env.first() {
-                return Err(ImportError::MissingEnv {
-                    env: env.clone(),
-                    var: var.clone(),
+            let name = args.env.as_deref().unwrap_or(super::target::DEFAULT_ENV);
+            if name != super::target::DEFAULT_ENV {
+                return Err(ImportError::NoConfig {
+                    env: name.to_string(),
+                    dir: super::shown(&cli.config),
                 }
                 .into());
             }
-            Err(ImportError::NoLocal(env.clone()).into())
+            let cfg = crate::config::load_str(
+                &cli.config,
+                &[("local.hcl", "environment \"local\" {}\n")],
+                &crate::config::LoadOptions::default(),
+            )
+            .map_err(miette::Report::new)?;
+            super::target::environment(&cfg, None)?
         }
-    }
+    };
+    let target = super::target::resolve(env).await?;
+    Ok((DbUrl::parse(&target.url)?, opts))
 }
 
 fn check_out_dir(dir: &Path, force: bool) -> Result<(), ImportError> {

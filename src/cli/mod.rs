@@ -2,6 +2,7 @@
 //! Errors are returned, never printed here: `main` prints each one once, through miette.
 
 mod apply;
+mod backup;
 mod diff;
 mod fmt;
 mod graph;
@@ -9,6 +10,8 @@ pub mod import;
 mod init;
 mod local;
 mod plan;
+mod restore;
+pub mod state;
 pub mod target;
 mod validate;
 
@@ -71,6 +74,12 @@ pub enum Command {
     Apply(apply::Args),
     /// Compare two databases: the steps that make --from match --to, classified.
     Diff(diff::Args),
+    /// Read and edit an environment's state (list, show, rm, unprotect, pull, push).
+    State(state::Args),
+    /// Back up every managed table (data, DDL, manifest) into a directory.
+    Backup(backup::Args),
+    /// Put a backup back (checks every file against its manifest first).
+    Restore(restore::Args),
 }
 
 fn parse_var(s: &str) -> Result<(String, String), String> {
@@ -94,12 +103,38 @@ pub fn use_color_stdout(no_color_flag: bool) -> bool {
         && std::io::stdout().is_terminal()
 }
 
-/// What the state says supaform owns in `env` (nothing until a state exists).
-pub(crate) async fn state_view(
-    _cfg: &crate::config::Config,
-    _env: &crate::model::Environment,
-) -> miette::Result<crate::engine::StateView> {
-    Ok(crate::engine::StateView::default())
+/// The state of `env`, read from its backend (`None` before the first apply).
+pub(crate) async fn load_state(
+    cfg: &crate::config::Config,
+    env: &crate::model::Environment,
+    url: &str,
+) -> miette::Result<Option<crate::state::State>> {
+    match crate::state::Backend::for_environment(&cfg.dir, env)? {
+        crate::state::Backend::File(f) => Ok(f.load()?),
+        crate::state::Backend::Database(d) => {
+            let client = crate::db::connect(url).await?;
+            Ok(d.load(&client).await?)
+        }
+    }
+}
+
+/// What a state says supaform owns.
+pub(crate) fn state_view(state: Option<&crate::state::State>) -> crate::engine::StateView {
+    match state {
+        Some(s) => crate::engine::StateView {
+            owned: s.owned(),
+            protected: s.protected(),
+            lineage: Some(s.lineage.clone()),
+            serial: Some(s.serial),
+            functions: s
+                .resources
+                .iter()
+                .filter(|(a, _)| a.starts_with("edge_function."))
+                .map(|(a, r)| (a.clone(), r.clone()))
+                .collect(),
+        },
+        None => crate::engine::StateView::default(),
+    }
 }
 
 /// Install miette's report handler once, before anything can fail.
@@ -129,6 +164,9 @@ pub fn run(cli: Cli) -> miette::Result<ExitCode> {
         Command::Plan(a) => plan::run(&cli, a),
         Command::Apply(a) => apply::run(&cli, a),
         Command::Diff(a) => diff::run(&cli, a),
+        Command::State(a) => state::run(&cli, a),
+        Command::Backup(a) => backup::run(&cli, a),
+        Command::Restore(a) => restore::run(&cli, a),
     }
 }
 

@@ -26,23 +26,28 @@ pub struct Args {
     /// Plan only this address (and what it depends on); repeatable.
     #[arg(long = "target", value_name = "ADDR")]
     pub targets: Vec<String>,
+    /// Skip the rehearsal (running the plan on a scratch copy of the live schema first).
+    #[arg(long)]
+    pub no_rehearse: bool,
 }
 
 pub fn run(cli: &Cli, args: &Args) -> miette::Result<ExitCode> {
     let cfg = super::load_config(cli)?;
     let env = target::environment(&cfg, args.env.as_deref())?;
     let rt = super::runtime()?;
-    let planned = rt.block_on(async {
+    let rehearse = !args.no_rehearse && args.targets.is_empty();
+    let (planned, rehearsal) = rt.block_on(async {
         let t = target::resolve(env.clone()).await?;
-        let state = super::state_view(&cfg, &env).await?;
-        engine::plan_config(
-            &cfg,
-            &env.name,
-            &t.url,
-            &state,
-            &crate::local::LocalOptions::default(),
-        )
-        .await
+        let state = super::state_view(super::load_state(&cfg, &env, &t.url).await?.as_ref());
+        let local = crate::local::LocalOptions::default();
+        let mut planned = engine::plan_config(&cfg, &env.name, &t.url, &state, &local).await?;
+        engine::plan_functions(&mut planned, &cfg, &env, &state).await?;
+        let rehearsal = if rehearse && planned.plan.has_changes() {
+            Some(engine::rehearse(&planned, &local).await?)
+        } else {
+            None
+        };
+        Ok::<_, miette::Report>((planned, rehearsal))
     })?;
     let mut plan = planned.plan;
     engine::restrict(&mut plan, &args.targets);
@@ -66,6 +71,13 @@ pub fn run(cli: &Cli, args: &Args) -> miette::Result<ExitCode> {
             color: super::use_color_stdout(cli.no_color),
         };
         print!("{}", human(&plan, style));
+        match &rehearsal {
+            Some(engine::Rehearsal::Passed) => println!(
+                "Rehearsed on a scratch copy of the live schema: the plan applies and converges."
+            ),
+            Some(engine::Rehearsal::Skipped(why)) => println!("Rehearsal skipped: {why}."),
+            None => {}
+        }
         if let Some(path) = &args.out {
             println!(
                 "\nSaved the plan to {}. Apply exactly these steps with:\n  supaform apply {}",

@@ -528,13 +528,34 @@ impl<'a> Evaluator<'a> {
 /// The closest candidate by edit distance, if it is close enough to be a likely typo.
 pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let mut best: Option<(usize, &str)> = None;
+    let mut seen = Vec::new();
     for c in candidates {
+        seen.push(c);
         let d = levenshtein(word, c);
         if d <= (word.len().max(c.len()) / 3).max(1) && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, c));
         }
     }
+    if best.is_none() {
+        // `afterwards` for `after`, `selected` for `select`: one starts the other.
+        best = candidates_prefix(word, &seen);
+    }
     best.map(|(_, c)| c)
+}
+
+fn candidates_prefix<'a>(word: &str, candidates: &[&'a str]) -> Option<(usize, &'a str)> {
+    candidates
+        .iter()
+        .filter(|c| {
+            let (short, long) = if c.len() < word.len() {
+                (**c, word)
+            } else {
+                (word, **c)
+            };
+            short.chars().count() >= 4 && long.starts_with(short)
+        })
+        .max_by_key(|c| c.len())
+        .map(|c| (0, *c))
 }
 
 /// Edit distance counting a swap of two neighbouring characters as one edit (optimal
@@ -567,6 +588,8 @@ mod tests {
         assert_eq!(suggest("colum", ["column", "index"]), Some("column"));
         assert_eq!(suggest("zzz", ["column", "index"]), None);
         assert_eq!(suggest("tabel", ["table", "enum"]), Some("table"));
+        assert_eq!(suggest("afterwards", ["before", "after"]), Some("after"));
+        assert_eq!(suggest("in", ["insert", "update"]), None);
         assert_eq!(levenshtein("ab", "ba"), 1);
         assert_eq!(levenshtein("kitten", "sitting"), 3);
     }

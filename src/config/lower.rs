@@ -392,6 +392,15 @@ impl Lowerer<'_, '_> {
         Some(v)
     }
 
+    /// A required list that may be empty (`privileges = []` revokes everything).
+    pub fn req_strings_or_empty(&mut self, b: &Blk, name: &str, example: &str) -> Option<Vec<Loc>> {
+        if b.attr(name).is_none() {
+            self.missing(b, name, example);
+            return None;
+        }
+        self.strings(b, name)
+    }
+
     /// One of a fixed set of words.
     pub fn choice<T: Copy>(&mut self, b: &Blk, name: &str, options: &[(&str, T)]) -> Option<T> {
         let (s, span) = self.string(b, name)?;
@@ -473,6 +482,13 @@ impl Lowerer<'_, '_> {
         .at(span, "no such block");
         d = match suggest(&r.label, labels.iter().copied()) {
             Some(s) => d.help(format!("did you mean `{}.{s}`?", r.kind)),
+            None if !labels.is_empty() && labels.len() <= 8 => d.help(format!(
+                "declared {}s: {}; or declare it: {} \"{}\" {{ ... }}",
+                r.kind,
+                labels.join(", "),
+                r.kind,
+                r.label
+            )),
             None => d.help(format!("declare it: {} \"{}\" {{ ... }}", r.kind, r.label)),
         };
         self.push(d);
@@ -504,6 +520,19 @@ impl Lowerer<'_, '_> {
                         self.dep(from, a.clone(), &it.span);
                         out.push(a);
                     }
+                }
+                Value::String(s)
+                    if s.split_once('.')
+                        .is_some_and(|(k, _)| super::eval::REF_KINDS.contains(&k)) =>
+                {
+                    self.push(
+                        Diag::new(
+                            "config::wrong_type",
+                            format!("each item of `depends_on` must be a reference, not the string \"{s}\""),
+                        )
+                        .at(&it.span, "quoted reference")
+                        .help(format!("remove the quotes: {s}")),
+                    );
                 }
                 _ => self.wrong_type_of(
                     &it,
@@ -792,6 +821,16 @@ pub(super) fn lower_table(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
             None if cb.attr("type").is_none() => lw.missing(&cb, "type", "\"text\""),
             None => {}
             Some(v) => match &v.value {
+                Value::String(s) if s.starts_with("enum.") => {
+                    lw.push(
+                        Diag::new(
+                            "config::wrong_type",
+                            format!("\"{s}\" is a string, not a reference to an enum"),
+                        )
+                        .at(&v.span, "quoted reference")
+                        .help(format!("remove the quotes: type = {s}")),
+                    );
+                }
                 Value::String(s) if !s.trim().is_empty() => c.data_type = canonical_type(s),
                 Value::Ref(r) => {
                     if let Some(Address::Enum(q)) = lw.resolve(r, &v.span, &["enum"]) {

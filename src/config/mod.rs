@@ -231,6 +231,21 @@ pub(crate) fn syntax_diag(text: &str, file: usize, e: &hcl::edit::parser::Error)
             }
         }
     }
+    if msg == "expected `{`" && !at_eof {
+        // `type "uuid"` parses as the head of a block: show the whole head.
+        let line_start = text[..off].rfind('\n').map_or(0, |i| i + 1);
+        let head_start =
+            line_start + (text[line_start..off].len() - text[line_start..off].trim_start().len());
+        let head_end = line_start + text[line_start..off].trim_end().len();
+        if head_start < head_end {
+            return Diag::new("config::syntax", format!("syntax error: {msg}"))
+                .at(
+                    &Span::new(file, head_start..head_end),
+                    "read as a block, but no `{` follows",
+                )
+                .help("an attribute is written name = value: is an `=` missing? A block is written kind \"label\" { ... }");
+        }
+    }
     let help = if at_eof {
         "the file ends inside a block, list or call: is a closing `}`, `]` or `)` missing?".into()
     } else {
@@ -243,9 +258,6 @@ pub(crate) fn syntax_diag(text: &str, file: usize, e: &hcl::edit::parser::Error)
             }
             _ if msg.contains("expected `]`") => {
                 "separate list items with `,` and close the list with `]`".into()
-            }
-            _ if msg.contains("expected `{`") => {
-                "a block is written kind \"label\" { ... } and an attribute name = value: is an `=` missing?".into()
             }
             _ => "see docs/language.md for the syntax of each block".to_string(),
         }

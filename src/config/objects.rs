@@ -472,7 +472,7 @@ pub(super) fn lower_grant(lw: &mut Lowerer, b: &mut Blk) {
     if let Some(r) = &roles {
         lw.check_roles(r);
     }
-    let privileges = lw.req_strings(b, "privileges", "[\"select\"]");
+    let privileges = lw.req_strings_or_empty(b, "privileges", "[\"select\"]");
     let columns = lw.strings(b, "columns").unwrap_or_default();
     let (Some(target), Some(roles), Some(privileges)) = (target, roles, privileges) else {
         return;
@@ -570,6 +570,10 @@ pub(super) fn lower_grant(lw: &mut Lowerer, b: &mut Blk) {
     lw.deps
         .retain(|d| !matches!(&d.from, Address::Grant(GrantTarget::Schema(s), l) if s.is_empty() && l == b.label()));
     for (role, _) in roles {
+        lw.model
+            .grant_scope
+            .get_or_insert_with(Default::default)
+            .insert((target.clone(), role.clone(), columns.clone()));
         let addr = Address::Grant(target.clone(), role.clone());
         for d in &pending {
             lw.deps.push(super::Dep {
@@ -635,7 +639,7 @@ pub(super) fn lower_default_privileges(lw: &mut Lowerer, b: &mut Blk) {
     if let Some(r) = &roles {
         lw.check_roles(r);
     }
-    let privileges = lw.req_strings(b, "privileges", "[\"select\"]");
+    let privileges = lw.req_strings_or_empty(b, "privileges", "[\"select\"]");
     let (Some((owner, _)), Some(on), Some(roles), Some(privileges)) =
         (owner, on, roles, privileges)
     else {

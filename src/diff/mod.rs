@@ -10,6 +10,7 @@
 use crate::model::*;
 use std::collections::{BTreeMap, BTreeSet};
 
+pub mod functions;
 mod renames;
 
 /// One difference between desired and live, with everything needed to render its SQL and
@@ -19,6 +20,10 @@ mod renames;
 pub enum Change {
     CreateSchema(Schema),
     DropSchema(Schema),
+    SetSchemaComment {
+        name: String,
+        comment: Option<String>,
+    },
     CreateExtension(Extension),
     DropExtension(Extension),
     UpdateExtension {
@@ -227,6 +232,7 @@ impl Change {
         use Change::*;
         match self {
             CreateSchema(s) | DropSchema(s) => Address::Schema(s.name.clone()),
+            SetSchemaComment { name, .. } => Address::Schema(name.clone()),
             CreateExtension(e) | DropExtension(e) => Address::Extension(e.name.clone()),
             UpdateExtension { to, .. } => Address::Extension(to.name.clone()),
             CreateEnum(e) | DropEnum(e) => Address::Enum(e.name.clone()),
@@ -326,6 +332,7 @@ impl Change {
             | RenameConstraint { .. } => Action::Rename,
             RebuildEnum { .. } | ReplacePolicy { .. } | RecreateFunction { .. } => Action::Replace,
             UpdateExtension { .. }
+            | SetSchemaComment { .. }
             | AddEnumValue { .. }
             | SetEnumComment { .. }
             | SetTableComment { .. }
@@ -374,6 +381,9 @@ pub struct Diff {
     /// Live objects neither desired nor owned: reported, never dropped.
     pub unmanaged: Vec<Address>,
     pub hints: Vec<Hint>,
+    /// With renames: the live model as it will be once they are done (objects under their
+    /// new names), which the planner reads instead of the live model.
+    pub renamed_live: Option<Model>,
 }
 
 impl Diff {
@@ -404,6 +414,9 @@ pub fn diff(desired: &Model, live: &Model, own: &Ownership) -> Diff {
     d.views(desired, live);
     d.secrets(desired, live);
     d.edge_functions(desired, live);
+    if d.out.changes.iter().any(|c| c.action() == Action::Rename) {
+        d.out.renamed_live = Some(renamed_live);
+    }
     d.out
 }
 
@@ -435,8 +448,13 @@ impl Differ<'_> {
 
     fn schemas(&mut self, desired: &Model, live: &Model) {
         for (name, s) in &desired.schemas {
-            if !live.schemas.contains_key(name) {
-                self.push(Change::CreateSchema(s.clone()));
+            match live.schemas.get(name) {
+                None => self.push(Change::CreateSchema(s.clone())),
+                Some(l) if l.comment != s.comment => self.push(Change::SetSchemaComment {
+                    name: name.clone(),
+                    comment: s.comment.clone(),
+                }),
+                Some(_) => {}
             }
         }
         for (name, s) in &live.schemas {
@@ -490,7 +508,21 @@ impl Differ<'_> {
         }
         for (name, e) in &live.enums {
             if !desired.enums.contains_key(name) {
-                self.extra(Address::Enum(name.clone()), Change::DropEnum(e.clone()));
+                let addr = Address::Enum(name.clone());
+                let new = desired
+                    .enums
+                    .values()
+                    .find(|d| !live.enums.contains_key(&d.name) && d.values == e.values);
+                if let (Some(new), true) = (new, self.own.owns(&addr)) {
+                    self.hint(
+                        &addr,
+                        format!(
+                            "enum {} is dropped while {} is created with the same values; if it was renamed, add `renamed_from = \"{}\"` to enum \"{}\" to keep the columns using it",
+                            e.name, new.name, e.name.name, new.name.name
+                        ),
+                    );
+                }
+                self.extra(addr, Change::DropEnum(e.clone()));
             }
         }
     }
@@ -725,6 +757,25 @@ impl Differ<'_> {
             }
             // A policy on a table this plan drops goes with the table.
             if !self.drops_table(&key.0) {
+                let addr = Address::Policy(key.0.clone(), key.1.clone());
+                let new = desired.policies.values().find(|d| {
+                    d.table == l.table
+                        && !live
+                            .policies
+                            .contains_key(&(d.table.clone(), d.name.clone()))
+                        && d.command == l.command
+                        && d.using == l.using
+                        && d.check == l.check
+                });
+                if let (Some(new), true) = (new, self.own.owns(&addr)) {
+                    self.hint(
+                        &addr,
+                        format!(
+                            "policy {} is dropped while {} is created with the same expressions; if it was renamed, add `renamed_from = \"{}\"` to policy \"{}\" to keep the table protected throughout",
+                            l.name, new.name, l.name, new.name
+                        ),
+                    );
+                }
                 self.extra(
                     Address::Policy(key.0.clone(), key.1.clone()),
                     Change::DropPolicy(l.clone()),
@@ -740,10 +791,12 @@ impl Differ<'_> {
             .any(|c| matches!(c, Change::DropTable(x) if &x.name == t))
     }
 
+    /// Grants. With a configuration (`grant_scope`), each managed (object, role, columns)
+    /// gets exactly its declared privileges and the rest is left alone; comparing two
+    /// databases, every grant of a managed role on a desired object counts.
     fn grants(&mut self, desired: &Model, live: &Model) {
-        type Key = (GrantTarget, String, Vec<String>);
-        let index = |m: &Model| -> BTreeMap<Key, BTreeSet<String>> {
-            let mut out: BTreeMap<Key, BTreeSet<String>> = BTreeMap::new();
+        let index = |m: &Model| -> BTreeMap<GrantKey, BTreeSet<String>> {
+            let mut out: BTreeMap<GrantKey, BTreeSet<String>> = BTreeMap::new();
             for g in &m.grants {
                 out.entry((g.target.clone(), g.role.clone(), g.columns.clone()))
                     .or_default()
@@ -753,18 +806,31 @@ impl Differ<'_> {
         };
         let want = index(desired);
         let have = index(live);
-        let managed_role = |r: &str| desired.project.managed_roles.iter().any(|m| m == r);
-        let target_exists = |t: &GrantTarget| target_in(desired, t);
+        let in_scope = |k: &GrantKey| match &desired.grant_scope {
+            Some(scope) => scope.contains(k),
+            None => {
+                desired.project.managed_roles.iter().any(|m| m == &k.1) && target_in(desired, &k.0)
+            }
+        };
         let sorted = |s: BTreeSet<String>| {
             let mut v: Vec<String> = s.into_iter().collect();
             v.sort_by_key(|p| privilege_rank(p));
             v
         };
-        for (key, privs) in &want {
-            let missing: BTreeSet<String> = match have.get(key) {
-                Some(h) => privs.difference(h).cloned().collect(),
-                None => privs.clone(),
-            };
+        let empty = BTreeSet::new();
+        let mut keys: BTreeSet<&GrantKey> = want.keys().collect();
+        keys.extend(have.keys());
+        let mut revokes = Vec::new();
+        for key in keys {
+            // Comparing two databases, a grant the desired side holds is always planned.
+            let wanted_live = desired.grant_scope.is_none() && want.contains_key(key);
+            if !(in_scope(key) || wanted_live) {
+                continue;
+            }
+            let w = want.get(key).unwrap_or(&empty);
+            let h = have.get(key).unwrap_or(&empty);
+            let missing: BTreeSet<String> = w.difference(h).cloned().collect();
+            let extra: BTreeSet<String> = h.difference(w).cloned().collect();
             if !missing.is_empty() {
                 self.push(Change::Grant(Grant {
                     target: key.0.clone(),
@@ -773,19 +839,8 @@ impl Differ<'_> {
                     columns: key.2.clone(),
                 }));
             }
-        }
-        for (key, privs) in &have {
-            // Grants on objects this plan drops vanish with them; grants to roles
-            // supaform does not manage are not its business.
-            if !managed_role(&key.1) || !target_exists(&key.0) {
-                continue;
-            }
-            let extra: BTreeSet<String> = match want.get(key) {
-                Some(w) => privs.difference(w).cloned().collect(),
-                None => privs.clone(),
-            };
-            if !extra.is_empty() {
-                self.push(Change::Revoke(Grant {
+            if !extra.is_empty() && in_scope(key) {
+                revokes.push(Change::Revoke(Grant {
                     target: key.0.clone(),
                     role: key.1.clone(),
                     privileges: sorted(extra),
@@ -793,6 +848,7 @@ impl Differ<'_> {
                 }));
             }
         }
+        self.out.changes.extend(revokes);
     }
 
     fn functions(&mut self, desired: &Model, live: &Model) {
@@ -833,6 +889,25 @@ impl Differ<'_> {
         }
         for (name, l) in &live.functions {
             if !desired.functions.contains_key(name) {
+                let addr = Address::Function(name.clone());
+                let new = desired.functions.values().find(|d| {
+                    !live.functions.contains_key(&d.name)
+                        && d.returns == l.returns
+                        && d.body == l.body
+                        && d.args
+                            .iter()
+                            .map(|a| &a.data_type)
+                            .eq(l.args.iter().map(|a| &a.data_type))
+                });
+                if let (Some(new), true) = (new, self.own.owns(&addr)) {
+                    self.hint(
+                        &addr,
+                        format!(
+                            "function {} is dropped while {} is created with the same body; if it was renamed, add `renamed_from = \"{}\"` to function \"{}\" to keep its grants and the triggers using it",
+                            l.name, new.name, l.name.name, new.name.name
+                        ),
+                    );
+                }
                 self.extra(
                     Address::Function(name.clone()),
                     Change::DropFunction(l.clone()),

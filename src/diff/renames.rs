@@ -195,6 +195,56 @@ fn rename_column(live: &mut Model, table: &QName, from: &str, to: &str) {
             swap(&mut tr.update_of);
         }
     }
+    // Postgres follows the rename in the policies on the table: their live text, as it
+    // will read after the rename. (Not in views: a view keeps its output column's old name,
+    // `notes.owner AS author`, so a view reading the column does change.)
+    for p in live.policies.values_mut() {
+        if &p.table == table {
+            for e in [&mut p.using, &mut p.check].into_iter().flatten() {
+                *e = replace_word(e, from, to);
+            }
+        }
+    }
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// Where `word` occurs in `text` as a whole identifier (not inside a longer one).
+fn word_positions<'a>(text: &'a str, word: &'a str) -> impl Iterator<Item = usize> + 'a {
+    text.match_indices(word).filter_map(move |(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + word.len()..].chars().next();
+        (!word.is_empty() && !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char))
+            .then_some(i)
+    })
+}
+
+/// `text` with every whole-identifier `from` replaced by `to` (quoted when Postgres would
+/// print it quoted).
+fn replace_word(text: &str, from: &str, to: &str) -> String {
+    let shown = |name: &str| {
+        let simple = name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            && !name.starts_with(|c: char| c.is_ascii_digit());
+        if simple {
+            name.to_string()
+        } else {
+            crate::quote::ident(name)
+        }
+    };
+    let (from, to) = (shown(from), shown(to));
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for i in word_positions(text, &from).collect::<Vec<_>>() {
+        out.push_str(&text[last..i]);
+        out.push_str(&to);
+        last = i + from.len();
+    }
+    out.push_str(&text[last..]);
+    out
 }
 
 fn functions(desired: &Model, live: &mut Model, out: &mut Vec<Change>) {

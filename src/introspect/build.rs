@@ -40,6 +40,7 @@ struct RelRow {
 #[derive(Deserialize)]
 struct ColRow {
     rel: u32,
+    num: i32,
     name: String,
     #[serde(rename = "type")]
     type_: String,
@@ -75,10 +76,16 @@ struct ConRow {
 struct IndexPartRow {
     attnum: i32,
     name: Option<String>,
-    def: String,
+    def: Option<String>,
     desc: bool,
     nulls_first: bool,
-    opclass: Option<String>,
+    opclass: Option<u32>,
+}
+
+#[derive(Deserialize)]
+struct OpclassRow {
+    oid: u32,
+    name: String,
 }
 
 #[derive(Deserialize)]
@@ -91,7 +98,6 @@ struct IndexRow {
     nkey: usize,
     parts: Vec<IndexPartRow>,
     pred: Option<String>,
-    constraint: bool,
 }
 
 #[derive(Deserialize)]
@@ -232,7 +238,8 @@ pub(super) fn build(
     let server_version_num: i32 = doc("server_version").trim().parse().unwrap_or(0);
     let schemas: Vec<SchemaRow> = decode("schemas", doc("schemas"))?;
     let rels: Vec<RelRow> = decode("relations", doc("relations"))?;
-    let cols: Vec<ColRow> = decode("columns", doc("columns"))?;
+    let mut cols: Vec<ColRow> = decode("columns", doc("columns"))?;
+    cols.sort_by_key(|c| (c.rel, c.num));
     let cons: Vec<ConRow> = decode("constraints", doc("constraints"))?;
     let idxs: Vec<IndexRow> = decode("indexes", doc("indexes"))?;
     let types: Vec<TypeRow> = decode("types", doc("types"))?;
@@ -242,6 +249,10 @@ pub(super) fn build(
     let exts: Vec<ExtRow> = decode("extensions", doc("extensions"))?;
     let defacls: Vec<DefAclRow> = decode("default_acls", doc("default_acls"))?;
     let owned: Vec<OwnedSeqRow> = decode("owned_sequences", doc("owned_sequences"))?;
+    let opclasses: BTreeMap<u32, String> = decode::<OpclassRow>("opclasses", doc("opclasses"))?
+        .into_iter()
+        .map(|o| (o.oid, o.name))
+        .collect();
 
     let mut m = Model::default();
     let mut unmanaged = Vec::new();
@@ -314,6 +325,7 @@ pub(super) fn build(
     let mut tables: BTreeMap<u32, Table> = BTreeMap::new();
     let mut seq_names: BTreeMap<u32, QName> = BTreeMap::new();
     let mut rel_acls: Vec<(GrantTarget, &[AclRow])> = Vec::new();
+    let mut seq_acls: Vec<(u32, QName, &[AclRow])> = Vec::new();
     for r in &rels {
         let q = QName::new(&r.schema, &r.name);
         rel_name.insert(r.oid, q.clone());
@@ -361,7 +373,7 @@ pub(super) fn build(
             }
             "S" => {
                 seq_names.insert(r.oid, q.clone());
-                rel_acls.push((GrantTarget::Sequence(q), r.acl.as_deref().unwrap_or(&[])));
+                seq_acls.push((r.oid, q, r.acl.as_deref().unwrap_or(&[])));
             }
             "m" => unmanaged.push(Unmanaged {
                 kind: "materialized view".into(),
@@ -382,13 +394,21 @@ pub(super) fn build(
         .iter()
         .map(|o| ((o.rel, o.col.clone()), (o.seq, o.deptype.clone())))
         .collect();
-    let owned_seqs: BTreeSet<u32> = owned.iter().map(|o| o.seq).collect();
-    for (oid, q) in &seq_names {
-        if !owned_seqs.contains(oid) {
+    // A sequence a column of a managed table owns (serial, identity) comes with its table,
+    // so its grants are managed; a standalone sequence (and its grants) is not, yet.
+    let owned_seqs: BTreeSet<u32> = owned
+        .iter()
+        .filter(|o| tables.contains_key(&o.rel))
+        .map(|o| o.seq)
+        .collect();
+    for (oid, q, acl) in seq_acls {
+        if owned_seqs.contains(&oid) {
+            object_grants(&GrantTarget::Sequence(q), acl, &mut m.grants);
+        } else {
             unmanaged.push(Unmanaged {
                 kind: "sequence".into(),
                 name: q.to_string(),
-                reason: "standalone sequences are not managed yet (their grants are)".into(),
+                reason: "standalone sequences and their grants are not managed yet".into(),
             });
         }
     }
@@ -502,9 +522,6 @@ pub(super) fn build(
 
     // Indexes not backing a constraint.
     for i in &idxs {
-        if i.constraint {
-            continue;
-        }
         let Some(t) = tables.get_mut(&i.rel) else {
             continue;
         };
@@ -516,11 +533,11 @@ pub(super) fn build(
         let mut include = Vec::new();
         for (k, p) in i.parts.iter().enumerate() {
             if k >= i.nkey {
-                include.push(p.name.clone().unwrap_or_else(|| p.def.clone()));
+                include.push(p.name.clone().or_else(|| p.def.clone()).unwrap_or_default());
                 continue;
             }
             let mut suffix = String::new();
-            if let Some(oc) = &p.opclass {
+            if let Some(oc) = p.opclass.and_then(|o| opclasses.get(&o)) {
                 suffix.push(' ');
                 suffix.push_str(oc);
             }
@@ -532,7 +549,14 @@ pub(super) fn build(
             }
             match (&p.name, p.attnum, suffix.is_empty()) {
                 (Some(n), a, true) if a > 0 => parts.push(IndexPart::Column(n.clone())),
-                _ => parts.push(IndexPart::Expression(format!("{}{suffix}", p.def))),
+                (name, _, _) => {
+                    let base = match (&p.def, name) {
+                        (Some(d), _) => d.clone(),
+                        (None, Some(n)) => crate::quote::ident_if_needed(n),
+                        (None, None) => String::new(),
+                    };
+                    parts.push(IndexPart::Expression(format!("{base}{suffix}")))
+                }
             }
         }
         t.indexes.push(Index {

@@ -86,7 +86,7 @@ pub fn batch_sql(opts: &IntrospectOptions) -> String {
         .collect();
     let array = format!("ARRAY[{}]::text[]", schemas.join(", "));
     let mut sql = String::from(
-        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;\nSET LOCAL search_path = '';\n",
+        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;\nSET LOCAL search_path = '';\nSET LOCAL work_mem = '64MB';\n",
     );
     for (_, q) in queries::all() {
         sql.push_str(&q.replace("{SCHEMAS}", &array));

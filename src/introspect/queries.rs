@@ -2,11 +2,15 @@
 //! (`json_agg`), so the whole set is sent as one simple-protocol batch: one round trip, no
 //! prepared statements (safe behind a transaction-mode pooler), one snapshot.
 //!
+//! The big aggregates are not ordered in SQL (sorting megabytes of JSON costs more than
+//! the rest of the query); the model is put in order on the client.
+//!
 //! `{SCHEMAS}` is replaced by an `ARRAY[...]::text[]` of the managed schema names, each
 //! quoted through `crate::quote::literal`.
 
 /// Relations not created by an extension.
-const NOT_EXTENSION_OWNED: &str = "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep WHERE dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND dep.objid = c.oid AND dep.deptype = 'e')";
+/// (A hashed `NOT IN` over one scan of `pg_depend`, not a lookup per row.)
+const NOT_EXTENSION_OWNED: &str = "c.oid NOT IN (SELECT dep.objid FROM pg_catalog.pg_depend dep WHERE dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND dep.deptype = 'e')";
 
 /// The grantee of an `aclexplode` row by name (`public` for PUBLIC).
 macro_rules! acl_json {
@@ -40,32 +44,36 @@ pub const RELATIONS: &str = concat!(
     "'oid', c.oid::bigint, 'schema', n.nspname, 'name', c.relname, 'kind', c.relkind, ",
     "'rls', c.relrowsecurity, 'force', c.relforcerowsecurity, 'partition', c.relispartition, ",
     "'estimate', c.reltuples::bigint, 'options', c.reloptions, ",
-    "'comment', pg_catalog.obj_description(c.oid, 'pg_class'), ",
+    "'comment', ds.description, ",
     "'view', CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid, true) END, ",
     "'acl', ",
     acl_json!("c.relacl", "c.relowner"),
-    ") ORDER BY n.nspname, c.relname), '[]') ",
+    ")), '[]') ",
     "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ",
+    "LEFT JOIN pg_catalog.pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND ds.objsubid = 0 ",
     "WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND n.nspname = ANY({SCHEMAS}) AND "
 );
 
+/// A default cannot name a column, so it is printed without opening its table (`pg_get_expr`
+/// with relation 0 is several times cheaper); a generated column's expression can.
 pub const COLUMNS: &str = concat!(
     "SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_object(",
-    "'rel', a.attrelid::bigint, 'name', a.attname, ",
+    "'rel', a.attrelid::bigint, 'num', a.attnum, 'name', a.attname, ",
     "'type', pg_catalog.format_type(a.atttypid, a.atttypmod), 'typoid', a.atttypid::bigint, ",
-    "'notnull', a.attnotnull, 'default', pg_catalog.pg_get_expr(ad.adbin, ad.adrelid), ",
+    "'notnull', a.attnotnull, 'default', pg_catalog.pg_get_expr(ad.adbin, CASE WHEN a.attgenerated <> '' THEN ad.adrelid ELSE 0 END), ",
     "'identity', a.attidentity, 'generated', a.attgenerated, ",
     "'collation', CASE WHEN a.attcollation <> t.typcollation THEN ",
     "(SELECT CASE WHEN cn.nspname = 'pg_catalog' THEN co.collname::text ELSE cn.nspname || '.' || co.collname END ",
     "FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = a.attcollation) END, ",
-    "'comment', pg_catalog.col_description(a.attrelid, a.attnum), ",
-    "'acl', ",
+    "'comment', ds.description, ",
+    "'acl', CASE WHEN a.attacl IS NOT NULL THEN ",
     acl_json!("a.attacl", "c.relowner"),
-    ") ORDER BY a.attrelid, a.attnum), '[]') ",
+    " END)), '[]') ",
     "FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid ",
     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ",
     "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid ",
     "LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum ",
+    "LEFT JOIN pg_catalog.pg_description ds ON ds.objoid = a.attrelid AND ds.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND ds.objsubid = a.attnum ",
     "WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ",
     "AND n.nspname = ANY({SCHEMAS}) AND "
 );
@@ -81,9 +89,8 @@ pub const CONSTRAINTS: &str = concat!(
     "'on_delete', co.confdeltype, 'on_update', co.confupdtype, ",
     "'deferrable', co.condeferrable, 'deferred', co.condeferred, ",
     "'expr', CASE WHEN co.contype = 'c' THEN pg_catalog.pg_get_expr(co.conbin, co.conrelid) END, ",
-    "'nnd', CASE WHEN co.contype = 'u' THEN (SELECT (pg_catalog.to_jsonb(i) ->> 'indnullsnotdistinct')::boolean FROM pg_catalog.pg_index i WHERE i.indexrelid = co.conindid) END, ",
-    "'def', pg_catalog.pg_get_constraintdef(co.oid, true)",
-    ") ORDER BY co.conrelid, co.conname), '[]') ",
+    "'nnd', CASE WHEN co.contype = 'u' THEN (SELECT (pg_catalog.to_jsonb(i) ->> 'indnullsnotdistinct')::boolean FROM pg_catalog.pg_index i WHERE i.indexrelid = co.conindid) END",
+    ")), '[]') ",
     "FROM pg_catalog.pg_constraint co JOIN pg_catalog.pg_class c ON c.oid = co.conrelid ",
     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ",
     "LEFT JOIN pg_catalog.pg_class fc ON fc.oid = co.confrelid ",
@@ -97,22 +104,30 @@ pub const INDEXES: &str = concat!(
     "'method', am.amname, 'nkey', i.indnkeyatts, ",
     "'parts', (SELECT pg_catalog.json_agg(pg_catalog.json_build_object(",
     "'attnum', k.attnum, 'name', att.attname, ",
-    "'def', pg_catalog.pg_get_indexdef(i.indexrelid, k.ord::int, true), ",
+    "'def', CASE WHEN k.attnum = 0 THEN pg_catalog.pg_get_indexdef(i.indexrelid, k.ord::int, true) END, ",
     "'desc', k.ord <= i.indnkeyatts AND (i.indoption[k.ord - 1] & 1) = 1, ",
     "'nulls_first', k.ord <= i.indnkeyatts AND (i.indoption[k.ord - 1] & 2) = 2, ",
-    "'opclass', CASE WHEN k.ord <= i.indnkeyatts THEN (SELECT CASE WHEN op.opcdefault THEN NULL WHEN opn.nspname = 'pg_catalog' THEN pg_catalog.quote_ident(op.opcname) ",
-    "ELSE pg_catalog.quote_ident(opn.nspname) || '.' || pg_catalog.quote_ident(op.opcname) END ",
-    "FROM pg_catalog.pg_opclass op JOIN pg_catalog.pg_namespace opn ON opn.oid = op.opcnamespace WHERE op.oid = i.indclass[k.ord - 1]) END",
+    "'opclass', CASE WHEN k.ord <= i.indnkeyatts THEN i.indclass[k.ord - 1]::bigint END",
     ") ORDER BY k.ord) FROM pg_catalog.unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord) ",
     "LEFT JOIN pg_catalog.pg_attribute att ON att.attrelid = i.indrelid AND att.attnum = k.attnum AND k.attnum > 0), ",
-    "'pred', pg_catalog.pg_get_expr(i.indpred, i.indrelid), ",
-    "'constraint', EXISTS (SELECT 1 FROM pg_catalog.pg_constraint co WHERE co.conindid = i.indexrelid AND co.conrelid = i.indrelid AND co.contype IN ('p', 'u', 'x'))",
-    ") ORDER BY i.indrelid, ic.relname), '[]') ",
+    "'pred', pg_catalog.pg_get_expr(i.indpred, i.indrelid)",
+    ")), '[]') ",
     "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid ",
     "JOIN pg_catalog.pg_class c ON c.oid = i.indrelid ",
     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ",
     "JOIN pg_catalog.pg_am am ON am.oid = ic.relam ",
-    "WHERE n.nspname = ANY({SCHEMAS}) AND "
+    "WHERE n.nspname = ANY({SCHEMAS}) ",
+    "AND i.indexrelid NOT IN (SELECT co.conindid FROM pg_catalog.pg_constraint co WHERE co.contype IN ('p', 'u', 'x')) AND "
+);
+
+/// Operator classes that are not their type's default, by oid: an index key using one
+/// names it (`gin_trgm_ops`). Looked up on the client, which is cheaper than per key.
+pub const OPCLASSES: &str = concat!(
+    "SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_object(",
+    "'oid', op.oid::bigint, 'name', CASE WHEN opn.nspname = 'pg_catalog' THEN pg_catalog.quote_ident(op.opcname) ",
+    "ELSE pg_catalog.quote_ident(opn.nspname) || '.' || pg_catalog.quote_ident(op.opcname) END)), '[]') ",
+    "FROM pg_catalog.pg_opclass op JOIN pg_catalog.pg_namespace opn ON opn.oid = op.opcnamespace ",
+    "WHERE NOT op.opcdefault"
 );
 
 /// User-defined types: enums with their labels in order; other kinds are reported as
@@ -137,7 +152,7 @@ pub const POLICIES: &str = concat!(
     "'roles', (SELECT pg_catalog.json_agg(CASE WHEN r = 0 THEN 'public' ELSE pg_catalog.pg_get_userbyid(r)::text END) FROM pg_catalog.unnest(p.polroles) r), ",
     "'using', pg_catalog.pg_get_expr(p.polqual, p.polrelid), ",
     "'check', pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid)",
-    ") ORDER BY n.nspname, c.relname, p.polname), '[]') ",
+    ")), '[]') ",
     "FROM pg_catalog.pg_policy p JOIN pg_catalog.pg_class c ON c.oid = p.polrelid ",
     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ",
     "WHERE n.nspname = ANY({SCHEMAS}) OR (n.nspname, c.relname) IN (('auth', 'users'), ('storage', 'objects'), ('storage', 'buckets'))"
@@ -153,7 +168,7 @@ pub const TRIGGERS: &str = concat!(
     "'fschema', fn.nspname, 'fname', f.proname, 'nargs', t.tgnargs, ",
     "'constraint', t.tgconstraint <> 0, ",
     "'def', pg_catalog.pg_get_triggerdef(t.oid, true)",
-    ") ORDER BY n.nspname, c.relname, t.tgname), '[]') ",
+    ")), '[]') ",
     "FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid ",
     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ",
     "JOIN pg_catalog.pg_proc f ON f.oid = t.tgfoid JOIN pg_catalog.pg_namespace fn ON fn.oid = f.pronamespace ",
@@ -179,7 +194,7 @@ pub const FUNCTIONS: &str = concat!(
         "COALESCE(p.proacl, pg_catalog.acldefault('f', p.proowner))",
         "p.proowner"
     ),
-    ") ORDER BY n.nspname, p.proname, p.oid), '[]') ",
+    ")), '[]') ",
     "FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace ",
     "JOIN pg_catalog.pg_language l ON l.oid = p.prolang ",
     "WHERE n.nspname = ANY({SCHEMAS}) ",
@@ -234,5 +249,6 @@ pub fn all() -> Vec<(&'static str, String)> {
         ("extensions", EXTENSIONS.to_string()),
         ("default_acls", DEFAULT_ACLS.to_string()),
         ("owned_sequences", OWNED_SEQUENCES.to_string()),
+        ("opclasses", OPCLASSES.to_string()),
     ]
 }

@@ -68,7 +68,16 @@ pub struct Model {
     pub views: BTreeMap<QName, View>,
     pub secrets: BTreeMap<String, Secret>,
     pub edge_functions: BTreeMap<String, EdgeFunction>,
+    /// The grants the configuration manages: (object, role, columns). For each, the
+    /// privileges are exactly the declared ones (`privileges = []` means none); grants of
+    /// other pairs are left as they are (new objects receive the target's default
+    /// privileges). `None` on a live model: every grant counts.
+    #[serde(skip)]
+    pub grant_scope: Option<std::collections::BTreeSet<GrantKey>>,
 }
+
+/// A grant's identity: the object, the role and the columns (empty for the whole object).
+pub type GrantKey = (GrantTarget, String, Vec<String>);
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Project {

@@ -333,13 +333,86 @@ pub fn drop_constraint(t: &QName, name: &str) -> String {
     format!("ALTER TABLE {} DROP CONSTRAINT {}", t.sql(), ident(name))
 }
 
+/// An index expression as an index element: the expression in parentheses, with trailing
+/// element options (`DESC`, `NULLS LAST`, an operator class such as `gin_trgm_ops`, as
+/// introspection writes them: `created_at DESC`) left outside.
+fn index_element(e: &str) -> String {
+    let (expr, options) = split_index_options(e);
+    if options.is_empty() {
+        format!("({expr})")
+    } else {
+        format!("({expr}) {options}")
+    }
+}
+
+/// Split `expr [opclass] [ASC|DESC] [NULLS FIRST|LAST]` at the options. Only words outside
+/// parentheses and quotes count; an operator class is recognised by its `_ops` suffix.
+pub fn split_index_options(e: &str) -> (&str, &str) {
+    let e = e.trim();
+    // Byte offsets where top-level words start.
+    let mut starts = vec![];
+    let (mut depth, mut sq, mut dq) = (0i32, false, false);
+    let mut prev_space = true;
+    for (i, c) in e.char_indices() {
+        match c {
+            '\'' if !dq => sq = !sq,
+            '"' if !sq => dq = !dq,
+            '(' | '[' if !sq && !dq => depth += 1,
+            ')' | ']' if !sq && !dq => depth -= 1,
+            _ => {}
+        }
+        let top = depth == 0 && !sq && !dq;
+        if c.is_whitespace() {
+            prev_space = top;
+        } else {
+            if prev_space && top && i > 0 {
+                starts.push(i);
+            }
+            prev_space = false;
+        }
+    }
+    let word = |i: usize| -> &str {
+        let end = starts.iter().find(|&&s| s > i).copied().unwrap_or(e.len());
+        e[i..end].trim()
+    };
+    let mut cut = e.len();
+    let mut k = starts.len();
+    // NULLS FIRST | NULLS LAST
+    if k >= 2 {
+        let (a, b) = (word(starts[k - 2]), word(starts[k - 1]));
+        if a.eq_ignore_ascii_case("nulls")
+            && (b.eq_ignore_ascii_case("first") || b.eq_ignore_ascii_case("last"))
+        {
+            cut = starts[k - 2];
+            k -= 2;
+        }
+    }
+    if k >= 1 {
+        let w = word(starts[k - 1]);
+        if w.eq_ignore_ascii_case("asc") || w.eq_ignore_ascii_case("desc") {
+            cut = starts[k - 1];
+            k -= 1;
+        }
+    }
+    if k >= 1 {
+        let w = word(starts[k - 1]);
+        let is_name = w
+            .split('.')
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+        if is_name && w.to_ascii_lowercase().ends_with("_ops") {
+            cut = starts[k - 1];
+        }
+    }
+    (e[..cut].trim_end(), e[cut..].trim())
+}
+
 pub fn create_index(t: &QName, i: &Index, concurrently: bool) -> String {
     let parts: Vec<String> = i
         .parts
         .iter()
         .map(|p| match p {
             IndexPart::Column(c) => ident(c),
-            IndexPart::Expression(e) => format!("({e})"),
+            IndexPart::Expression(e) => index_element(e),
         })
         .collect();
     let mut s = format!(
@@ -645,6 +718,28 @@ pub fn create_model(m: &Model) -> Vec<String> {
 }
 
 /// [`create_model`], each statement with the address of the object it creates.
+/// Whether a function's return or argument types name the row type of a table of `m`
+/// (`setof public.notes`, `public.notes[]`): it can only be created after the table.
+pub fn uses_row_type(f: &Function, m: &Model) -> bool {
+    let types =
+        std::iter::once(f.returns.as_str()).chain(f.args.iter().map(|a| a.data_type.as_str()));
+    types.into_iter().any(|ty| {
+        let ty = ty.trim();
+        let ty = ty
+            .strip_prefix("setof ")
+            .or_else(|| ty.strip_prefix("SETOF "))
+            .unwrap_or(ty)
+            .trim()
+            .trim_end_matches("[]")
+            .trim();
+        m.tables.keys().any(|q| {
+            ty == q.sql()
+                || ty == format!("{}.{}", q.schema, q.name)
+                || (q.schema == "public" && ty == q.name)
+        })
+    })
+}
+
 pub fn create_model_annotated(m: &Model) -> Vec<(Address, String)> {
     let mut out = Vec::new();
     for s in m.schemas.values() {
@@ -664,12 +759,17 @@ pub fn create_model_annotated(m: &Model) -> Vec<(Address, String)> {
             out.push((a, comment_on("TYPE", &e.name.sql(), Some(c))));
         }
     }
-    for f in m.functions.values() {
+    // Functions before tables (a default or check may call one), except those whose
+    // signature names a table's row type (`returns = "setof public.notes"`).
+    let function = |f: &Function, out: &mut Vec<(Address, String)>| {
         let a = Address::Function(f.name.clone());
         out.push((a.clone(), create_function(f, false)));
         if let Some(c) = &f.comment {
             out.push((a, comment_on("FUNCTION", &function_signature(f), Some(c))));
         }
+    };
+    for f in m.functions.values().filter(|f| !uses_row_type(f, m)) {
+        function(f, &mut out);
     }
     for t in m.tables.values() {
         let a = Address::Table(t.name.clone());
@@ -681,6 +781,9 @@ pub fn create_model_annotated(m: &Model) -> Vec<(Address, String)> {
             ));
         }
         out.extend(table_extras(t).into_iter().map(|s| (a.clone(), s)));
+    }
+    for f in m.functions.values().filter(|f| uses_row_type(f, m)) {
+        function(f, &mut out);
     }
     for t in m.tables.values() {
         for fk in &t.foreign_keys {
@@ -703,7 +806,7 @@ pub fn create_model_annotated(m: &Model) -> Vec<(Address, String)> {
             create_trigger(t),
         ));
     }
-    for g in &m.grants {
+    for g in m.grants.iter().filter(|g| !g.privileges.is_empty()) {
         out.push((Address::Grant(g.target.clone(), g.role.clone()), grant(g)));
     }
     out
@@ -749,6 +852,30 @@ fn create_views_in_order(m: &Model) -> Vec<(Address, String)> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn index_element_options_stay_outside_the_parentheses() {
+        assert_eq!(index_element("lower(b)"), "(lower(b))");
+        assert_eq!(index_element("created_at DESC"), "(created_at) DESC");
+        assert_eq!(
+            index_element("score DESC NULLS LAST"),
+            "(score) DESC NULLS LAST"
+        );
+        assert_eq!(index_element("score NULLS FIRST"), "(score) NULLS FIRST");
+        assert_eq!(
+            index_element("bio extensions.gin_trgm_ops"),
+            "(bio) extensions.gin_trgm_ops"
+        );
+        assert_eq!(
+            index_element("lower(title) text_pattern_ops DESC"),
+            "(lower(title)) text_pattern_ops DESC"
+        );
+        // Words inside parentheses or quotes are the expression's own.
+        assert_eq!(index_element("(a || ' desc')"), "((a || ' desc'))");
+        assert_eq!(index_element("\"desc\""), "(\"desc\")");
+        assert_eq!(index_element("a + b"), "(a + b)");
+    }
+
     use super::*;
 
     fn q(n: &str) -> QName {

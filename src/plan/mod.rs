@@ -142,10 +142,53 @@ pub struct Context<'a> {
 
 /// Order and classify the changes of `diff`.
 pub fn build(diff: &Diff, ctx: &Context) -> Vec<Step> {
+    // After renames, objects are looked up under their new names (a renamed table is an
+    // existing table; the policies on it are found by their new names).
+    let (live, mut rows);
+    let renamed_ctx;
+    let ctx = match &diff.renamed_live {
+        Some(l) => {
+            live = l;
+            rows = ctx.rows.clone();
+            for c in &diff.changes {
+                if let crate::diff::Change::RenameTable { from, to } = c {
+                    if let Some(r) = ctx.rows.get(from) {
+                        rows.insert(to.clone(), *r);
+                    }
+                }
+            }
+            renamed_ctx = Context {
+                desired: ctx.desired,
+                live,
+                rows: &rows,
+            };
+            &renamed_ctx
+        }
+        None => ctx,
+    };
     let mut drafts: Vec<steps::Draft> = diff.changes.iter().map(|c| steps::draft(c, ctx)).collect();
+    // A value added to an enum renamed by the same plan: the pre phase runs before the
+    // rename (in the transaction), so it names the type by its old name.
+    for (c, d) in diff.changes.iter().zip(drafts.iter_mut()) {
+        if let crate::diff::Change::AddEnumValue {
+            name,
+            value,
+            before,
+        } = c
+        {
+            let old = diff.changes.iter().find_map(|r| match r {
+                crate::diff::Change::RenameEnum { from, to } if to == name => Some(from),
+                _ => None,
+            });
+            if let Some(old) = old {
+                d.step.sql = vec![ddl::add_enum_value(old, value, before.as_deref())];
+            }
+        }
+    }
     // Stable: within a tier, the diff's order (which follows the model's) is kept.
     drafts.sort_by_key(|d| (d.step.phase, d.tier));
     order_views(&mut drafts);
+    order_table_drops(&mut drafts);
 
     let created: BTreeSet<String> = drafts
         .iter()
@@ -168,6 +211,50 @@ pub fn build(diff: &Diff, ctx: &Context) -> Vec<Step> {
             d.step
         })
         .collect()
+}
+
+/// Tables linked by foreign keys and dropped together: a referencing table goes first
+/// (`DROP TABLE` refuses to drop a table another one still references).
+fn order_table_drops(drafts: &mut [steps::Draft]) {
+    let is_drop = |d: &steps::Draft| d.drops_table;
+    let idx: Vec<usize> = (0..drafts.len()).filter(|&i| is_drop(&drafts[i])).collect();
+    if idx.len() < 2 {
+        return;
+    }
+    let tables: Vec<steps::Draft> = idx.iter().map(|&i| drafts[i].clone()).collect();
+    let mut placed = vec![false; tables.len()];
+    let mut ordered: Vec<steps::Draft> = Vec::new();
+    while ordered.len() < tables.len() {
+        let before = ordered.len();
+        for i in 0..tables.len() {
+            // Still referenced by a table not dropped yet: wait.
+            let waits = (0..tables.len()).any(|j| {
+                j != i
+                    && !placed[j]
+                    && tables[j]
+                        .refs
+                        .iter()
+                        .any(|r| r.to_string() == tables[i].step.address)
+            });
+            if !placed[i] && !waits {
+                placed[i] = true;
+                ordered.push(tables[i].clone());
+            }
+        }
+        if ordered.len() == before {
+            // A cycle of foreign keys: drop in the diff's order; the statement names the
+            // constraint that blocks it.
+            for i in 0..tables.len() {
+                if !placed[i] {
+                    placed[i] = true;
+                    ordered.push(tables[i].clone());
+                }
+            }
+        }
+    }
+    for (slot, d) in idx.into_iter().zip(ordered) {
+        drafts[slot] = d;
+    }
 }
 
 /// Views over views: a view is created after the views its query names.

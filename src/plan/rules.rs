@@ -76,6 +76,7 @@ rules! {
     S016 => Safe, "rename a constraint, policy or enum (data kept)";
     S017 => Safe, "drop an index or constraint (no data lost)";
     S018 => Safe, "make a column nullable";
+    S019 => Safe, "narrow the default privileges of an object created by this plan";
     C101 => Caution, "change a column's type (rewrite; conversion may fail)";
     C102 => Caution, "build an index without CONCURRENTLY (locks writes)";
     C103 => Caution, "add a constraint to a populated table (existing rows must pass)";

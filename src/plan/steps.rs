@@ -11,12 +11,16 @@ use crate::model::*;
 #[derive(Debug, Clone)]
 pub(super) struct Draft {
     pub step: Step,
-    /// Order inside a phase: drops (reverse dependency order), renames, then creates.
+    /// Order inside a phase: drops of objects that use others (reverse dependency order),
+    /// renames, creates and updates, then drops of what others may still have used until
+    /// the updates before them (columns, functions, types, extensions, schemas).
     pub tier: u32,
     /// Objects the step needs to exist (for `depends_on`).
     pub refs: Vec<Address>,
     pub view_name: Option<String>,
     pub view_query: String,
+    /// A `DROP TABLE` (ordered by the foreign keys between dropped tables).
+    pub drops_table: bool,
 }
 
 struct B {
@@ -219,6 +223,7 @@ fn finish(change: &Change, b: B, ctx: &Context) -> Draft {
         refs: b.refs,
         view_name,
         view_query,
+        drops_table: matches!(change, Change::DropTable(_)),
     }
 }
 
@@ -254,25 +259,46 @@ fn generate(change: &Change, ctx: &Context) -> B {
                 "clients reading the view break",
             )
             .sql(ddl::drop_view(&v.name)),
-        Revoke(g) => B::new(
-            3,
-            format!(
+        Revoke(g) => {
+            let exists = match &g.target {
+                GrantTarget::Table(q) | GrantTarget::Sequence(q) => {
+                    ctx.live.tables.contains_key(q) || ctx.live.views.contains_key(q)
+                }
+                GrantTarget::Function(q) => ctx.live.functions.contains_key(q),
+                GrantTarget::Schema(_) => true,
+            };
+            let summary = format!(
                 "revoke {} on {} from {}",
                 g.privileges.join(", "),
                 g.target,
                 g.role
-            ),
-        )
-        .rule(
-            Rule::C108,
-            format!(
-                "{} loses {} on {}",
-                g.role,
-                g.privileges.join(", "),
-                g.target
-            ),
-        )
-        .sql(ddl::revoke(g)),
+            );
+            let b = B::new(3, summary)
+                .sql(ddl::revoke(g))
+                .refs([grant_target_addr(&g.target)]);
+            if exists {
+                b.rule(
+                    Rule::C108,
+                    format!(
+                        "{} loses {} on {}",
+                        g.role,
+                        g.privileges.join(", "),
+                        g.target
+                    ),
+                )
+            } else {
+                // Runs after the object is created (after the grants).
+                let mut b = b.rule(
+                    Rule::S019,
+                    format!(
+                        "{} keeps only what the configuration grants on the new {}",
+                        g.role, g.target
+                    ),
+                );
+                b.tier = 45;
+                b
+            }
+        }
         DropForeignKey { table, fk } => {
             B::new(4, format!("drop foreign key {} on {table}", fk.name))
                 .rule(Rule::S017, "no rows change")
@@ -290,8 +316,10 @@ fn generate(change: &Change, ctx: &Context) -> B {
         DropCheck { table, check } => B::new(5, format!("drop check {} on {table}", check.name))
             .rule(Rule::S017, "no rows change")
             .sql(ddl::drop_constraint(table, &check.name)),
+        // Late, after the policies and views that read the column have changed, and after
+        // a new primary key replaced one that included it.
         DropColumn { table, column } => {
-            let mut b = B::new(6, format!("drop column {} from {table}", column.name))
+            let mut b = B::new(59, format!("drop column {} from {table}", column.name))
                 .rule(
                     Rule::D202,
                     format!(
@@ -316,7 +344,9 @@ fn generate(change: &Change, ctx: &Context) -> B {
                         rows_note(ctx, &t.name)
                     ),
                 )
-                .sql(ddl::drop_table(&t.name));
+                .sql(ddl::drop_table(&t.name))
+                // The tables it references: dropped after it (see `order_table_drops`).
+                .refs(t.foreign_keys.iter().map(|fk| table_addr(&fk.ref_table)));
             b.backup = Some(BackupSpec {
                 table: t.name.to_string(),
                 columns: None,
@@ -324,19 +354,21 @@ fn generate(change: &Change, ctx: &Context) -> B {
             b.rows_of = Some(t.name.clone());
             b
         }
-        DropFunction(f) => B::new(8, format!("drop function {}", f.name))
+        // ---- late drops: after the updates that stop using them (a column leaving an
+        // enum, a trigger moving to another function, a table leaving a schema)
+        DropFunction(f) => B::new(60, format!("drop function {}", f.name))
             .rule(
                 dependents_rule(ctx, &Address::Function(f.name.clone())),
                 "callers of the function break",
             )
             .sql(ddl::drop_function(f)),
-        DropEnum(e) => B::new(9, format!("drop enum {}", e.name))
+        DropEnum(e) => B::new(61, format!("drop enum {}", e.name))
             .rule(enum_drop_rule(ctx, &e.name), "the type is removed")
             .sql(ddl::drop_type(&e.name)),
-        DropExtension(e) => B::new(10, format!("drop extension {}", e.name))
+        DropExtension(e) => B::new(62, format!("drop extension {}", e.name))
             .rule(Rule::C112, "objects of the extension are removed")
             .sql(ddl::drop_extension(&e.name)),
-        DropSchema(s) => B::new(11, format!("drop schema {}", s.name))
+        DropSchema(s) => B::new(63, format!("drop schema {}", s.name))
             .rule(Rule::D209, "the schema and anything left in it is removed")
             .sql(ddl::drop_schema(&s.name)),
 
@@ -383,6 +415,15 @@ fn generate(change: &Change, ctx: &Context) -> B {
                     .as_deref()
                     .map(|c| ddl::comment_on("SCHEMA", &crate::quote::ident(&s.name), Some(c))),
             ),
+        SetSchemaComment { name, comment } => {
+            B::new(30, format!("set the comment of schema {name}"))
+                .rule(Rule::S015, "metadata only")
+                .sql(ddl::comment_on(
+                    "SCHEMA",
+                    &crate::quote::ident(name),
+                    comment.as_deref(),
+                ))
+        }
         CreateExtension(e) => B::new(31, format!("create extension {}", e.name))
             .rule(Rule::S010, format!("installed in schema {}", e.schema))
             .sql(ddl::create_extension(e)),
@@ -423,7 +464,7 @@ fn generate(change: &Change, ctx: &Context) -> B {
             .rule(Rule::S015, "metadata only")
             .sql(ddl::comment_on("TYPE", &name.sql(), comment.as_deref())),
         RebuildEnum { from, to, columns } => rebuild_enum(ctx, from, to, columns),
-        CreateFunction(f) => B::new(33, format!("create function {}", f.name))
+        CreateFunction(f) => B::new(function_tier(ctx, f), format!("create function {}", f.name))
             .rule(Rule::S006, "a new function")
             .sql(ddl::create_function(f, false))
             .sqls(
@@ -432,9 +473,18 @@ fn generate(change: &Change, ctx: &Context) -> B {
                     .map(|c| ddl::comment_on("FUNCTION", &ddl::function_signature(f), Some(c))),
             ),
         ReplaceFunction { from, to } => {
-            let mut b = B::new(33, format!("replace function {}", to.name))
-                .rule(Rule::S006, "same signature; callers keep working")
-                .sql(ddl::create_function(to, true));
+            let mut b = B::new(
+                function_tier(ctx, to),
+                format!("replace function {}", to.name),
+            );
+            let mut same = from.clone();
+            same.comment = to.comment.clone();
+            b = if &same == to {
+                b.rule(Rule::S015, "metadata only")
+            } else {
+                b.rule(Rule::S006, "same signature; callers keep working")
+                    .sql(ddl::create_function(to, true))
+            };
             if from.comment != to.comment {
                 b = b.sql(ddl::comment_on(
                     "FUNCTION",
@@ -445,15 +495,50 @@ fn generate(change: &Change, ctx: &Context) -> B {
             b
         }
         RecreateFunction { from, to } => {
-            // Triggers using the function must go while it is dropped, then come back.
+            // Triggers using the function and policies calling it must go while it is
+            // dropped, then come back in their desired form. Those the configuration no
+            // longer declares are dropped by their own steps, earlier.
             let triggers: Vec<&Trigger> = ctx
                 .live
                 .triggers
                 .values()
-                .filter(|t| t.function == from.name)
+                .filter(|t| {
+                    t.function == from.name
+                        && ctx
+                            .desired
+                            .triggers
+                            .contains_key(&(t.table.clone(), t.name.clone()))
+                })
                 .collect();
+            let policies: Vec<&Policy> = ctx
+                .live
+                .policies
+                .values()
+                .filter(|p| {
+                    mentions(p, &from.name.name)
+                        && ctx
+                            .desired
+                            .policies
+                            .contains_key(&(p.table.clone(), p.name.clone()))
+                })
+                .collect();
+            // Views calling it (and the views built on those) likewise.
+            let mut views: Vec<&View> = ctx
+                .live
+                .views
+                .values()
+                .filter(|v| {
+                    has_word(&v.query, &from.name.name) && ctx.desired.views.contains_key(&v.name)
+                })
+                .collect();
+            let above = views_on(ctx, &views);
+            views.extend(above);
+            let views = dependency_order(views);
+            let public_revoked = !ctx.live.grants.iter().any(|g| {
+                g.target == GrantTarget::Function(from.name.clone()) && g.role == "public"
+            });
             B::new(
-                33,
+                function_tier(ctx, to),
                 format!("recreate function {} with a new signature", to.name),
             )
             .rule(
@@ -469,8 +554,22 @@ fn generate(change: &Change, ctx: &Context) -> B {
                     .iter()
                     .map(|t| ddl::drop_trigger(&t.table, &t.name)),
             )
+            .sqls(policies.iter().map(|p| ddl::drop_policy(&p.table, &p.name)))
+            .sqls(views.iter().rev().map(|v| ddl::drop_view(&v.name)))
             .sql(ddl::drop_function(from))
             .sql(ddl::create_function(to, false))
+            .sqls(
+                views
+                    .iter()
+                    .filter_map(|v| ctx.desired.views.get(&v.name))
+                    .flat_map(|v| recreate_view(ctx, v)),
+            )
+            .sqls(
+                policies
+                    .iter()
+                    .filter_map(|p| ctx.desired.policies.get(&(p.table.clone(), p.name.clone())))
+                    .map(ddl::create_policy),
+            )
             .sqls(
                 ctx.desired
                     .triggers
@@ -482,6 +581,31 @@ fn generate(change: &Change, ctx: &Context) -> B {
                                 .any(|o| o.name == t.name && o.table == t.table)
                     })
                     .map(ddl::create_trigger),
+            )
+            // Its grants and comment went with the old function; PUBLIC EXECUTE, which
+            // Postgres gives every new function, stays revoked if it was.
+            .sqls(
+                ctx.desired
+                    .grants
+                    .iter()
+                    .filter(|g| {
+                        g.target == GrantTarget::Function(to.name.clone())
+                            && !(public_revoked && g.role == "public")
+                    })
+                    .map(ddl::grant),
+            )
+            .sqls(public_revoked.then(|| {
+                ddl::revoke(&crate::model::Grant {
+                    target: GrantTarget::Function(to.name.clone()),
+                    role: "public".into(),
+                    privileges: vec!["EXECUTE".into()],
+                    columns: vec![],
+                })
+            }))
+            .sqls(
+                to.comment
+                    .as_deref()
+                    .map(|c| ddl::comment_on("FUNCTION", &ddl::function_signature(to), Some(c))),
             )
         }
         CreateTable(t) => {
@@ -529,6 +653,7 @@ fn generate(change: &Change, ctx: &Context) -> B {
                         ),
                     );
                     b.rows_of = Some(table.clone());
+                    b = builds_index_locked(ctx, table, b);
                 } else {
                     b = b.rule(Rule::S017, "the table is empty");
                 }
@@ -544,7 +669,8 @@ fn generate(change: &Change, ctx: &Context) -> B {
             )
             .sql(ddl::add_unique(table, unique))
             .refs([table_addr(table)]);
-            constraint_rule(ctx, table, b, "values must be unique")
+            let b = constraint_rule(ctx, table, b, "values must be unique");
+            builds_index_locked(ctx, table, b)
         }
         AddCheck { table, check } => {
             let existing = ctx.live.tables.contains_key(table);
@@ -652,33 +778,29 @@ fn generate(change: &Change, ctx: &Context) -> B {
                     .map(|c| ddl::comment_on("VIEW", &v.name.sql(), Some(c))),
             ),
         ReplaceView { from, to } => {
-            let mut b = B::new(41, format!("replace view {}", to.name)).rule(
-                Rule::C113,
-                "clients reading the view see the new definition",
-            );
+            let b = B::new(41, format!("replace view {}", to.name));
+            let above = views_on(ctx, &[from]);
             if from.query != to.query || from.security_invoker != to.security_invoker {
-                b = b
-                    .sql(ddl::drop_view(&from.name))
-                    .sql(ddl::create_view(to, false));
-                if let Some(c) = &to.comment {
-                    b = b.sql(ddl::comment_on("VIEW", &to.name.sql(), Some(c)));
-                }
-                // Grants on the view go with it; put them back.
-                b = b.sqls(
-                    ctx.desired
-                        .grants
+                b.rule(
+                    Rule::C113,
+                    "clients reading the view see the new definition",
+                )
+                .sqls(above.iter().rev().map(|v| ddl::drop_view(&v.name)))
+                .sql(ddl::drop_view(&from.name))
+                .sqls(recreate_view(ctx, to))
+                .sqls(
+                    above
                         .iter()
-                        .filter(|g| g.target == GrantTarget::Table(to.name.clone()))
-                        .map(ddl::grant),
-                );
+                        .filter_map(|v| ctx.desired.views.get(&v.name))
+                        .flat_map(|v| recreate_view(ctx, v)),
+                )
             } else {
-                b = b.sql(ddl::comment_on(
+                b.rule(Rule::S015, "metadata only").sql(ddl::comment_on(
                     "VIEW",
                     &to.name.sql(),
                     to.comment.as_deref(),
-                ));
+                ))
             }
-            b
         }
         CreatePolicy(p) => B::new(42, format!("create policy {} on {}", p.name, p.table))
             .rule(
@@ -799,6 +921,32 @@ fn constraint_rule(ctx: &Context, table: &QName, mut b: B, what: &str) -> B {
     }
 }
 
+/// Functions come before tables (a default or check may call one), those whose signature
+/// names a table's row type right after the tables (same tier: the diff lists tables first).
+fn function_tier(ctx: &Context, f: &Function) -> u32 {
+    if ddl::uses_row_type(f, ctx.desired) {
+        34
+    } else {
+        33
+    }
+}
+
+/// C102 for a constraint whose index is built inside the transaction (a unique constraint
+/// or primary key) on a table holding rows: writes to the table wait for the build.
+fn builds_index_locked(ctx: &Context, table: &QName, b: B) -> B {
+    if ctx.live.tables.contains_key(table) && populated(ctx, table) {
+        b.rule(
+            Rule::C102,
+            format!(
+                "its index is built without CONCURRENTLY: writes to {table} wait meanwhile ({})",
+                rows_note(ctx, table)
+            ),
+        )
+    } else {
+        b
+    }
+}
+
 /// D209 when something in the desired state still uses the object, else C112.
 fn dependents_rule(ctx: &Context, addr: &Address) -> Rule {
     let used = match addr {
@@ -825,12 +973,14 @@ fn view_drop_rule(ctx: &Context, v: &QName) -> Rule {
     }
 }
 
+/// D209 when a table the configuration does not declare still has a column of the enum
+/// (the drop fails, or would have to cascade); columns of declared tables leave the type
+/// earlier in the same plan.
 fn enum_drop_rule(ctx: &Context, e: &QName) -> Rule {
-    let used = ctx
-        .live
-        .tables
-        .values()
-        .any(|t| t.columns.iter().any(|c| c.enum_type.as_ref() == Some(e)));
+    let used = ctx.live.tables.values().any(|t| {
+        !ctx.desired.tables.contains_key(&t.name)
+            && t.columns.iter().any(|c| c.enum_type.as_ref() == Some(e))
+    });
     if used {
         Rule::D209
     } else {
@@ -946,21 +1096,16 @@ fn alter_column(ctx: &Context, table: &QName, from: &Column, to: &Column) -> B {
     if type_changed || generated_changed || from.collation != to.collation {
         // Policies on the table and views that read the column block ALTER TYPE: they go
         // first and come back after, in their desired form.
-        let policies: Vec<&Policy> = ctx
-            .live
-            .policies
-            .values()
-            .filter(|p| &p.table == table && mentions(p, &from.name))
-            .collect();
-        let views: Vec<&View> = ctx
-            .live
-            .views
-            .values()
-            .filter(|v| v.query.contains(&table.name) && v.query.contains(&from.name))
-            .collect();
+        let (policies, views) = column_dependents(ctx, &[(table.clone(), from.name.clone())]);
+        let triggers = column_triggers(ctx, &[(table.clone(), from.name.clone())]);
         b = b
-            .sqls(views.iter().map(|v| ddl::drop_view(&v.name)))
-            .sqls(policies.iter().map(|p| ddl::drop_policy(&p.table, &p.name)));
+            .sqls(views.iter().rev().map(|v| ddl::drop_view(&v.name)))
+            .sqls(policies.iter().map(|p| ddl::drop_policy(&p.table, &p.name)))
+            .sqls(
+                triggers
+                    .iter()
+                    .map(|t| ddl::drop_trigger(&t.table, &t.name)),
+            );
         if from.default.is_some() && type_changed {
             b = b.sql(ddl::set_default(table, &to.name, None));
         }
@@ -969,8 +1114,12 @@ fn alter_column(ctx: &Context, table: &QName, from: &Column, to: &Column) -> B {
                 .sql(ddl::drop_column(table, &from.name))
                 .sql(ddl::add_column(table, to))
                 .rule(
-                    Rule::D202,
-                    format!("the generated column {} is recomputed", to.name),
+                    Rule::C105,
+                    format!(
+                        "the generated column {} is dropped and added again: every row of {table} is rewritten to recompute it ({})",
+                        to.name,
+                        rows_note(ctx, table)
+                    ),
                 );
         } else {
             let mut typed = to.clone();
@@ -1025,12 +1174,12 @@ fn alter_column(ctx: &Context, table: &QName, from: &Column, to: &Column) -> B {
                     .map(ddl::create_policy),
             )
             .sqls(
-                ctx.desired
-                    .views
-                    .values()
-                    .filter(|v| views.iter().any(|o| o.name == v.name))
-                    .map(|v| ddl::create_view(v, false)),
-            );
+                views
+                    .iter()
+                    .filter_map(|v| ctx.desired.views.get(&v.name))
+                    .flat_map(|v| recreate_view(ctx, v)),
+            )
+            .sqls(recreate_triggers(ctx, &triggers));
     }
     if from.default != to.default && (!type_changed || generated_changed) {
         b = b
@@ -1101,19 +1250,144 @@ fn alter_column(ctx: &Context, table: &QName, from: &Column, to: &Column) -> B {
     b
 }
 
-/// Whether a policy's expressions name a column (a whole-word match).
-fn mentions(p: &Policy, column: &str) -> bool {
-    let hit = |e: &Option<String>| {
-        e.as_deref().is_some_and(|text| {
-            text.match_indices(column).any(|(i, _)| {
-                let before = text[..i].chars().next_back();
-                let after = text[i + column.len()..].chars().next();
-                let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
-                !word(before) && !word(after)
-            })
+/// The policies and views that read one of `columns` and block a change of its type:
+/// dropped before the change and created again after it. Only those the configuration
+/// declares: the others are dropped by their own steps (earlier), and an unmanaged one makes
+/// Postgres refuse the change rather than being dropped behind the user's back.
+fn column_dependents<'a>(
+    ctx: &'a Context,
+    columns: &[(QName, String)],
+) -> (Vec<&'a Policy>, Vec<&'a View>) {
+    let policies = ctx
+        .live
+        .policies
+        .values()
+        .filter(|p| {
+            columns.iter().any(|(t, c)| &p.table == t && mentions(p, c))
+                && ctx
+                    .desired
+                    .policies
+                    .contains_key(&(p.table.clone(), p.name.clone()))
         })
-    };
+        .collect();
+    let views = ctx
+        .live
+        .views
+        .values()
+        .filter(|v| {
+            columns
+                .iter()
+                .any(|(t, c)| v.query.contains(&t.name) && v.query.contains(c.as_str()))
+                && ctx.desired.views.contains_key(&v.name)
+        })
+        .collect::<Vec<&View>>();
+    let above = views_on(ctx, &views);
+    let mut views = views;
+    views.extend(above);
+    (policies, dependency_order(views))
+}
+
+/// Views ordered so that each comes after the views of the list its query names (created
+/// in this order, dropped in the reverse one).
+fn dependency_order(views: Vec<&View>) -> Vec<&View> {
+    let mut left = views;
+    let mut out: Vec<&View> = Vec::new();
+    while !left.is_empty() {
+        let ready = (0..left.len()).find(|&i| {
+            !left
+                .iter()
+                .enumerate()
+                .any(|(j, o)| j != i && has_word(&left[i].query, &o.name.name))
+        });
+        // A cycle cannot exist between views; take the first one if names mislead.
+        out.push(left.remove(ready.unwrap_or(0)));
+    }
+    out
+}
+
+/// The configured triggers whose `UPDATE OF` or `WHEN` names one of `columns` (they block
+/// a change of its type): dropped before, created again after in their desired form.
+fn column_triggers<'a>(ctx: &'a Context, columns: &[(QName, String)]) -> Vec<&'a Trigger> {
+    ctx.live
+        .triggers
+        .values()
+        .filter(|t| {
+            columns.iter().any(|(tab, c)| {
+                &t.table == tab
+                    && (t.update_of.iter().any(|u| u == c)
+                        || t.when.as_deref().is_some_and(|w| has_word(w, c)))
+            }) && ctx
+                .desired
+                .triggers
+                .contains_key(&(t.table.clone(), t.name.clone()))
+        })
+        .collect()
+}
+
+fn recreate_triggers(ctx: &Context, triggers: &[&Trigger]) -> Vec<String> {
+    triggers
+        .iter()
+        .filter_map(|t| ctx.desired.triggers.get(&(t.table.clone(), t.name.clone())))
+        .map(ddl::create_trigger)
+        .collect()
+}
+
+/// A view as it is created again after a drop: its query, its comment and the grants on
+/// it (which went with it).
+fn recreate_view(ctx: &Context, v: &View) -> Vec<String> {
+    let mut out = vec![ddl::create_view(v, false)];
+    if let Some(c) = &v.comment {
+        out.push(ddl::comment_on("VIEW", &v.name.sql(), Some(c)));
+    }
+    out.extend(
+        ctx.desired
+            .grants
+            .iter()
+            .filter(|g| g.target == GrantTarget::Table(v.name.clone()))
+            .map(ddl::grant),
+    );
+    out
+}
+
+/// Whether a policy's expressions name a column or function (a whole-word match).
+fn mentions(p: &Policy, column: &str) -> bool {
+    let hit = |e: &Option<String>| e.as_deref().is_some_and(|text| has_word(text, column));
     hit(&p.using) || hit(&p.check)
+}
+
+/// Whether `text` holds `word` as a whole word (not inside a longer identifier).
+fn has_word(text: &str, word: &str) -> bool {
+    !word.is_empty()
+        && text.match_indices(word).any(|(i, _)| {
+            let before = text[..i].chars().next_back();
+            let after = text[i + word.len()..].chars().next();
+            let w = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+            !w(before) && !w(after)
+        })
+}
+
+/// The views of the configuration built on `base` (directly or through each other), as
+/// they are live: `DROP VIEW` refuses while they exist, so they are dropped first (deepest
+/// first) and created again after, in this order. An unmanaged one makes Postgres refuse.
+fn views_on<'a>(ctx: &'a Context, base: &[&View]) -> Vec<&'a View> {
+    let mut out: Vec<&View> = Vec::new();
+    let mut frontier: Vec<QName> = base.iter().map(|v| v.name.clone()).collect();
+    while !frontier.is_empty() {
+        let next: Vec<&View> = ctx
+            .live
+            .views
+            .values()
+            .filter(|v| {
+                !out.iter().any(|o| o.name == v.name)
+                    && !base.iter().any(|b| b.name == v.name)
+                    && ctx.desired.views.contains_key(&v.name)
+                    && frontier.iter().any(|n| has_word(&v.query, &n.name))
+            })
+            .collect();
+        frontier = next.iter().map(|v| v.name.clone()).collect();
+        out.extend(next);
+    }
+    out
 }
 
 fn rebuild_enum(ctx: &Context, from: &Enum, to: &Enum, columns: &[(QName, String)]) -> B {
@@ -1143,9 +1417,19 @@ fn rebuild_enum(ctx: &Context, from: &Enum, to: &Enum, columns: &[(QName, String
         32,
         format!("rebuild enum {} ({})", to.name, to.values.join(", ")),
     )
-    .rule(Rule::D204, reason)
-    .sql(ddl::rename_type(&from.name, &old.name))
-    .sql(ddl::create_enum(to));
+    .rule(Rule::D204, reason);
+    let (policies, views) = column_dependents(ctx, columns);
+    let triggers = column_triggers(ctx, columns);
+    b = b
+        .sqls(views.iter().rev().map(|v| ddl::drop_view(&v.name)))
+        .sqls(policies.iter().map(|p| ddl::drop_policy(&p.table, &p.name)))
+        .sqls(
+            triggers
+                .iter()
+                .map(|t| ddl::drop_trigger(&t.table, &t.name)),
+        )
+        .sql(ddl::rename_type(&from.name, &old.name))
+        .sql(ddl::create_enum(to));
     for (t, c) in columns {
         let col = ctx.live.tables.get(t).and_then(|tt| tt.column(c));
         let default = col.and_then(|c| c.default.clone());
@@ -1175,6 +1459,19 @@ fn rebuild_enum(ctx: &Context, from: &Enum, to: &Enum, columns: &[(QName, String
         }
     }
     b.sql(ddl::drop_type(&old))
+        .sqls(
+            policies
+                .iter()
+                .filter_map(|p| ctx.desired.policies.get(&(p.table.clone(), p.name.clone())))
+                .map(ddl::create_policy),
+        )
+        .sqls(
+            views
+                .iter()
+                .filter_map(|v| ctx.desired.views.get(&v.name))
+                .flat_map(|v| recreate_view(ctx, v)),
+        )
+        .sqls(recreate_triggers(ctx, &triggers))
 }
 
 #[cfg(test)]

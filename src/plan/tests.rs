@@ -260,9 +260,9 @@ table "other" {
         order,
         [
             "table.public.items",
-            "enum.public.status",
-            "table.public.other"
+            "table.public.other",
+            "enum.public.status"
         ],
-        "the policy goes with its table; the enum after the table using it"
+        "the policy goes with its table; the enum last, after every change that stops using it"
     );
 }

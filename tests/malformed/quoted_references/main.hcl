@@ -1,0 +1,6 @@
+enum "status" { values = ["draft"] }
+
+table "posts" {
+  column "status" { type = "enum.status" }
+  depends_on = ["enum.status"]
+}

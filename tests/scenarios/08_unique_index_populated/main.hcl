@@ -1,0 +1,9 @@
+table "profiles" {
+  column "id" { type = "bigint" }
+  column "username" { type = "text" }
+  primary_key = ["id"]
+  index "profiles_username_key" {
+    columns = ["username"]
+    unique  = true
+  }
+}

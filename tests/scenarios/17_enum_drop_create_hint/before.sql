@@ -1,0 +1,1 @@
+create type public.status as enum ('draft', 'sent');

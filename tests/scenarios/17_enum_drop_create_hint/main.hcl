@@ -1,0 +1,1 @@
+enum "postcard_status" { values = ["draft", "sent"] }

@@ -1,0 +1,5 @@
+table "profiles" {
+  column "id" { type = "bigint" }
+  column "username" { type = "text" }
+  primary_key = ["id"]
+}

@@ -1,0 +1,5 @@
+table "items" {
+  column "id" { type = "bigint" }
+  column "code" { type = "integer" }
+  primary_key = ["id"]
+}

@@ -1,0 +1,2 @@
+create table public.profiles (id bigint primary key, username text not null);
+insert into public.profiles values (1, 'ada'), (2, 'grace');

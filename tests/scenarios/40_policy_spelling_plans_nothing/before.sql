@@ -1,0 +1,6 @@
+create table public.notes (id bigint primary key, owner uuid not null, shared boolean not null default false);
+alter table public.notes enable row level security;
+create policy notes_read on public.notes for select to authenticated
+  using (((select auth.uid()) = owner) or shared);
+create policy notes_write on public.notes for update to authenticated
+  using ((select auth.uid()) = owner) with check ((select auth.uid()) = owner);

@@ -1,0 +1,6 @@
+table "notes" {
+  column "id" { type = "bigint" }
+  column "owner" { type = "uuid" }
+  primary_key = ["id"]
+  rls { enabled = true }
+}

@@ -1,0 +1,1 @@
+extension "citext" { schema = "public" }

@@ -1,0 +1,4 @@
+extension "pg_trgm" {
+  schema  = "extensions"
+  version = "1.6"
+}

@@ -1,0 +1,3 @@
+project {
+  schemas = ["public", "legacy"]
+}

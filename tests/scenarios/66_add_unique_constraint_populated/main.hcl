@@ -1,0 +1,6 @@
+table "profiles" {
+  column "id" { type = "bigint" }
+  column "username" { type = "text" }
+  primary_key = ["id"]
+  unique "profiles_username_key" { columns = ["username"] }
+}

@@ -1,0 +1,4 @@
+table "keep" {
+  column "id" { type = "bigint" }
+  primary_key = ["id"]
+}

@@ -1,0 +1,10 @@
+create type public.badge as enum ('gold', 'silver');
+create table public.awards (id bigint primary key, badge public.badge not null, owner uuid not null);
+alter table public.awards enable row level security;
+create policy awards_read on public.awards for select to authenticated using ((select auth.uid()) = owner);
+create function public.awards_guard() returns trigger language plpgsql as $$begin return new; end;$$;
+create trigger awards_guard before insert on public.awards for each row execute function public.awards_guard();
+create view public.gold_awards with (security_invoker = true) as select id from public.awards where badge = 'gold';
+grant select on public.gold_awards to anon;
+insert into public.awards values (1, 'gold', gen_random_uuid());
+create table public.keep (id bigint primary key);
