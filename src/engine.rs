@@ -379,6 +379,54 @@ pub fn findings(normalized: &Model, raw: &Model) -> Vec<crate::lint::Finding> {
     out
 }
 
+/// `supaform diff`: the steps that make the database behind `from_client` (read as `from`)
+/// equal `to`. `to` is the whole desired state, so every object of `from` counts as owned
+/// and one found only there is planned as a drop. No dev database: both sides were read by
+/// the same introspector and are already in Postgres' spelling. The findings run on `to`.
+pub async fn plan_between(
+    from_client: &tokio_postgres::Client,
+    environment: &str,
+    from: Live,
+    to: Live,
+) -> Planned {
+    let declared = without_default_grants(&to.model);
+    let to_hash = fingerprint(&to.model);
+    plan_against(
+        from_client,
+        PlanRequest {
+            environment,
+            config_hash: &to_hash,
+            desired: to.model,
+            raw_desired: &declared,
+            live: from,
+            state: &StateView::default(),
+            own_everything: true,
+        },
+    )
+    .await
+}
+
+/// `m` without the table grants its default privileges give every new table (Supabase's
+/// broad grants to the API roles): what a database holds beyond them was granted on
+/// purpose, the counterpart of the grants a config declares (read by L303).
+pub fn without_default_grants(m: &Model) -> Model {
+    use crate::model::{DefaultPrivilegeOn, GrantTarget};
+    let mut out = m.clone();
+    out.grants.retain(|g| {
+        let GrantTarget::Table(q) = &g.target else {
+            return true;
+        };
+        !g.columns.is_empty()
+            || !m.default_privileges.iter().any(|d| {
+                d.on == DefaultPrivilegeOn::Tables
+                    && d.role == g.role
+                    && d.schema.as_deref().is_none_or(|s| s == q.schema)
+                    && d.privileges == g.privileges
+            })
+    });
+    out
+}
+
 /// The outcome of a rehearsal.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Rehearsal {

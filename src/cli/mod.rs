@@ -3,6 +3,7 @@
 
 mod apply;
 mod backup;
+mod diff;
 mod drift;
 mod fmt;
 mod graph;
@@ -75,6 +76,8 @@ pub enum Command {
     Apply(apply::Args),
     /// Report drift: changes made outside supaform, pending changes, unmanaged objects.
     Drift(drift::Args),
+    /// Compare two databases: the steps that make --from match --to, classified.
+    Diff(diff::Args),
     /// Read and edit an environment's state (list, show, rm, unprotect, pull, push).
     State(state::Args),
     /// Back up every managed table (data, DDL, manifest) into a directory.
@@ -164,6 +167,7 @@ pub fn run(cli: Cli) -> miette::Result<ExitCode> {
         Command::Import(a) => import::run(&cli, a),
         Command::Plan(a) => plan::run(&cli, a),
         Command::Apply(a) => apply::run(&cli, a),
+        Command::Diff(a) => diff::run(&cli, a),
         Command::State(a) => state::run(&cli, a),
         Command::Backup(a) => backup::run(&cli, a),
         Command::Restore(a) => restore::run(&cli, a),

@@ -290,6 +290,7 @@ pub fn lint(model: &Model, opts: &LintOptions) -> Vec<Finding> {
         model,
         opts,
         out: Vec::new(),
+        table_grants: table_grants(model),
     };
     for rule in Rule::ALL {
         run(rule, &mut cx);
@@ -332,6 +333,18 @@ pub(crate) struct Ctx<'a> {
     pub model: &'a Model,
     pub opts: &'a LintOptions,
     out: Vec<Finding>,
+    /// Grants on each table or view, so a lookup does not scan every grant.
+    table_grants: std::collections::HashMap<&'a QName, Vec<&'a crate::model::Grant>>,
+}
+
+fn table_grants(model: &Model) -> std::collections::HashMap<&QName, Vec<&crate::model::Grant>> {
+    let mut m: std::collections::HashMap<&QName, Vec<&crate::model::Grant>> = Default::default();
+    for g in &model.grants {
+        if let GrantTarget::Table(q) = &g.target {
+            m.entry(q).or_default().push(g);
+        }
+    }
+    m
 }
 
 impl Ctx<'_> {
@@ -364,10 +377,10 @@ impl Ctx<'_> {
     /// Upper-case privileges `role` holds on the table or view `name`, directly or through
     /// `public`, at table or column level.
     pub fn table_privileges(&self, name: &QName, role: &str) -> BTreeSet<String> {
-        self.model
-            .grants
-            .iter()
-            .filter(|g| matches!(&g.target, GrantTarget::Table(q) if q == name))
+        self.table_grants
+            .get(name)
+            .into_iter()
+            .flatten()
             .filter(|g| Self::applies_to(&g.role, role))
             .flat_map(|g| g.privileges.iter().map(|p| p.to_ascii_uppercase()))
             .collect()
@@ -393,8 +406,8 @@ impl Ctx<'_> {
     pub fn policies_of<'m>(&'m self, name: &'m QName) -> impl Iterator<Item = &'m Policy> + 'm {
         self.model
             .policies
-            .iter()
-            .filter(move |((t, _), _)| t == name)
+            .range((name.clone(), String::new())..)
+            .take_while(move |((t, _), _)| t == name)
             .map(|(_, p)| p)
     }
 
@@ -479,6 +492,7 @@ pub(crate) mod testing {
             model: &m,
             opts: &opts,
             out: Vec::new(),
+            table_grants: table_grants(&m),
         };
         run(rule, &mut cx);
         let mut out = cx.out;
