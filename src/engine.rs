@@ -497,15 +497,16 @@ async fn rehearse_in(url: &str, planned: &Planned) -> miette::Result<Rehearsal> 
         .batch_execute("SET check_function_bodies = off")
         .await
         .map_err(|e| RehearsalError::Failed(e.to_string()))?;
-    for stmt in crate::plan::ddl::create_model(&live) {
-        if let Err(e) = client.batch_execute(&stmt).await {
-            return Ok(Rehearsal::Skipped(format!(
-                "the live schema cannot be rebuilt here ({})",
-                e.as_db_error()
-                    .map(|d| d.message().to_string())
-                    .unwrap_or_else(|| e.to_string())
-            )));
-        }
+    let statements = crate::plan::ddl::create_model(&live);
+    let batch = format!("BEGIN;\n{}\n;\nCOMMIT;", statements.join("\n;\n"));
+    if let Err(e) = client.batch_execute(&batch).await {
+        let _ = client.batch_execute("ROLLBACK").await;
+        return Ok(Rehearsal::Skipped(format!(
+            "the live schema cannot be rebuilt here ({})",
+            e.as_db_error()
+                .map(|d| d.message().to_string())
+                .unwrap_or_else(|| e.to_string())
+        )));
     }
     client
         .batch_execute("RESET check_function_bodies")

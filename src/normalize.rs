@@ -70,10 +70,24 @@ pub async fn normalize_in(
         .await
         .map_err(|e| NormalizeError::Dev(e.to_string()))?;
     let mut diags = Diagnostics::default();
+    let statements = ddl::create_model_annotated(desired);
+    // Fast path: everything in one round trip and one transaction. Only when Postgres
+    // rejects something is it run again statement by statement, to say which one.
+    let mut batch = String::from("BEGIN;\n");
+    for (_, stmt) in &statements {
+        // A newline before the `;`: a statement may end in a `--` comment.
+        batch.push_str(stmt);
+        batch.push_str("\n;\n");
+    }
+    batch.push_str("COMMIT;");
+    let fast = client.batch_execute(&batch).await.is_ok();
+    if !fast {
+        let _ = client.batch_execute("ROLLBACK").await;
+    }
     // An object whose dependency Postgres rejected is not tried: its own error would only
     // repeat the first one ("relation does not exist").
     let mut failed: std::collections::BTreeSet<Address> = Default::default();
-    for (addr, stmt) in ddl::create_model_annotated(desired) {
+    for (addr, stmt) in statements.into_iter().filter(|_| !fast) {
         let owner = match &addr {
             Address::TablePart(t, _, _) => Address::Table(t.clone()),
             a => a.clone(),
@@ -100,11 +114,20 @@ pub async fn normalize_in(
         .batch_execute("SET check_function_bodies = on")
         .await
         .map_err(|e| NormalizeError::Dev(e.to_string()))?;
-    if diags.is_empty() {
-        for f in desired.functions.values() {
-            let stmt = ddl::create_function(f, true);
-            if let Err(e) = client.batch_execute(&stmt).await {
-                diags.push(rejected(cfg, &Address::Function(f.name.clone()), &stmt, &e));
+    if diags.is_empty() && !desired.functions.is_empty() {
+        let all: Vec<String> = desired
+            .functions
+            .values()
+            .map(|f| ddl::create_function(f, true))
+            .collect();
+        let batch = format!("BEGIN;\n{}\n;\nCOMMIT;", all.join("\n;\n"));
+        if client.batch_execute(&batch).await.is_err() {
+            let _ = client.batch_execute("ROLLBACK").await;
+            for f in desired.functions.values() {
+                let stmt = ddl::create_function(f, true);
+                if let Err(e) = client.batch_execute(&stmt).await {
+                    diags.push(rejected(cfg, &Address::Function(f.name.clone()), &stmt, &e));
+                }
             }
         }
     }

@@ -211,7 +211,9 @@ pub fn sql(plan: &Plan) -> String {
                 let _ = writeln!(out, "-- (Management API: {})", s.summary);
             }
             for stmt in &s.sql {
-                let _ = writeln!(out, "{stmt};");
+                // A statement ending in a `--` comment gets its `;` on the next line.
+                let tail_comment = stmt.lines().last().is_some_and(|l| l.contains("--"));
+                let _ = writeln!(out, "{stmt}{}", if tail_comment { "\n;" } else { ";" });
             }
         }
         if phase == Phase::Transaction {
