@@ -291,14 +291,17 @@ impl FileBackend {
             let _ = std::fs::remove_file(&tmp);
             return Err(StateError::io(what("write the new state to", &tmp), e));
         }
+        crate::util::crash_point("state_after_temp_write");
         if let Err(e) = self.keep_backup() {
             let _ = std::fs::remove_file(&tmp);
             return Err(e);
         }
+        crate::util::crash_point("state_after_backup_copy");
         if let Err(e) = std::fs::rename(&tmp, &self.path) {
             let _ = std::fs::remove_file(&tmp);
             return Err(StateError::io(what("replace", &self.path), e));
         }
+        crate::util::crash_point("state_after_rename");
         sync_dir(&dir).map_err(|e| StateError::io(what("sync the folder", &dir), e))
     }
 
