@@ -210,7 +210,7 @@ const APPLY: &[&str] = &[
     "--allow-dangerous",
     "--no-rehearse",
     "--lock-wait",
-    "5",
+    "30",
 ];
 
 fn write(dir: &Path, rel: &str, body: &str) {
@@ -432,7 +432,12 @@ fn occupy_next_seconds(backups: &Path) {
 }
 
 /// One scenario: crash at `point`, check what is left, re-run, check convergence.
-async fn scenario(base: Arc<Base>, i: usize, point: &'static str) -> Duration {
+///
+/// At `concurrent_during_build` the server goes on with the build the killed client
+/// started (and holds the apply's advisory lock until it is done); with `kill_session`
+/// the session is terminated too (a server restart, a dropped connection), which leaves
+/// the index invalid.
+async fn scenario(base: Arc<Base>, i: usize, point: &'static str, kill_session: bool) -> Duration {
     let t0 = Instant::now();
     let name = format!("t{}_{}_crash_{point}", std::process::id(), 1000 + i);
     let mut name = name;
@@ -462,9 +467,7 @@ async fn scenario(base: Arc<Base>, i: usize, point: &'static str) -> Duration {
     );
 
     let c = common::connect(&url).await;
-    if point == "concurrent_during_build" {
-        // The server would finish the orphaned build; the worst case is the session dying
-        // with the client (server restart, pooler, network): the build is left invalid.
+    if kill_session {
         let _ = c
             .simple_query(
                 "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()",
@@ -568,6 +571,24 @@ async fn scenario(base: Arc<Base>, i: usize, point: &'static str) -> Duration {
     assert_eq!(checksums(&c).await, base.sums, "{point}: rows changed");
     drop(c);
 
+    if point == "backup_mid_copy" {
+        // The crashed backup: a partial data file, no manifest.
+        let left: Vec<PathBuf> = std::fs::read_dir(dir.join("backups").join(ENV))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(left.len(), 1, "{point}: {left:?}");
+        assert!(!left[0].join("manifest.json").exists(), "{point}");
+        let partial: u64 = std::fs::read_dir(&left[0])
+            .unwrap()
+            .map(|e| e.unwrap().metadata().unwrap().len())
+            .sum();
+        assert!(
+            partial > 0 && partial < base.notes.len() as u64,
+            "{point}: killed mid-COPY, {partial} bytes of {} written",
+            base.notes.len()
+        );
+    }
     if point == "backup_mid_copy" || point == "backup_after_manifest" {
         occupy_next_seconds(&dir.join("backups").join(ENV));
     }
@@ -654,12 +675,24 @@ async fn apply_killed_at_any_point_converges_and_loses_nothing() {
     let base = Arc::new(base().await);
     let sem = Arc::new(tokio::sync::Semaphore::new(PARALLEL));
     let mut set = tokio::task::JoinSet::new();
-    for (i, point) in POINTS.iter().copied().enumerate() {
+    // Every point with the killed client's session left to the server, and the build
+    // interrupted once more with its session terminated too.
+    let runs = POINTS
+        .iter()
+        .map(|p| (*p, false))
+        .chain([("concurrent_during_build", true)]);
+    for (i, (point, kill_session)) in runs.enumerate() {
         let base = base.clone();
         let sem = sem.clone();
         set.spawn(async move {
             let _permit = sem.acquire_owned().await.unwrap();
-            (point, scenario(base, i, point).await)
+            let took = scenario(base, i, point, kill_session).await;
+            let label = if kill_session {
+                format!("{point} (session terminated)")
+            } else {
+                point.to_string()
+            };
+            (label, took)
         });
     }
     let mut failures = vec![];
@@ -671,8 +704,9 @@ async fn apply_killed_at_any_point_converges_and_loses_nothing() {
     }
     drop_db(&base.name).await;
     eprintln!(
-        "{} crash points in {} ms",
+        "{} crash points ({} runs) in {} ms",
         POINTS.len(),
+        POINTS.len() + 1,
         t0.elapsed().as_millis()
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -687,7 +721,25 @@ async fn a_killed_apply_leaves_no_lock_behind() {
     project(d.path(), &url, V1);
     let out = supaform(d.path(), APPLY, Some("tx_after_statement_middle"));
     assert_eq!(out.status.signal(), Some(9), "{}", text(&out));
+    // The server ends the dead client's session at once, and with it the lock.
+    let c = common::connect(&url).await;
     let t = Instant::now();
+    loop {
+        let held = one(
+            &c,
+            "select count(*) from pg_locks l join pg_database d on d.oid = l.database where l.locktype = 'advisory' and d.datname = current_database()",
+        )
+        .await;
+        if held == "0" {
+            break;
+        }
+        assert!(
+            t.elapsed() < Duration::from_secs(1),
+            "the killed apply's advisory lock is still held after 1 s"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // The next apply gets both locks on the first try.
     let out = supaform(
         d.path(),
         &[
@@ -697,15 +749,104 @@ async fn a_killed_apply_leaves_no_lock_behind() {
             "--auto-approve",
             "--no-rehearse",
             "--lock-wait",
-            "1",
+            "0",
         ],
         None,
     );
     assert!(out.status.success(), "{}", text(&out));
-    assert!(
-        !text(&out).contains("waiting"),
-        "the lock was free: {}",
-        text(&out)
+}
+
+/// With `state = "database"` the state is written inside the transaction phase: a crash
+/// before `COMMIT` keeps the old state with the old schema, one after it the new state
+/// with the new schema, and the functions phase's own state write is all or nothing too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_state_moves_with_the_transaction_across_crashes() {
+    common::server();
+    let mut set = tokio::task::JoinSet::new();
+    for point in [
+        "tx_after_statement_middle",
+        "tx_before_commit",
+        "tx_after_commit",
+        "before_functions",
+        "before_verify",
+    ] {
+        set.spawn(db_state_scenario(point));
+    }
+    while let Some(r) = set.join_next().await {
+        r.unwrap();
+    }
+}
+
+async fn db_state_scenario(point: &'static str) {
+    let url = common::fresh_db(&format!("crash_dbstate_{point}")).await;
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path().to_path_buf();
+    project(&dir, &url, V1);
+    write(
+        &dir,
+        "env.hcl",
+        &format!(
+            "environment \"{ENV}\" {{\n  database_url  = \"{url}\"\n  functions_dir = \"deployed\"\n  state         = \"database\"\n}}\n"
+        ),
     );
-    assert!(t.elapsed() < Duration::from_secs(20));
+    let out = supaform(&dir, APPLY, None);
+    assert!(out.status.success(), "{point}: {}", text(&out));
+    let c = common::connect(&url).await;
+    c.batch_execute(
+        "insert into public.accounts (id, name, note) select g, 'a' || g, 'n' || g from generate_series(1, 500) g;
+         insert into public.events (id, account_id, payload) select g, g, md5(g::text) from generate_series(1, 500) g;
+         insert into public.tags (id, label) select g, 't' || g from generate_series(1, 50) g;",
+    )
+    .await
+    .unwrap();
+    let before = state_serial(&c).await;
+    let sums = checksums(&c).await;
+
+    write(&dir, "main.hcl", V2);
+    let out = supaform(&dir, APPLY, Some(point));
+    assert_eq!(out.status.signal(), Some(9), "{point}: {}", text(&out));
+    let effects = tx_effects(&c).await;
+    let applied = effects[0].1;
+    assert!(
+        effects.iter().all(|e| e.1 == applied),
+        "{point}: {effects:?}"
+    );
+    let after = state_serial(&c).await;
+    match point {
+        "tx_after_statement_middle" | "tx_before_commit" => {
+            assert!(!applied, "{point}");
+            assert_eq!(after, before, "{point}: the state moved without the schema");
+        }
+        "tx_after_commit" => {
+            assert!(applied, "{point}");
+            assert_eq!(
+                after,
+                before + 1,
+                "{point}: the state stayed behind the schema"
+            );
+        }
+        _ => {
+            assert!(applied, "{point}");
+            assert!(after > before, "{point}");
+        }
+    }
+    assert!(!dir.join("state").exists(), "{point}: no state file");
+    assert_eq!(checksums(&c).await, sums, "{point}: rows changed");
+
+    let out = supaform(&dir, APPLY, None);
+    assert!(out.status.success(), "{point}: re-run: {}", text(&out));
+    let out = supaform(&dir, &["plan", "-e", ENV, "--detailed-exitcode"], None);
+    assert_eq!(out.status.code(), Some(0), "{point}: {}", text(&out));
+    assert!(state_serial(&c).await > before, "{point}");
+    assert_eq!(checksums(&c).await, sums, "{point}: rows changed");
+}
+
+async fn state_serial(c: &tokio_postgres::Client) -> u64 {
+    one(
+        c,
+        &format!("select serial::text from supaform.state where environment = '{ENV}'"),
+    )
+    .await
+    .parse()
+    .unwrap()
 }
