@@ -571,6 +571,12 @@ async fn scenario(base: Arc<Base>, i: usize, point: &'static str, kill_session: 
     assert_eq!(checksums(&c).await, base.sums, "{point}: rows changed");
     drop(c);
 
+    if point == "state_after_temp_write" || point == "state_after_backup_copy" {
+        assert!(
+            !temps(&dir).is_empty(),
+            "{point}: the killed save left its temporary file"
+        );
+    }
     if point == "backup_mid_copy" {
         // The crashed backup: a partial data file, no manifest.
         let left: Vec<PathBuf> = std::fs::read_dir(dir.join("backups").join(ENV))
@@ -619,6 +625,11 @@ async fn scenario(base: Arc<Base>, i: usize, point: &'static str, kill_session: 
     );
     let st = supaform::state::State::parse(&std::fs::read_to_string(&state_path).unwrap(), "rerun")
         .unwrap();
+    assert_eq!(
+        temps(&dir),
+        Vec::<String>::new(),
+        "{point}: temporary files left"
+    );
     assert!(st.serial > base.serial, "{point}");
     for f in ["hello", "bye"] {
         assert!(
@@ -849,4 +860,47 @@ async fn state_serial(c: &tokio_postgres::Client) -> u64 {
     .await
     .parse()
     .unwrap()
+}
+
+/// Temporary state files in the state folder.
+fn temps(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir.join("state"))
+        .map(|r| {
+            r.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.contains(".tmp-"))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The very first apply killed after its transaction committed but before any state file
+/// exists: no state file (valid: absent), the tables there, and the re-run adopts them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_first_apply_killed_before_its_state_exists_is_adopted_by_the_rerun() {
+    common::server();
+    let url = common::fresh_db("crash_first_apply").await;
+    let d = tempfile::tempdir().unwrap();
+    project(d.path(), &url, V1);
+    let out = supaform(d.path(), APPLY, Some("state_after_temp_write"));
+    assert_eq!(out.status.signal(), Some(9), "{}", text(&out));
+    let state = d.path().join("state").join(format!("{ENV}.json"));
+    assert!(!state.exists(), "the rename never happened");
+    let c = common::connect(&url).await;
+    assert_eq!(
+        one(&c, "select to_regclass('public.accounts') is not null").await,
+        "t"
+    );
+    let out = supaform(d.path(), APPLY, None);
+    assert!(out.status.success(), "{}", text(&out));
+    let st =
+        supaform::state::State::parse(&std::fs::read_to_string(&state).unwrap(), "rerun").unwrap();
+    assert!(
+        st.resources.contains_key("table.public.accounts"),
+        "{:?}",
+        st.resources.keys()
+    );
+    assert_eq!(temps(d.path()), Vec::<String>::new());
+    let out = supaform(d.path(), &["plan", "-e", ENV, "--detailed-exitcode"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 }
