@@ -452,6 +452,17 @@ async fn scenario(base: Arc<Base>, i: usize, point: &'static str, kill_session: 
     );
     let dir = d.path().to_path_buf();
 
+    // An open snapshot holds a concurrent build before it can mark the index valid, so the
+    // kill lands mid-build however fast the machine (it touches no table the apply locks).
+    let snapshot = if point == "concurrent_during_build" {
+        let h = common::connect(&url).await;
+        h.batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT 1;")
+            .await
+            .unwrap();
+        Some(h)
+    } else {
+        None
+    };
     let out = tokio::task::spawn_blocking({
         let dir = dir.clone();
         move || run_blocking(dir, APPLY, Some(point.to_string()))
@@ -467,6 +478,21 @@ async fn scenario(base: Arc<Base>, i: usize, point: &'static str, kill_session: 
     );
 
     let c = common::connect(&url).await;
+    if let Some(h) = snapshot {
+        let idx = one(
+            &c,
+            "select coalesce((select indisvalid::text from pg_index where indexrelid = to_regclass('public.events_payload_idx')), 'absent')",
+        )
+        .await;
+        assert_eq!(
+            idx, "false",
+            "{point}: the kill should interrupt the index build, leaving it invalid"
+        );
+        if !kill_session {
+            // The server goes on with the build once the snapshot is gone.
+            h.batch_execute("COMMIT").await.unwrap();
+        }
+    }
     if kill_session {
         let _ = c
             .simple_query(
