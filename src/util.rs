@@ -32,6 +32,43 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     result
 }
 
+/// The environment variable naming the crash point a test wants the process to die at.
+pub const CRASH_AT_VAR: &str = "SUPAFORM_CRASH_AT";
+
+fn crash_requested(name: &str) -> bool {
+    std::env::var_os(CRASH_AT_VAR).is_some_and(|v| v == name)
+}
+
+fn die_now() -> ! {
+    // SAFETY: sending a signal to our own process; SIGKILL cannot be caught, so nothing
+    // after it runs: no unwinding, no destructors, no buffered output flushed.
+    unsafe {
+        libc::kill(libc::getpid(), libc::SIGKILL);
+    }
+    // SIGKILL to ourselves is delivered before `kill` returns; just in case.
+    std::process::abort()
+}
+
+/// Test hook for the crash tests (`tests/crash.rs`): when `SUPAFORM_CRASH_AT` equals
+/// `name`, the process dies at once by SIGKILL, exactly like `kill -9`. Does nothing
+/// otherwise.
+pub fn crash_point(name: &str) {
+    if crash_requested(name) {
+        die_now();
+    }
+}
+
+/// Like [`crash_point`], but the process dies `after` from now, from another thread,
+/// whatever it is doing then (e.g. waiting for a long statement).
+pub fn crash_point_after(name: &str, after: std::time::Duration) {
+    if crash_requested(name) {
+        std::thread::spawn(move || {
+            std::thread::sleep(after);
+            die_now();
+        });
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

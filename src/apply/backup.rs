@@ -1020,6 +1020,9 @@ async fn copy_to_file(
             rows += count_newlines(&buf);
             bytes += buf.len() as u64;
             file.write_all(&buf)?;
+            if bytes == buf.len() as u64 {
+                crate::util::crash_point("backup_mid_copy");
+            }
             if bytes - flushed >= FLUSH_AFTER {
                 start_writeback(&file, flushed, bytes - flushed);
                 flushed = bytes;

@@ -131,6 +131,7 @@ where
             phase: Phase::Pre,
             steps: pre.len(),
         });
+        let mut n = 0;
         for s in pre {
             step_started(on_event, s);
             let t0 = Instant::now();
@@ -139,6 +140,8 @@ where
                 client.batch_execute(&stmt).await.map_err(|e| {
                     failed(Phase::Pre, s, &stmt, &e, "statements of this phase before it are committed; fix the cause and run apply again")
                 })?;
+                n += 1;
+                crate::util::crash_point(&format!("pre_after_statement_{n}"));
             }
             step_done(on_event, s, t0, &mut report);
         }
@@ -173,6 +176,9 @@ where
             .batch_execute(&setup)
             .await
             .map_err(|e| ExecError::Connection(db_message(&e), Phase::Transaction))?;
+        crate::util::crash_point("tx_after_begin");
+        let total: usize = tx.iter().map(|s| s.sql.len()).sum();
+        let mut n = 0;
         let mut done = Vec::new();
         for s in tx {
             step_started(on_event, s);
@@ -192,6 +198,16 @@ where
                         "the transaction was rolled back: nothing of this phase was applied",
                     ));
                 }
+                n += 1;
+                if n == 1 {
+                    crate::util::crash_point("tx_after_statement_first");
+                }
+                if n == total.div_ceil(2) {
+                    crate::util::crash_point("tx_after_statement_middle");
+                }
+                if n == total {
+                    crate::util::crash_point("tx_after_statement_last");
+                }
             }
             done.push((s, t0.elapsed()));
         }
@@ -199,6 +215,7 @@ where
             let _ = client.batch_execute("ROLLBACK").await;
             return Err(ExecError::Connection(reason, Phase::Transaction));
         }
+        crate::util::crash_point("tx_before_commit");
         client.batch_execute("COMMIT").await.map_err(|e| {
             ExecError::Connection(
                 format!(
@@ -208,6 +225,7 @@ where
                 Phase::Transaction,
             )
         })?;
+        crate::util::crash_point("tx_after_commit");
         for (s, took) in done {
             on_event(Event::StepDone {
                 address: s.address.clone(),
@@ -221,6 +239,7 @@ where
         });
     }
 
+    crate::util::crash_point("between_tx_and_concurrent");
     // Concurrent: outside any transaction, one by one.
     let conc: Vec<&Step> = plan.phase(Phase::Concurrent).collect();
     if !conc.is_empty() {
@@ -229,17 +248,32 @@ where
             phase: Phase::Concurrent,
             steps: conc.len(),
         });
-        for s in conc {
+        for (k, s) in conc.into_iter().enumerate() {
             step_started(on_event, s);
             let t0 = Instant::now();
+            // A build interrupted earlier (the apply or its session killed) left an
+            // invalid index of this name: drop it, or the build fails with "already exists".
+            if let Some((schema, index)) = index_of(s) {
+                if drop_invalid_index(client, &schema, &index).await {
+                    on_event(Event::InvalidIndexDropped {
+                        address: s.address.clone(),
+                        index: index.clone(),
+                    });
+                }
+            }
             for stmt in &s.sql {
+                crate::util::crash_point_after(
+                    "concurrent_during_build",
+                    Duration::from_millis(100),
+                );
                 if let Err(e) = client.batch_execute(stmt).await {
                     if let Some((schema, index)) = index_of(s) {
-                        drop_invalid_index(client, &schema, &index).await;
-                        on_event(Event::InvalidIndexDropped {
-                            address: s.address.clone(),
-                            index: index.clone(),
-                        });
+                        if drop_invalid_index(client, &schema, &index).await {
+                            on_event(Event::InvalidIndexDropped {
+                                address: s.address.clone(),
+                                index: index.clone(),
+                            });
+                        }
                     }
                     return Err(failed(
                         Phase::Concurrent,
@@ -251,6 +285,7 @@ where
                 }
             }
             step_done(on_event, s, t0, &mut report);
+            crate::util::crash_point(&format!("concurrent_after_step_{}", k + 1));
         }
         on_event(Event::PhaseDone {
             phase: Phase::Concurrent,
@@ -298,7 +333,9 @@ fn index_of(s: &Step) -> Option<(String, String)> {
     Some((schema.to_string(), name.to_string()))
 }
 
-async fn drop_invalid_index(client: &tokio_postgres::Client, schema: &str, index: &str) {
+/// Drop `schema.index` if it exists and is invalid (a failed or interrupted concurrent
+/// build); true when it was dropped.
+async fn drop_invalid_index(client: &tokio_postgres::Client, schema: &str, index: &str) -> bool {
     let q = crate::quote::qualified(schema, index);
     let check = format!(
         "SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT i.indisvalid AND n.nspname = {} AND c.relname = {}",
@@ -313,11 +350,11 @@ async fn drop_invalid_index(client: &tokio_postgres::Client, schema: &str, index
                 .any(|x| matches!(x, tokio_postgres::SimpleQueryMessage::Row(_)))
         })
         .unwrap_or(false);
-    if invalid {
-        let _ = client
+    invalid
+        && client
             .batch_execute(&format!("DROP INDEX CONCURRENTLY IF EXISTS {q}"))
-            .await;
-    }
+            .await
+            .is_ok()
 }
 
 /// A generous wait for the advisory lock, in steps.

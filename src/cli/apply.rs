@@ -122,6 +122,7 @@ async fn apply_locked(
     style: Style,
     backend: &Backend,
 ) -> miette::Result<ExitCode> {
+    crate::util::crash_point("after_lock");
     let prev = match backend {
         Backend::File(f) => f.load()?,
         Backend::Database(d) => d.load(client).await?,
@@ -144,6 +145,7 @@ async fn apply_locked(
         }
         None => planned.plan.clone(),
     };
+    crate::util::crash_point("after_plan");
     if !args.json {
         print!("{}", human(&plan, style));
     }
@@ -195,7 +197,9 @@ async fn apply_locked(
     let specs: Vec<crate::plan::BackupSpec> =
         plan.steps.iter().filter_map(|s| s.backup.clone()).collect();
     if !specs.is_empty() {
-        let dir = crate::apply::backup::default_dir(&cfg.dir, &env.name);
+        // A crashed apply may have left a directory of this very second.
+        let dir = super::backup::fresh_default(&cfg.dir, &env.name);
+        crate::util::crash_point("before_backup");
         let reason = format!(
             "before apply: {}",
             plan.steps
@@ -206,6 +210,7 @@ async fn apply_locked(
                 .join("; ")
         );
         let manifest = crate::apply::backup::take(client, &specs, &dir, &env.name, &reason).await?;
+        crate::util::crash_point("backup_after_manifest");
         let rows: u64 = manifest.entries.iter().map(|e| e.rows).sum();
         if args.json {
             println!(
@@ -319,6 +324,7 @@ async fn apply_locked(
 
     // Functions: secrets, then Edge Functions, then deletions; the state records exactly
     // what was deployed, so a partial failure is finished by the next apply.
+    crate::util::crash_point("before_functions");
     if let Some(target) = &functions_target {
         let mut next = next;
         let outcome = functions_phase(target, &plan, cfg, &mut next, json).await;
@@ -330,6 +336,7 @@ async fn apply_locked(
     }
 
     // Verify: read live again; everything the database holds must now match.
+    crate::util::crash_point("before_verify");
     let live =
         crate::introspect::introspect(client, &engine::introspect_options(&cfg.model)).await?;
     let mut desired = planned.desired.clone();
@@ -413,6 +420,7 @@ async fn functions_phase(
             }
         }
         target.set_secrets(&pairs).await?;
+        crate::util::crash_point("functions_after_secrets");
         for name in &set {
             say(
                 format!("    ~ secret.{name} set"),

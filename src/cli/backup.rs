@@ -116,7 +116,7 @@ fn non_empty_dir(d: &Path) -> bool {
 }
 
 /// The default directory, with a suffix when a backup of the same second exists.
-fn fresh_default(config_dir: &Path, env: &str) -> PathBuf {
+pub(crate) fn fresh_default(config_dir: &Path, env: &str) -> PathBuf {
     let base = backup::default_dir(config_dir, env);
     let mut dir = base.clone();
     let mut n = 1;

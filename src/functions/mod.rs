@@ -172,6 +172,7 @@ impl Target {
         }
         let mut results = Vec::with_capacity(functions.len());
         while let Some(joined) = set.join_next().await {
+            crate::util::crash_point("functions_after_first_deploy");
             match joined {
                 Ok(r) => results.push(r),
                 Err(e) => results.push((

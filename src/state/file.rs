@@ -271,6 +271,7 @@ impl FileBackend {
 
     fn write_atomic(&self, bytes: &[u8]) -> Result<(), StateError> {
         self.create_dir()?;
+        self.remove_stale_temps();
         let dir = self.dir();
         let tmp = self.temp_path();
         let what = |w: &str, p: &Path| format!("could not {w} {}", p.display());
@@ -291,15 +292,47 @@ impl FileBackend {
             let _ = std::fs::remove_file(&tmp);
             return Err(StateError::io(what("write the new state to", &tmp), e));
         }
+        crate::util::crash_point("state_after_temp_write");
         if let Err(e) = self.keep_backup() {
             let _ = std::fs::remove_file(&tmp);
             return Err(e);
         }
+        crate::util::crash_point("state_after_backup_copy");
         if let Err(e) = std::fs::rename(&tmp, &self.path) {
             let _ = std::fs::remove_file(&tmp);
             return Err(StateError::io(what("replace", &self.path), e));
         }
+        crate::util::crash_point("state_after_rename");
         sync_dir(&dir).map_err(|e| StateError::io(what("sync the folder", &dir), e))
+    }
+
+    /// Remove the temporary files a save killed mid-way left (`.<name>.tmp-<pid>` and its
+    /// `.backup` twin, of a process that is gone). Best effort: they are never read.
+    fn remove_stale_temps(&self) {
+        let Some(name) = self
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+        else {
+            return;
+        };
+        let prefix = format!(".{name}.tmp-");
+        let Ok(entries) = std::fs::read_dir(self.dir()) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let file = e.file_name().to_string_lossy().into_owned();
+            let Some(rest) = file.strip_prefix(&prefix) else {
+                continue;
+            };
+            let pid = rest.strip_suffix(".backup").unwrap_or(rest);
+            let Ok(pid) = pid.parse::<u32>() else {
+                continue;
+            };
+            if pid != std::process::id() && !process_alive(pid) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
     }
 
     /// Copy the current file (if any) to `.backup`, atomically too.
@@ -328,6 +361,18 @@ fn suffixed(p: &Path, suffix: &str) -> PathBuf {
     let mut s = p.as_os_str().to_owned();
     s.push(suffix);
     PathBuf::from(s)
+}
+
+/// Whether a process of this pid exists (signal 0 checks without sending anything).
+fn process_alive(pid: u32) -> bool {
+    match i32::try_from(pid) {
+        Ok(p) if p > 0 => {
+            // SAFETY: signal 0 sends nothing; it only checks that the process exists.
+            let rc = unsafe { libc::kill(p, 0) };
+            rc == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+        }
+        _ => true,
+    }
 }
 
 fn sync_dir(dir: &Path) -> std::io::Result<()> {
