@@ -222,8 +222,12 @@ pub async fn plan_config(
 ) -> miette::Result<Planned> {
     let client = crate::db::connect(url).await?;
     let opts = introspect_options(&cfg.model);
-    let live = introspect(&client, &opts).await?;
-    let normalized = crate::normalize::normalize(cfg, &opts, local).await?;
+    // Reading live and normalising the desired state are independent: at once.
+    let (live, normalized) = tokio::join!(
+        introspect(&client, &opts),
+        crate::normalize::normalize(cfg, &opts, local)
+    );
+    let (live, normalized) = (live?, normalized?);
     let warning = (normalized.server_version_num / 10000 != live.server_version_num / 10000)
         .then(|| {
             format!(
@@ -521,17 +525,53 @@ async fn rehearse_in(url: &str, planned: &Planned) -> miette::Result<Rehearsal> 
             gap.changes[0].address()
         )));
     }
-    // The plan, as apply runs it.
-    let mut ignore = |_e: crate::apply::exec::Event| {};
-    crate::apply::exec::run(
-        &client,
-        &planned.plan,
-        &crate::apply::exec::ExecOptions::default(),
-        &mut ignore,
-        || async { Ok(()) },
-    )
-    .await
-    .map_err(|e| RehearsalError::Failed(e.to_string()))?;
+    // The plan, as apply runs it: the pre phase statement by statement, the transaction
+    // phase in one round trip (re-run step by step only to name a failing step), then the
+    // concurrent builds.
+    use crate::plan::Phase;
+    let sql_of = |phase: Phase| -> Vec<String> {
+        planned
+            .plan
+            .phase(phase)
+            .flat_map(|s| s.sql.iter().cloned())
+            .collect()
+    };
+    let mut fast = true;
+    for stmt in sql_of(Phase::Pre) {
+        if client.batch_execute(&stmt).await.is_err() {
+            fast = false;
+            break;
+        }
+    }
+    let tx = sql_of(Phase::Transaction);
+    if fast && !tx.is_empty() {
+        let batch = format!(
+            "BEGIN;\nSET LOCAL check_function_bodies = off;\n{}\n;\nCOMMIT;",
+            tx.join("\n;\n")
+        );
+        if client.batch_execute(&batch).await.is_err() {
+            let _ = client.batch_execute("ROLLBACK").await;
+            fast = false;
+        }
+    }
+    if fast {
+        for stmt in sql_of(Phase::Concurrent) {
+            if let Err(e) = client.batch_execute(&stmt).await {
+                return Err(RehearsalError::Failed(e.to_string()).into());
+            }
+        }
+    } else {
+        let mut ignore = |_e: crate::apply::exec::Event| {};
+        crate::apply::exec::run(
+            &client,
+            &planned.plan,
+            &crate::apply::exec::ExecOptions::default(),
+            &mut ignore,
+            || async { Ok(()) },
+        )
+        .await
+        .map_err(|e| RehearsalError::Failed(e.to_string()))?;
+    }
     let after = introspect(&client, &opts).await?;
     let remaining = diff(
         &db_only(&planned.desired),
