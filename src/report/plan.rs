@@ -212,7 +212,7 @@ pub fn sql(plan: &Plan) -> String {
             }
             for stmt in &s.sql {
                 // A statement ending in a `--` comment gets its `;` on the next line.
-                let tail_comment = stmt.lines().last().is_some_and(|l| l.contains("--"));
+                let tail_comment = stmt.lines().last().is_some_and(line_comment);
                 let _ = writeln!(out, "{stmt}{}", if tail_comment { "\n;" } else { ";" });
             }
         }
@@ -221,6 +221,21 @@ pub fn sql(plan: &Plan) -> String {
         }
     }
     out
+}
+
+/// Whether a line ends in a `--` comment (outside quoted names and strings).
+fn line_comment(line: &str) -> bool {
+    let (mut single, mut double) = (false, false);
+    let b = line.as_bytes();
+    for i in 0..b.len() {
+        match b[i] {
+            b'\'' if !double => single = !single,
+            b'"' if !single => double = !double,
+            b'-' if !single && !double && b.get(i + 1) == Some(&b'-') => return true,
+            _ => {}
+        }
+    }
+    false
 }
 
 #[cfg(test)]
@@ -317,6 +332,13 @@ mod tests {
 
         Plan: 1 safe, 0 caution, 1 dangerous (0 to add, 1 to change, 1 to destroy).
         "#);
+    }
+
+    #[test]
+    fn only_a_real_trailing_comment_moves_the_semicolon() {
+        assert!(line_comment("  where is_published -- public ones"));
+        assert!(!line_comment("ADD COLUMN \"Note \"\"x\"\"; --\" text"));
+        assert!(!line_comment("SET DEFAULT 'in \"review\"; --'"));
     }
 
     #[test]
