@@ -846,7 +846,7 @@ pub(super) fn lower_table(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
         if let Some(v) = lw.val(&cb, "default") {
             c.default = match v.value {
                 Value::String(s) => Some(DefaultValue::Literal(Literal::String(s))),
-                Value::Number(n) => Some(DefaultValue::Literal(Literal::Number(n))),
+                Value::Number(n) => Some(DefaultValue::Literal(Literal::number(n))),
                 Value::Bool(x) => Some(DefaultValue::Literal(Literal::Bool(x))),
                 Value::Null => None,
                 Value::Sql(s) => Some(DefaultValue::Sql(s)),

@@ -486,7 +486,9 @@ impl Writer<'_> {
             match &c.default {
                 Some(DefaultValue::Sql(e)) => a.set("default", format!("sql({})", hcl_string(e))),
                 Some(DefaultValue::Literal(Literal::String(v))) => a.set("default", hcl_string(v)),
-                Some(DefaultValue::Literal(Literal::Number(n))) => a.set("default", n.clone()),
+                Some(DefaultValue::Literal(Literal::Number(n))) => {
+                    a.set("default", n.number.clone())
+                }
                 Some(DefaultValue::Literal(Literal::Bool(b))) => a.set("default", b.to_string()),
                 Some(DefaultValue::Literal(Literal::Null)) | None => {}
             }

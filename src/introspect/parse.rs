@@ -15,7 +15,7 @@ pub fn classify_default(expr: &str, column_type: &str) -> Option<DefaultValue> {
         return Some(DefaultValue::Literal(Literal::Bool(e == "true")));
     }
     if is_plain_integer(e) {
-        return Some(DefaultValue::Literal(Literal::Number(e.to_string())));
+        return Some(DefaultValue::Literal(Literal::number(e.to_string())));
     }
     if let Some((value, cast)) = quoted_with_cast(e) {
         if same_type(cast, column_type) {
@@ -153,7 +153,7 @@ mod tests {
         );
         assert_eq!(
             classify_default("42", "integer"),
-            Some(DefaultValue::Literal(Literal::Number("42".into())))
+            Some(DefaultValue::Literal(Literal::number("42")))
         );
         assert_eq!(
             classify_default("true", "boolean"),

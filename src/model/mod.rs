@@ -221,13 +221,37 @@ pub enum DefaultValue {
     Sql(String),
 }
 
+/// A literal default. In JSON: `null`, a boolean, a string, or `{"number": "1.50"}` (the
+/// number as written, tagged so it never reads back as a string).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Literal {
     Null,
     Bool(bool),
-    Number(String),
+    Number(NumberText),
     String(String),
+}
+
+/// The text of a numeric literal, exactly as written (`1.50` keeps its zero).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NumberText {
+    pub number: String,
+}
+
+impl std::ops::Deref for NumberText {
+    type Target = String;
+    fn deref(&self) -> &String {
+        &self.number
+    }
+}
+
+impl Literal {
+    /// A numeric literal from its text.
+    pub fn number(text: impl Into<String>) -> Literal {
+        Literal::Number(NumberText {
+            number: text.into(),
+        })
+    }
 }
 
 impl DefaultValue {
@@ -237,7 +261,7 @@ impl DefaultValue {
             DefaultValue::Sql(s) => s.clone(),
             DefaultValue::Literal(Literal::Null) => "NULL".into(),
             DefaultValue::Literal(Literal::Bool(b)) => b.to_string(),
-            DefaultValue::Literal(Literal::Number(n)) => n.clone(),
+            DefaultValue::Literal(Literal::Number(n)) => n.number.clone(),
             DefaultValue::Literal(Literal::String(s)) => crate::quote::literal(s),
         }
     }
@@ -835,6 +859,22 @@ impl Keyed for Trigger {
 #[cfg(test)]
 mod serde_tests {
     use super::*;
+
+    #[test]
+    fn every_kind_of_literal_default_reads_back_as_itself() {
+        for lit in [
+            Literal::Null,
+            Literal::Bool(true),
+            Literal::number("1.50"),
+            Literal::String("42".into()),
+            Literal::String("usd".into()),
+        ] {
+            let d = DefaultValue::Literal(lit);
+            let json = serde_json::to_string(&d).unwrap();
+            let back: DefaultValue = serde_json::from_str(&json).unwrap();
+            assert_eq!(back, d, "{json}");
+        }
+    }
 
     #[test]
     fn a_model_round_trips_through_json() {
