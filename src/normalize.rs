@@ -46,6 +46,15 @@ pub async fn normalize(
 ) -> Result<Normalized, NormalizeError> {
     static N: AtomicUsize = AtomicUsize::new(0);
     let inst = crate::local::start(local).await?;
+    // The same configuration on the same dev server normalises the same way: a result is
+    // kept in the cache directory, keyed by everything it depends on.
+    let cache = cache_path(&inst, cfg, opts);
+    if let Some(hit) = cache.as_deref().and_then(read_cache) {
+        return Ok(Normalized {
+            model: carry_over(&cfg.model, hit.model),
+            server_version_num: hit.server_version_num,
+        });
+    }
     let name = format!(
         "supaform_norm_{}_{}",
         std::process::id(),
@@ -54,7 +63,53 @@ pub async fn normalize(
     let url = inst.create_database(&name).await?;
     let result = normalize_in(&url, cfg, opts).await;
     let _ = inst.drop_database(&name).await;
+    if let (Ok(n), Some(path)) = (&result, &cache) {
+        let entry = CacheEntry {
+            model: n.model.clone(),
+            server_version_num: n.server_version_num,
+        };
+        if let Ok(json) = serde_json::to_vec(&entry) {
+            let _ = crate::util::write_atomic(path, &json);
+        }
+    }
     result
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct CacheEntry {
+    model: Model,
+    server_version_num: i32,
+}
+
+/// `<cache dir>/normalized/<key>.json`, the key a blake3 of supaform's version, the dev
+/// server's major version, the introspection options and the desired model (secret values
+/// serialise as `(sensitive)`: they are neither in the key nor in the file; what the
+/// database does not keep is taken from the configuration again on a hit). `None` when
+/// `SUPAFORM_NO_NORMALIZE_CACHE` is set.
+pub fn cache_path(
+    inst: &crate::local::Instance,
+    cfg: &Config,
+    opts: &IntrospectOptions,
+) -> Option<std::path::PathBuf> {
+    if std::env::var_os("SUPAFORM_NO_NORMALIZE_CACHE").is_some() {
+        return None;
+    }
+    let mut h = blake3::Hasher::new();
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update(&inst.major_version.to_le_bytes());
+    h.update(format!("{:?}|{:?}", opts.schemas, opts.managed_roles).as_bytes());
+    h.update(&serde_json::to_vec(&cfg.model).ok()?);
+    h.update(format!("{:?}", cfg.model.grant_scope).as_bytes());
+    Some(
+        inst.cache_dir
+            .join("normalized")
+            .join(format!("{}.json", h.finalize().to_hex())),
+    )
+}
+
+fn read_cache(path: &std::path::Path) -> Option<CacheEntry> {
+    let bytes = std::fs::read(path).ok()?;
+    serde_json::from_slice(&bytes).ok()
 }
 
 /// Normalise into an existing, empty, Supabase-like database at `url`.

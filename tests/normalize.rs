@@ -142,3 +142,60 @@ policy "own" {
         "{summary}"
     );
 }
+
+#[tokio::test]
+async fn a_normalised_model_is_cached_by_what_it_depends_on() {
+    common::server();
+    let text = r#"
+table "cached" {
+  column "id" { type = "uuid" }
+  column "currency" {
+    type    = "text"
+    default = "usd"
+  }
+  column "amount" {
+    type    = "numeric(10,2)"
+    default = 1.50
+  }
+  check "c" { expression = "id IS NOT NULL" }
+}
+"#;
+    let cfg = load_str(Path::new("."), &[("main.hcl", text)], &opts()).unwrap();
+    let first = normalize(&cfg, &intro(&cfg), &common::options())
+        .await
+        .unwrap();
+    let inst = common::server();
+    let path = supaform::normalize::cache_path(inst, &cfg, &intro(&cfg)).expect("a cache path");
+    assert!(path.is_file(), "{} was not written", path.display());
+    // A hit gives back exactly what normalisation gave.
+    let again = normalize(&cfg, &intro(&cfg), &common::options())
+        .await
+        .unwrap();
+    assert_eq!(again.model, first.model);
+    // It is read from the cache: prove it by planting a marker in the cached entry.
+    let cached = std::fs::read_to_string(&path).unwrap();
+    assert!(cached.contains("(id IS NOT NULL)"), "{cached}");
+    std::fs::write(&path, cached.replace("(id IS NOT NULL)", "(marker)")).unwrap();
+    let second = normalize(&cfg, &intro(&cfg), &common::options())
+        .await
+        .unwrap();
+    let check = |m: &supaform::model::Model| {
+        m.tables.values().next().unwrap().checks[0]
+            .expression
+            .clone()
+    };
+    assert_eq!(check(&first.model), "(id IS NOT NULL)");
+    assert_eq!(check(&second.model), "(marker)");
+    // Another configuration is another key: normalised afresh.
+    let changed = load_str(
+        Path::new("."),
+        &[("main.hcl", &text.replace("id IS NOT NULL", "id IS NULL"))],
+        &opts(),
+    )
+    .unwrap();
+    let third = normalize(&changed, &intro(&changed), &common::options())
+        .await
+        .unwrap();
+    assert_eq!(check(&third.model), "(id IS NULL)");
+    std::fs::remove_file(&path).unwrap();
+}
