@@ -164,12 +164,8 @@ pub async fn plan_against(client: &tokio_postgres::Client, req: PlanRequest<'_>)
         owned: state.owned.clone(),
         own_everything,
     };
-    // Secrets and Edge Functions are compared through the Management API, which the
-    // Edge Functions module reads; without it the live side holds none, so both sides
-    // are compared on what the database holds.
+    // Secrets and Edge Functions are planned by `plan_functions`, against the target.
     let mut live_model = live.model.clone();
-    live_model.secrets = desired.secrets.clone();
-    live_model.edge_functions = desired.edge_functions.clone();
     let user = current_user(client).await;
     let implied = implied_grants(&live.model, &desired, &user);
     live_model.grants.extend(implied);

@@ -327,6 +327,21 @@ mod tests {
             kinds(&diff(&m, &l, &r, &s, &Ownership::default())),
             ["~ secret.KEY"]
         );
+        // An owned secret the config no longer declares is deleted, naming who reads it.
+        let mut without = m.clone();
+        without.secrets.clear();
+        let own = Ownership {
+            owned: ["secret.KEY".to_string()].into(),
+            own_everything: false,
+        };
+        let d = diff(&without, &l, &r, &s, &own);
+        assert_eq!(
+            d.changes,
+            [Change::DeleteSecret {
+                name: "KEY".into(),
+                used_by: vec!["pay".into()],
+            }]
+        );
         // Platform secrets are never reported.
         r.secrets.push(RemoteSecret {
             name: "SUPABASE_URL".into(),

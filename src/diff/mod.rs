@@ -412,8 +412,8 @@ pub fn diff(desired: &Model, live: &Model, own: &Ownership) -> Diff {
     d.functions(desired, live);
     d.triggers(desired, live);
     d.views(desired, live);
-    d.secrets(desired, live);
-    d.edge_functions(desired, live);
+    // Secrets and Edge Functions live behind the Management API, not in these models:
+    // `functions::diff` compares them with the target and the state.
     if d.out.changes.iter().any(|c| c.action() == Action::Rename) {
         d.out.renamed_live = Some(renamed_live);
     }
@@ -951,66 +951,6 @@ impl Differ<'_> {
         for (name, l) in &live.views {
             if !desired.views.contains_key(name) {
                 self.extra(Address::View(name.clone()), Change::DropView(l.clone()));
-            }
-        }
-    }
-
-    /// Secrets: the live side knows only names (and digests, compared by the Edge
-    /// Functions module, which marks a changed value by leaving it out of `live`).
-    fn secrets(&mut self, desired: &Model, live: &Model) {
-        for name in desired.secrets.keys() {
-            if !live.secrets.contains_key(name) {
-                self.push(Change::SetSecret {
-                    name: name.clone(),
-                    new: true,
-                });
-            }
-        }
-        for name in live.secrets.keys() {
-            if desired.secrets.contains_key(name) {
-                continue;
-            }
-            let used_by = desired
-                .edge_functions
-                .values()
-                .chain(live.edge_functions.values())
-                .filter(|f| f.secrets.contains(name))
-                .map(|f| f.slug.clone())
-                .collect::<BTreeSet<_>>()
-                .into_iter()
-                .collect();
-            self.extra(
-                Address::Secret(name.clone()),
-                Change::DeleteSecret {
-                    name: name.clone(),
-                    used_by,
-                },
-            );
-        }
-    }
-
-    fn edge_functions(&mut self, desired: &Model, live: &Model) {
-        for (slug, f) in &desired.edge_functions {
-            match live.edge_functions.get(slug) {
-                None => self.push(Change::DeployEdgeFunction {
-                    function: f.clone(),
-                    new: true,
-                    from: None,
-                }),
-                Some(l) if l != f => self.push(Change::DeployEdgeFunction {
-                    function: f.clone(),
-                    new: false,
-                    from: Some(l.clone()),
-                }),
-                Some(_) => {}
-            }
-        }
-        for (slug, l) in &live.edge_functions {
-            if !desired.edge_functions.contains_key(slug) {
-                self.extra(
-                    Address::EdgeFunction(slug.clone()),
-                    Change::DeleteEdgeFunction(l.clone()),
-                );
             }
         }
     }

@@ -356,26 +356,3 @@ fn comparing_two_databases_owns_everything() {
     // The policy goes with its table; no separate drop is planned.
     assert!(!s.iter().any(|c| c.starts_with("- policy")), "{s:?}");
 }
-
-#[test]
-fn deleting_a_secret_names_the_functions_that_use_it() {
-    let live = model(
-        r#"
-secret "STRIPE_KEY" { value = env("X") }
-edge_function "pay" {
-  source     = "examples/postcards/functions/postcard-draft"
-  depends_on = [secret.STRIPE_KEY]
-}
-"#,
-    );
-    let mut desired = live.clone();
-    desired.secrets.clear();
-    let d = diff(&desired, &live, &Ownership::everything());
-    assert_eq!(
-        d.changes,
-        [Change::DeleteSecret {
-            name: "STRIPE_KEY".into(),
-            used_by: vec!["pay".into()],
-        }]
-    );
-}

@@ -99,9 +99,8 @@ fn the_example_from_nothing_is_all_safe_and_in_dependency_order() {
         fk.depends_on,
         ["table.public.postcards", "table.public.profiles"]
     );
-    let secret = &steps[pos("secret.STRIPE_SECRET_KEY")];
-    assert_eq!(secret.phase, Phase::Functions);
-    assert!(secret.sql.is_empty());
+    // Secrets and Edge Functions are planned against their target, not by this diff.
+    assert!(steps.iter().all(|s| s.phase != Phase::Functions));
 }
 
 #[test]
