@@ -1095,19 +1095,10 @@ fn count_newlines(buf: &[u8]) -> u64 {
         .sum()
 }
 
-/// Write `name` in `dir` atomically: a temporary file, fsync, rename, fsync the directory.
+/// Write `name` in `dir` atomically (`util::write_atomic`).
 fn write_atomic(dir: &Path, name: &str, data: &[u8]) -> Result<(), BackupError> {
     let path = dir.join(name);
-    let tmp = dir.join(format!(".{name}.tmp"));
-    let mut f = std::fs::File::create(&tmp).map_err(|e| io_err(&tmp, e))?;
-    f.write_all(data).map_err(|e| io_err(&tmp, e))?;
-    f.sync_all().map_err(|e| io_err(&tmp, e))?;
-    drop(f);
-    std::fs::rename(&tmp, &path).map_err(|e| io_err(&path, e))?;
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
+    crate::util::write_atomic(&path, data).map_err(|e| io_err(&path, e))
 }
 
 /// `rollback.sql`: for people. How to put each object back by hand, from this directory.
