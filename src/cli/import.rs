@@ -63,18 +63,11 @@ pub enum ImportError {
     #[error("cannot write {path}: {reason}")]
     #[diagnostic(code(supaform::import::write))]
     Write { path: String, reason: String },
-
-    #[error("cannot start the async runtime: {0}")]
-    #[diagnostic(code(supaform::import::runtime))]
-    Runtime(String),
 }
 
 pub fn run(cli: &Cli, args: &Args) -> miette::Result<ExitCode> {
     check_out_dir(&args.out, args.force)?;
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| ImportError::Runtime(e.to_string()))?;
+    let rt = super::runtime()?;
     let (live, shown_url) = rt.block_on(async {
         let (url, mut opts) = source(cli, args).await?;
         if !args.schemas.is_empty() {
