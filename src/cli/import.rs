@@ -6,7 +6,7 @@ use crate::db::DbUrl;
 use crate::introspect::{introspect, IntrospectOptions, Live};
 use crate::model::{Grant, GrantKey, GrantTarget, Model};
 use miette::Diagnostic;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use thiserror::Error;
@@ -153,17 +153,8 @@ pub fn import_model(live: &Live) -> Model {
         ..Default::default()
     };
     let implied = crate::engine::implied_grants(&base, &m, "postgres");
-    let index = |gs: &[Grant]| -> BTreeMap<GrantKey, BTreeSet<String>> {
-        let mut out: BTreeMap<GrantKey, BTreeSet<String>> = BTreeMap::new();
-        for g in gs {
-            out.entry((g.target.clone(), g.role.clone(), g.columns.clone()))
-                .or_default()
-                .extend(g.privileges.iter().cloned());
-        }
-        out
-    };
-    let have = index(&live_grants);
-    let default = index(&implied);
+    let have = crate::model::grants_by_key(&live_grants);
+    let default = crate::model::grants_by_key(&implied);
     let mut keys: BTreeSet<&GrantKey> = have.keys().collect();
     keys.extend(default.keys());
     let empty = BTreeSet::new();

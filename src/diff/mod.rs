@@ -8,7 +8,7 @@
 //! compared; policies, grants, triggers and the rest are objects of their own.
 
 use crate::model::*;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 pub mod functions;
 mod renames;
@@ -795,17 +795,8 @@ impl Differ<'_> {
     /// gets exactly its declared privileges and the rest is left alone; comparing two
     /// databases, every grant of a managed role on a desired object counts.
     fn grants(&mut self, desired: &Model, live: &Model) {
-        let index = |m: &Model| -> BTreeMap<GrantKey, BTreeSet<String>> {
-            let mut out: BTreeMap<GrantKey, BTreeSet<String>> = BTreeMap::new();
-            for g in &m.grants {
-                out.entry((g.target.clone(), g.role.clone(), g.columns.clone()))
-                    .or_default()
-                    .extend(g.privileges.iter().cloned());
-            }
-            out
-        };
-        let want = index(desired);
-        let have = index(live);
+        let want = grants_by_key(&desired.grants);
+        let have = grants_by_key(&live.grants);
         let in_scope = |k: &GrantKey| match &desired.grant_scope {
             Some(scope) => scope.contains(k),
             None => {

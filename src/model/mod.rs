@@ -79,6 +79,19 @@ pub struct Model {
 /// A grant's identity: the object, the role and the columns (empty for the whole object).
 pub type GrantKey = (GrantTarget, String, Vec<String>);
 
+/// Grants by identity, the privileges of grants with the same identity merged.
+pub fn grants_by_key<'a>(
+    grants: impl IntoIterator<Item = &'a Grant>,
+) -> BTreeMap<GrantKey, std::collections::BTreeSet<String>> {
+    let mut out: BTreeMap<GrantKey, std::collections::BTreeSet<String>> = BTreeMap::new();
+    for g in grants {
+        out.entry((g.target.clone(), g.role.clone(), g.columns.clone()))
+            .or_default()
+            .extend(g.privileges.iter().cloned());
+    }
+    out
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Project {
     pub name: Option<String>,
