@@ -25,73 +25,7 @@ trap 'rm -rf "$WORK"' EXIT
 ADMIN=$("$BIN" local start | grep -o 'postgresql://[^ ]*' | head -1 | sed 's#/supaform_local$#/postgres#')
 
 # The schema: TABLES tables with 8 columns, 2 indexes, RLS, 2 policies and a grant each.
-{
-  echo 'enum "status" { values = ["draft", "active", "archived"] }'
-  for i in $(seq 1 "$TABLES"); do
-    prev=$((i - 1))
-    cat <<HCL
-table "t$i" {
-  column "id" {
-    type    = "uuid"
-    default = sql("gen_random_uuid()")
-  }
-  column "owner_id" { type = "uuid" }
-  column "name" { type = "text" }
-  column "body" {
-    type = "text"
-    null = true
-  }
-  column "amount" {
-    type    = "numeric(12,2)"
-    default = 0
-  }
-  column "status" {
-    type    = enum.status
-    default = "draft"
-  }
-  column "parent_id" {
-    type = "uuid"
-    null = true
-  }
-  column "created_at" {
-    type    = "timestamptz"
-    default = sql("now()")
-  }
-  primary_key = ["id"]
-HCL
-    if [ "$i" -gt 1 ]; then
-      cat <<HCL
-  foreign_key "t${i}_parent_fkey" {
-    columns    = ["parent_id"]
-    references = table.t$prev
-  }
-HCL
-    fi
-    cat <<HCL
-  index "t${i}_owner_idx" { columns = ["owner_id"] }
-  index "t${i}_created_idx" { columns = ["created_at"] }
-  rls { enabled = true }
-}
-policy "t${i}_read" {
-  table   = table.t$i
-  command = "select"
-  roles   = ["authenticated"]
-  using   = "(select auth.uid()) = owner_id"
-}
-policy "t${i}_write" {
-  table   = table.t$i
-  command = "insert"
-  roles   = ["authenticated"]
-  check   = "(select auth.uid()) = owner_id"
-}
-grant "t${i}_rw" {
-  on         = table.t$i
-  roles      = ["authenticated"]
-  privileges = ["select", "insert"]
-}
-HCL
-  done
-} > "$WORK/main.hcl"
+"$(dirname "$0")/gen_tables_hcl.sh" "$TABLES" > "$WORK/main.hcl"
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 now_ms() { date +%s%3N; }

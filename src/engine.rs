@@ -4,7 +4,7 @@
 use crate::config::Config;
 use crate::diff::{diff, Change, Diff, Ownership};
 use crate::introspect::{introspect, IntrospectOptions, Live};
-use crate::lint::{lint, LintOptions};
+use crate::lint::{lint_rules, LintOptions};
 use crate::model::{Model, QName};
 use crate::plan::{build, Context, Plan, PlanHint, RowCount, Rows};
 use std::collections::BTreeSet;
@@ -53,8 +53,15 @@ pub fn introspect_options(m: &Model) -> IntrospectOptions {
 
 /// `blake3:<hex>` of a live model: a saved plan is refused when this changes.
 pub fn fingerprint(m: &Model) -> String {
-    let json = serde_json::to_vec(m).unwrap_or_default();
-    format!("blake3:{}", blake3::hash(&json).to_hex())
+    // Streamed into the hasher: no copy of the JSON text is kept.
+    use std::io::Write;
+    let mut hasher = blake3::Hasher::new();
+    {
+        let mut w = std::io::BufWriter::with_capacity(64 * 1024, &mut hasher);
+        let _ = serde_json::to_writer(&mut w, m);
+        let _ = w.flush();
+    }
+    format!("blake3:{}", hasher.finalize().to_hex())
 }
 
 /// Row counts: the planner's estimate for every table, exact (under a short
@@ -361,15 +368,8 @@ pub fn implied_grants(live: &Model, desired: &Model, user: &str) -> Vec<crate::m
 pub fn findings(normalized: &Model, raw: &Model) -> Vec<crate::lint::Finding> {
     use crate::lint::Rule;
     let opts = LintOptions::default();
-    let mut out: Vec<crate::lint::Finding> = lint(normalized, &opts)
-        .into_iter()
-        .filter(|f| f.rule != Rule::L303)
-        .collect();
-    out.extend(
-        lint(raw, &opts)
-            .into_iter()
-            .filter(|f| f.rule == Rule::L303),
-    );
+    let mut out = lint_rules(normalized, &opts, |r| r != Rule::L303);
+    out.extend(lint_rules(raw, &opts, |r| r == Rule::L303));
     out.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)

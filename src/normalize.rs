@@ -81,7 +81,7 @@ struct CacheEntry {
     server_version_num: i32,
 }
 
-/// `<cache dir>/normalized/<key>.json`, the key a blake3 of supaform's version, the dev
+/// `<cache dir>/normalized/<key>.json`, the key a blake3 of supaform's version and sources, the dev
 /// server's major version, the introspection options and the desired model (secret values
 /// serialise as `(sensitive)`: they are neither in the key nor in the file; what the
 /// database does not keep is taken from the configuration again on a hit). `None` when
@@ -96,6 +96,7 @@ pub fn cache_path(
     }
     let mut h = blake3::Hasher::new();
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update(env!("SUPAFORM_SOURCE_HASH").as_bytes());
     h.update(&inst.major_version.to_le_bytes());
     h.update(format!("{:?}|{:?}", opts.schemas, opts.managed_roles).as_bytes());
     h.update(&serde_json::to_vec(&cfg.model).ok()?);

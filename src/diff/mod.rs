@@ -400,9 +400,15 @@ pub fn diff(desired: &Model, live: &Model, own: &Ownership) -> Diff {
     };
     // Renames first: they are planned before anything else, and the rest of the diff
     // compares against the live model as it will be once they are done.
-    let (renames, renamed_live) = renames::apply(desired, live);
-    d.out.changes.extend(renames);
-    let live = &renamed_live;
+    // (Copying the live model is skipped when the configuration declares no rename.)
+    let renamed_live = if renames::declared(desired) {
+        let (renames, renamed_live) = renames::apply(desired, live);
+        d.out.changes.extend(renames);
+        Some(renamed_live)
+    } else {
+        None
+    };
+    let live = renamed_live.as_ref().unwrap_or(live);
     d.schemas(desired, live);
     d.extensions(desired, live);
     d.enums(desired, live);
@@ -415,7 +421,7 @@ pub fn diff(desired: &Model, live: &Model, own: &Ownership) -> Diff {
     // Secrets and Edge Functions live behind the Management API, not in these models:
     // `functions::diff` compares them with the target and the state.
     if d.out.changes.iter().any(|c| c.action() == Action::Rename) {
-        d.out.renamed_live = Some(renamed_live);
+        d.out.renamed_live = renamed_live;
     }
     d.out
 }
@@ -622,17 +628,16 @@ impl Differ<'_> {
         let mut added: Vec<&Column> = Vec::new();
         for c in &t.columns {
             match l.column(&c.name) {
-                Some(lc) => {
+                Some(lc) if !lc.same_but_rename(c) => {
                     let mut lc = lc.clone();
                     lc.renamed_from = c.renamed_from.clone();
-                    if &lc != c {
-                        self.push(Change::AlterColumn {
-                            table: name.clone(),
-                            from: lc,
-                            to: c.clone(),
-                        });
-                    }
+                    self.push(Change::AlterColumn {
+                        table: name.clone(),
+                        from: lc,
+                        to: c.clone(),
+                    });
                 }
+                Some(_) => {}
                 None => {
                     self.push(Change::AddColumn {
                         table: name.clone(),

@@ -18,6 +18,17 @@ pub fn apply(desired: &Model, live: &Model) -> (Vec<Change>, Model) {
     (out, live)
 }
 
+/// Whether the desired model declares any rename: without one there is nothing to apply.
+pub fn declared(desired: &Model) -> bool {
+    desired.enums.values().any(|e| e.renamed_from.is_some())
+        || desired
+            .tables
+            .values()
+            .any(|t| t.renamed_from.is_some() || t.columns.iter().any(|c| c.renamed_from.is_some()))
+        || desired.policies.values().any(|p| p.renamed_from.is_some())
+        || desired.functions.values().any(|f| f.renamed_from.is_some())
+}
+
 /// `renamed_from = "old"` of a desired object named `name` applies when the live side has
 /// the old object, not yet the new one, and the config does not also declare the old one.
 fn pending(

@@ -5,20 +5,24 @@ use super::{IntrospectError, IntrospectOptions, Live, Unmanaged};
 use crate::model::*;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-#[derive(Deserialize)]
+/// One privilege of one grantee, read from an `aclitem`.
+#[derive(Debug, PartialEq, Eq)]
 struct AclRow {
     grantee: String,
-    #[serde(rename = "priv")]
     privilege: String,
 }
+
+// The row structs below are decoded from positional JSON arrays: their fields must be in
+// the order of the `/*key*/` comments of their query in `queries.rs` (a test checks it).
 
 #[derive(Deserialize)]
 struct SchemaRow {
     name: String,
     comment: Option<String>,
-    acl: Option<Vec<AclRow>>,
+    owner: String,
+    acl: Option<Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -34,7 +38,8 @@ struct RelRow {
     options: Option<Vec<String>>,
     comment: Option<String>,
     view: Option<String>,
-    acl: Option<Vec<AclRow>>,
+    owner: Option<String>,
+    acl: Option<Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -51,7 +56,15 @@ struct ColRow {
     generated: String,
     collation: Option<String>,
     comment: Option<String>,
-    acl: Option<Vec<AclRow>>,
+    owner: Option<String>,
+    acl: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+struct RefColRow {
+    rel: u32,
+    num: i32,
+    name: String,
 }
 
 #[derive(Deserialize)]
@@ -60,26 +73,17 @@ struct ConRow {
     name: String,
     #[serde(rename = "type")]
     type_: String,
-    cols: Option<Vec<String>>,
+    keys: Option<Vec<i32>>,
+    ref_rel: u32,
     ref_schema: Option<String>,
     ref_table: Option<String>,
-    ref_cols: Option<Vec<String>>,
+    ref_keys: Option<Vec<i32>>,
     on_delete: String,
     on_update: String,
     deferrable: bool,
     deferred: bool,
     expr: Option<String>,
     nnd: Option<bool>,
-}
-
-#[derive(Deserialize)]
-struct IndexPartRow {
-    attnum: i32,
-    name: Option<String>,
-    def: Option<String>,
-    desc: bool,
-    nulls_first: bool,
-    opclass: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -96,7 +100,10 @@ struct IndexRow {
     valid: bool,
     method: String,
     nkey: usize,
-    parts: Vec<IndexPartRow>,
+    keys: Vec<i32>,
+    options: Vec<i32>,
+    opclasses: Vec<u32>,
+    defs: Option<Vec<Option<String>>>,
     pred: Option<String>,
 }
 
@@ -156,7 +163,8 @@ struct FuncRow {
     argmodes: Option<Vec<String>>,
     argtypes: Option<Vec<String>>,
     comment: Option<String>,
-    acl: Option<Vec<AclRow>>,
+    owner: String,
+    acl: Option<Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -172,7 +180,7 @@ struct DefAclRow {
     schema: String,
     #[serde(rename = "type")]
     type_: String,
-    acl: Option<Vec<AclRow>>,
+    acl: Option<Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -188,6 +196,87 @@ fn decode<T: DeserializeOwned>(what: &str, doc: &str) -> Result<Vec<T>, Introspe
         what: what.to_string(),
         reason: e.to_string(),
     })
+}
+
+/// The privilege an `aclitem` letter stands for (`aclitemout`'s letters, PostgreSQL 14–17).
+fn privilege_of_letter(c: char) -> Option<&'static str> {
+    Some(match c {
+        'a' => "INSERT",
+        'r' => "SELECT",
+        'w' => "UPDATE",
+        'd' => "DELETE",
+        'D' => "TRUNCATE",
+        'x' => "REFERENCES",
+        't' => "TRIGGER",
+        'X' => "EXECUTE",
+        'U' => "USAGE",
+        'C' => "CREATE",
+        'T' => "TEMPORARY",
+        'c' => "CONNECT",
+        's' => "SET",
+        'A' => "ALTER SYSTEM",
+        'm' => "MAINTAIN",
+        _ => return None,
+    })
+}
+
+/// A role name at the start of an `aclitem` text, double-quoted when it needs it (`""` for
+/// a quote inside), and what follows it.
+fn acl_name(s: &str) -> Option<(String, &str)> {
+    let Some(quoted) = s.strip_prefix('"') else {
+        let end = s.find(['=', '/']).unwrap_or(s.len());
+        return Some((s[..end].to_string(), &s[end..]));
+    };
+    let mut name = String::new();
+    let mut chars = quoted.char_indices();
+    while let Some((i, c)) = chars.next() {
+        if c == '"' {
+            if quoted[i + 1..].starts_with('"') {
+                name.push('"');
+                chars.next();
+                continue;
+            }
+            return Some((name, &quoted[i + 1..]));
+        }
+        name.push(c);
+    }
+    None
+}
+
+/// The privileges of ACL items in their text form (`grantee=arw*/grantor`; an empty
+/// grantee is PUBLIC), except those the object's `owner` holds. Grant options (`*`) are
+/// not part of the model.
+fn parse_acl(
+    what: &str,
+    items: Option<&[String]>,
+    owner: Option<&str>,
+) -> Result<Vec<AclRow>, IntrospectError> {
+    let bad = |item: &str| IntrospectError::Decode {
+        what: what.to_string(),
+        reason: format!("unreadable ACL item {item:?}"),
+    };
+    let mut out = Vec::new();
+    for item in items.unwrap_or(&[]) {
+        let (grantee, rest) = acl_name(item).ok_or_else(|| bad(item))?;
+        let privileges = rest.strip_prefix('=').ok_or_else(|| bad(item))?;
+        let privileges = privileges.split('/').next().unwrap_or("");
+        if owner == Some(grantee.as_str()) {
+            continue;
+        }
+        let grantee = if grantee.is_empty() {
+            "public".to_string()
+        } else {
+            grantee
+        };
+        for c in privileges.chars().filter(|c| *c != '*') {
+            let privilege = privilege_of_letter(c).ok_or_else(|| bad(item))?;
+            out.push(AclRow {
+                grantee: grantee.clone(),
+                privilege: privilege.to_string(),
+            });
+        }
+    }
+    Ok(out)
 }
 
 fn fk_action(c: &str) -> FkAction {
@@ -222,7 +311,7 @@ fn object_grants(target: &GrantTarget, acl: &[AclRow], out: &mut Vec<Grant>) {
 }
 
 pub(super) fn build(
-    names: &[(&'static str, String)],
+    names: &[(&'static str, &'static str)],
     docs: &[String],
     opts: &IntrospectOptions,
     managed: &[String],
@@ -237,11 +326,45 @@ pub(super) fn build(
     };
     let server_version_num: i32 = doc("server_version").trim().parse().unwrap_or(0);
     let schemas: Vec<SchemaRow> = decode("schemas", doc("schemas"))?;
-    let rels: Vec<RelRow> = decode("relations", doc("relations"))?;
-    let mut cols: Vec<ColRow> = decode("columns", doc("columns"))?;
+    let ext_rels: BTreeSet<u32> = decode::<u32>("extension_relations", doc("extension_relations"))?
+        .into_iter()
+        .collect();
+    let mut rels: Vec<RelRow> = decode("relations", doc("relations"))?;
+    let cols: Vec<ColRow> = decode("columns", doc("columns"))?;
+    let ref_cols: Vec<RefColRow> = decode("ref_columns", doc("ref_columns"))?;
+    let mut cons: Vec<ConRow> = decode("constraints", doc("constraints"))?;
+    let mut idxs: Vec<IndexRow> = decode("indexes", doc("indexes"))?;
+    // Attribute names by (relation, number), for the keys of constraints and indexes.
+    let mut attname: HashMap<(u32, i32), &str> = HashMap::with_capacity(cols.len());
+    for c in &cols {
+        attname.insert((c.rel, c.num), c.name.as_str());
+    }
+    for c in &ref_cols {
+        attname.insert((c.rel, c.num), c.name.as_str());
+    }
+    let attname = |what: &str, rel: u32, num: i32| -> Result<String, IntrospectError> {
+        attname
+            .get(&(rel, num))
+            .map(|n| n.to_string())
+            .ok_or_else(|| IntrospectError::Decode {
+                what: what.to_string(),
+                reason: format!("no column {num} in relation {rel}"),
+            })
+    };
+    let names_of = |what: &str, rel: u32, nums: &Option<Vec<i32>>| {
+        nums.iter()
+            .flatten()
+            .map(|n| attname(what, rel, *n))
+            .collect::<Result<Vec<String>, IntrospectError>>()
+    };
+    // Relations an extension created are the extension's, not the user's.
+    if !ext_rels.is_empty() {
+        rels.retain(|r| !ext_rels.contains(&r.oid));
+        cons.retain(|c| !ext_rels.contains(&c.rel));
+        idxs.retain(|i| !ext_rels.contains(&i.rel));
+    }
+    let mut cols: Vec<&ColRow> = cols.iter().filter(|c| !ext_rels.contains(&c.rel)).collect();
     cols.sort_by_key(|c| (c.rel, c.num));
-    let cons: Vec<ConRow> = decode("constraints", doc("constraints"))?;
-    let idxs: Vec<IndexRow> = decode("indexes", doc("indexes"))?;
     let types: Vec<TypeRow> = decode("types", doc("types"))?;
     let pols: Vec<PolicyRow> = decode("policies", doc("policies"))?;
     let trigs: Vec<TriggerRow> = decode("triggers", doc("triggers"))?;
@@ -274,7 +397,7 @@ pub(super) fn build(
         }
         object_grants(
             &GrantTarget::Schema(s.name.clone()),
-            s.acl.as_deref().unwrap_or(&[]),
+            &parse_acl("schemas", s.acl.as_deref(), Some(&s.owner))?,
             &mut m.grants,
         );
     }
@@ -324,10 +447,11 @@ pub(super) fn build(
     let mut rel_name: BTreeMap<u32, QName> = BTreeMap::new();
     let mut tables: BTreeMap<u32, Table> = BTreeMap::new();
     let mut seq_names: BTreeMap<u32, QName> = BTreeMap::new();
-    let mut rel_acls: Vec<(GrantTarget, &[AclRow])> = Vec::new();
-    let mut seq_acls: Vec<(u32, QName, &[AclRow])> = Vec::new();
+    let mut rel_acls: Vec<(GrantTarget, Vec<AclRow>)> = Vec::new();
+    let mut seq_acls: Vec<(u32, QName, Vec<AclRow>)> = Vec::new();
     for r in &rels {
         let q = QName::new(&r.schema, &r.name);
+        let acl = || parse_acl("relations", r.acl.as_deref(), r.owner.as_deref());
         rel_name.insert(r.oid, q.clone());
         match r.kind.as_str() {
             "r" | "p" if r.partition => unmanaged.push(Unmanaged {
@@ -344,7 +468,7 @@ pub(super) fn build(
                 t.comment = r.comment.clone();
                 tables.insert(r.oid, t);
                 row_estimates.insert(q.clone(), r.estimate);
-                rel_acls.push((GrantTarget::Table(q), r.acl.as_deref().unwrap_or(&[])));
+                rel_acls.push((GrantTarget::Table(q), acl()?));
             }
             "v" => {
                 let invoker = r.options.iter().flatten().any(|o| {
@@ -369,11 +493,11 @@ pub(super) fn build(
                         comment: r.comment.clone(),
                     },
                 );
-                rel_acls.push((GrantTarget::Table(q), r.acl.as_deref().unwrap_or(&[])));
+                rel_acls.push((GrantTarget::Table(q), acl()?));
             }
             "S" => {
                 seq_names.insert(r.oid, q.clone());
-                seq_acls.push((r.oid, q, r.acl.as_deref().unwrap_or(&[])));
+                seq_acls.push((r.oid, q, acl()?));
             }
             "m" => unmanaged.push(Unmanaged {
                 kind: "materialized view".into(),
@@ -388,7 +512,7 @@ pub(super) fn build(
         }
     }
     for (target, acl) in rel_acls {
-        object_grants(&target, acl, &mut m.grants);
+        object_grants(&target, &acl, &mut m.grants);
     }
     let owned_by: BTreeMap<(u32, String), (u32, String)> = owned
         .iter()
@@ -403,7 +527,7 @@ pub(super) fn build(
         .collect();
     for (oid, q, acl) in seq_acls {
         if owned_seqs.contains(&oid) {
-            object_grants(&GrantTarget::Sequence(q), acl, &mut m.grants);
+            object_grants(&GrantTarget::Sequence(q), &acl, &mut m.grants);
         } else {
             unmanaged.push(Unmanaged {
                 kind: "sequence".into(),
@@ -415,10 +539,10 @@ pub(super) fn build(
 
     // Columns, with column-level grants grouped by (role, privilege) → columns.
     let mut col_privs: BTreeMap<(u32, String, String), Vec<String>> = BTreeMap::new();
-    for c in &cols {
-        for a in c.acl.iter().flatten() {
+    for c in cols {
+        for a in parse_acl("columns", c.acl.as_deref(), c.owner.as_deref())? {
             col_privs
-                .entry((c.rel, a.grantee.clone(), a.privilege.clone()))
+                .entry((c.rel, a.grantee, a.privilege))
                 .or_default()
                 .push(c.name.clone());
         }
@@ -479,7 +603,7 @@ pub(super) fn build(
         let Some(t) = tables.get_mut(&c.rel) else {
             continue;
         };
-        let cols = c.cols.clone().unwrap_or_default();
+        let cols = names_of("constraints", c.rel, &c.keys)?;
         match c.type_.as_str() {
             "p" => {
                 t.primary_key = Some(PrimaryKey {
@@ -503,7 +627,7 @@ pub(super) fn build(
                     c.ref_schema.clone().unwrap_or_default(),
                     c.ref_table.clone().unwrap_or_default(),
                 ),
-                ref_columns: c.ref_cols.clone().unwrap_or_default(),
+                ref_columns: names_of("constraints", c.ref_rel, &c.ref_keys)?,
                 on_delete: fk_action(&c.on_delete),
                 on_update: fk_action(&c.on_update),
                 deferrable: match (c.deferrable, c.deferred) {
@@ -531,28 +655,39 @@ pub(super) fn build(
         }
         let mut parts = Vec::new();
         let mut include = Vec::new();
-        for (k, p) in i.parts.iter().enumerate() {
+        for (k, &attnum) in i.keys.iter().enumerate() {
+            let name = if attnum > 0 {
+                Some(attname("indexes", i.rel, attnum)?)
+            } else {
+                None
+            };
+            let def = if attnum == 0 {
+                i.defs.as_ref().and_then(|d| d.get(k).cloned().flatten())
+            } else {
+                None
+            };
             if k >= i.nkey {
-                include.push(p.name.clone().or_else(|| p.def.clone()).unwrap_or_default());
+                include.push(name.or(def).unwrap_or_default());
                 continue;
             }
             let mut suffix = String::new();
-            if let Some(oc) = p.opclass.and_then(|o| opclasses.get(&o)) {
+            if let Some(oc) = i.opclasses.get(k).and_then(|o| opclasses.get(o)) {
                 suffix.push(' ');
                 suffix.push_str(oc);
             }
-            match (p.desc, p.nulls_first) {
+            let option = i.options.get(k).copied().unwrap_or(0);
+            match (option & 1 == 1, option & 2 == 2) {
                 (true, false) => suffix.push_str(" DESC NULLS LAST"),
                 (true, true) => suffix.push_str(" DESC"),
                 (false, true) => suffix.push_str(" NULLS FIRST"),
                 (false, false) => {}
             }
-            match (&p.name, p.attnum, suffix.is_empty()) {
-                (Some(n), a, true) if a > 0 => parts.push(IndexPart::Column(n.clone())),
-                (name, _, _) => {
-                    let base = match (&p.def, name) {
-                        (Some(d), _) => d.clone(),
-                        (None, Some(n)) => crate::quote::ident_if_needed(n),
+            match (name, suffix.is_empty()) {
+                (Some(n), true) => parts.push(IndexPart::Column(n)),
+                (name, _) => {
+                    let base = match (def, name) {
+                        (Some(d), _) => d,
+                        (None, Some(n)) => crate::quote::ident_if_needed(&n),
                         (None, None) => String::new(),
                     };
                     parts.push(IndexPart::Expression(format!("{base}{suffix}")))
@@ -644,7 +779,7 @@ pub(super) fn build(
         m.functions.insert(q.clone(), function(&q, f));
         object_grants(
             &GrantTarget::Function(q.clone()),
-            f.acl.as_deref().unwrap_or(&[]),
+            &parse_acl("functions", f.acl.as_deref(), Some(&f.owner))?,
             &mut m.grants,
         );
     }
@@ -713,11 +848,8 @@ pub(super) fn build(
             _ => DefaultPrivilegeOn::Schemas,
         };
         let mut by_role: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for a in d.acl.iter().flatten() {
-            by_role
-                .entry(a.grantee.clone())
-                .or_default()
-                .push(a.privilege.clone());
+        for a in parse_acl("default_acls", d.acl.as_deref(), Some(&d.owner))? {
+            by_role.entry(a.grantee).or_default().push(a.privilege);
         }
         for (role, privileges) in by_role {
             m.default_privileges.push(DefaultPrivilege {
@@ -848,5 +980,137 @@ fn function(q: &QName, f: &FuncRow) -> Function {
             .unwrap_or_default(),
         comment: f.comment.clone(),
         renamed_from: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::de::{value::Error as DeError, Error as _, Visitor};
+    use std::cell::Cell;
+
+    /// A deserializer that only records the field names a struct asks for.
+    struct Fields<'a>(&'a Cell<&'static [&'static str]>);
+
+    impl<'de> serde::Deserializer<'de> for Fields<'_> {
+        type Error = DeError;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, DeError> {
+            Err(DeError::custom("not a struct"))
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, DeError> {
+            self.0.set(fields);
+            Err(DeError::custom("fields recorded"))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map enum
+            identifier ignored_any
+        }
+    }
+
+    fn fields_of<T: DeserializeOwned>() -> Vec<String> {
+        let cell = Cell::new(&[][..]);
+        let _ = T::deserialize(Fields(&cell));
+        cell.get().iter().map(|s| s.to_string()).collect()
+    }
+
+    /// Rows are positional: each struct's fields must be its query's keys, in order.
+    #[test]
+    fn row_structs_follow_their_queries() {
+        use super::super::queries::{self as q, row_keys};
+        let pairs: Vec<(&str, &str, Vec<String>)> = vec![
+            ("schemas", q::SCHEMAS, fields_of::<SchemaRow>()),
+            ("relations", q::RELATIONS, fields_of::<RelRow>()),
+            ("columns", q::COLUMNS, fields_of::<ColRow>()),
+            ("ref_columns", q::REF_COLUMNS, fields_of::<RefColRow>()),
+            ("constraints", q::CONSTRAINTS, fields_of::<ConRow>()),
+            ("indexes", q::INDEXES, fields_of::<IndexRow>()),
+            ("opclasses", q::OPCLASSES, fields_of::<OpclassRow>()),
+            ("types", q::TYPES, fields_of::<TypeRow>()),
+            ("policies", q::POLICIES, fields_of::<PolicyRow>()),
+            ("triggers", q::TRIGGERS, fields_of::<TriggerRow>()),
+            ("functions", q::FUNCTIONS, fields_of::<FuncRow>()),
+            ("extensions", q::EXTENSIONS, fields_of::<ExtRow>()),
+            ("default_acls", q::DEFAULT_ACLS, fields_of::<DefAclRow>()),
+            (
+                "owned_sequences",
+                q::OWNED_SEQUENCES,
+                fields_of::<OwnedSeqRow>(),
+            ),
+        ];
+        let row_queries = q::all()
+            .iter()
+            .filter(|(_, sql)| sql.contains("json_build_array("))
+            .count();
+        assert_eq!(pairs.len(), row_queries, "every row query is checked");
+        for (name, sql, fields) in pairs {
+            assert!(!fields.is_empty(), "{name}: no fields recorded");
+            assert_eq!(row_keys(sql), fields, "{name}");
+        }
+    }
+
+    fn acl(items: &[&str], owner: Option<&str>) -> Vec<(String, String)> {
+        let items: Vec<String> = items.iter().map(|s| s.to_string()).collect();
+        parse_acl("test", Some(&items), owner)
+            .unwrap()
+            .into_iter()
+            .map(|a| (a.grantee, a.privilege))
+            .collect()
+    }
+
+    #[test]
+    fn acl_items_are_read_with_public_quoting_and_grant_options() {
+        let got = acl(
+            &[
+                "postgres=arwdDxt/postgres",
+                "authenticated=ar/postgres",
+                "\"we ird\"\"=/,x\"=r*/postgres",
+                "=a/postgres",
+            ],
+            Some("postgres"),
+        );
+        let want: Vec<(String, String)> = [
+            ("authenticated", "INSERT"),
+            ("authenticated", "SELECT"),
+            ("we ird\"=/,x", "SELECT"),
+            ("public", "INSERT"),
+        ]
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+        assert_eq!(got, want);
+        // Without an owner to skip, the owner's own privileges are kept.
+        assert_eq!(acl(&["postgres=X/postgres"], None).len(), 1);
+        assert_eq!(
+            acl(&["anon=UC/postgres", "x=Tc/y"], None),
+            [
+                ("anon", "USAGE"),
+                ("anon", "CREATE"),
+                ("x", "TEMPORARY"),
+                ("x", "CONNECT")
+            ]
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn unreadable_acl_items_are_decode_errors_not_panics() {
+        for bad in ["\"unterminated=r/x", "noequals", "anon=r?/x"] {
+            let items = vec![bad.to_string()];
+            assert!(
+                matches!(
+                    parse_acl("test", Some(&items), None),
+                    Err(IntrospectError::Decode { .. })
+                ),
+                "{bad}"
+            );
+        }
     }
 }

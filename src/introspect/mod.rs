@@ -139,7 +139,18 @@ pub async fn introspect(
             reason: format!("expected {} results, got {}", names.len(), docs.len()),
         });
     }
-    let mut live = build::build(&names, &docs, opts, &managed_schemas(opts))?;
+    // Decoding is CPU work (tens of milliseconds for thousands of tables): on a blocking
+    // thread, so the runtime goes on reading other connections meanwhile (`diff` reads two
+    // databases at once).
+    let opts = opts.clone();
+    let managed = managed_schemas(&opts);
+    let mut live =
+        tokio::task::spawn_blocking(move || build::build(&names, &docs, &opts, &managed))
+            .await
+            .map_err(|e| IntrospectError::Decode {
+                what: "catalog rows".into(),
+                reason: e.to_string(),
+            })??;
     live.round_trips = 1;
     Ok(live)
 }

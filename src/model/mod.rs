@@ -210,6 +210,32 @@ pub struct Column {
 }
 
 impl Column {
+    /// Equal to `other` in everything but `renamed_from` (which only the config carries).
+    pub fn same_but_rename(&self, other: &Column) -> bool {
+        // Destructured in full, so a new field cannot be forgotten here.
+        let Column {
+            name,
+            data_type,
+            enum_type,
+            nullable,
+            default,
+            identity,
+            generated,
+            collation,
+            comment,
+            renamed_from: _,
+        } = self;
+        *name == other.name
+            && *data_type == other.data_type
+            && *enum_type == other.enum_type
+            && *nullable == other.nullable
+            && *default == other.default
+            && *identity == other.identity
+            && *generated == other.generated
+            && *collation == other.collation
+            && *comment == other.comment
+    }
+
     pub fn new(name: impl Into<String>, data_type: impl Into<String>) -> Self {
         Column {
             name: name.into(),
