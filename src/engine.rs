@@ -223,14 +223,54 @@ pub async fn plan_config(
     state: &StateView,
     local: &crate::local::LocalOptions,
 ) -> miette::Result<Planned> {
+    Ok(
+        plan_config_prepared(cfg, environment, url, state, local, false)
+            .await?
+            .0,
+    )
+}
+
+/// [`plan_config`], and with `rehearsal`, a [`Baseline`] for rehearsing the plan when the
+/// configuration has to be normalised in a throwaway database: the live schema is then
+/// rebuilt in a second scratch database at the same time (the dev server works on both at
+/// once), instead of after the plan. When the normalised configuration is cached the plan
+/// is quick and the baseline is left to [`rehearse_with`], which builds it only if the plan
+/// changes the database. The caller hands the baseline to [`rehearse_with`] or
+/// [`Baseline::discard`].
+pub async fn plan_config_prepared(
+    cfg: &Config,
+    environment: &str,
+    url: &str,
+    state: &StateView,
+    local: &crate::local::LocalOptions,
+    rehearsal: bool,
+) -> miette::Result<(Planned, Option<Baseline>)> {
     let client = crate::db::connect(url).await?;
     let opts = introspect_options(&cfg.model);
-    // Reading live and normalising the desired state are independent: at once.
-    let (live, normalized) = tokio::join!(
-        introspect(&client, &opts),
-        crate::normalize::normalize(cfg, &opts, local)
-    );
-    let (live, normalized) = (live?, normalized?);
+    let overlap = rehearsal && !crate::normalize::is_cached(cfg, &opts, local).await?;
+    // Reading live (then rebuilding it) and normalising the desired state are
+    // independent: at once.
+    let read = async {
+        let live = introspect(&client, &opts).await?;
+        let baseline = match overlap {
+            true => Some(prepare_baseline(&live.model, &opts, local).await),
+            false => None,
+        };
+        Ok::<_, miette::Report>((live, baseline))
+    };
+    let (read, normalized) = tokio::join!(read, crate::normalize::normalize(cfg, &opts, local));
+    let (live, baseline) = read?;
+    let baseline = match (baseline.transpose(), normalized) {
+        (Ok(b), Ok(n)) => (b, n),
+        (Ok(b), Err(e)) => {
+            if let Some(b) = b {
+                b.discard().await;
+            }
+            return Err(e.into());
+        }
+        (Err(e), _) => return Err(e),
+    };
+    let (baseline, normalized) = baseline;
     let warning = (normalized.server_version_num / 10000 != live.server_version_num / 10000)
         .then(|| {
             format!(
@@ -253,7 +293,7 @@ pub async fn plan_config(
     )
     .await;
     planned.version_warning = warning;
-    Ok(planned)
+    Ok((planned, baseline))
 }
 
 /// Keep only the steps for `targets` (address prefixes) and what they depend on.
@@ -453,22 +493,41 @@ pub enum RehearsalError {
     Diverges(Vec<String>),
 }
 
-/// Rebuild the live schema in a scratch database of the embedded Postgres, run the plan's
-/// database phases there, and check the result equals the desired state.
-pub async fn rehearse(
-    planned: &Planned,
+/// A scratch database of the embedded Postgres holding the live schema, rebuilt: where a
+/// plan is rehearsed. Prepared by [`plan_config_prepared`] while the configuration is
+/// normalised, or by [`rehearse_with`] when needed. Its database is dropped by
+/// [`rehearse_with`] or [`Baseline::discard`].
+pub struct Baseline {
+    inst: crate::local::Instance,
+    name: String,
+    client: tokio_postgres::Client,
+    /// Why the rehearsal proves nothing on this copy (the live schema could not be
+    /// rebuilt faithfully), or `None` when it is ready.
+    skip: Option<String>,
+}
+
+impl Baseline {
+    /// The scratch database's name.
+    pub fn database(&self) -> &str {
+        &self.name
+    }
+
+    /// Drop the scratch database unused.
+    pub async fn discard(self) {
+        drop(self.client);
+        let _ = self.inst.drop_database(&self.name).await;
+    }
+}
+
+/// Create a scratch database and rebuild `live`'s schema in it (DDL in one transaction),
+/// then check it reads back equal to `live`.
+pub async fn prepare_baseline(
+    live: &Model,
+    opts: &IntrospectOptions,
     local: &crate::local::LocalOptions,
-) -> miette::Result<Rehearsal> {
+) -> miette::Result<Baseline> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static N: AtomicUsize = AtomicUsize::new(0);
-    let db_steps = planned
-        .plan
-        .steps
-        .iter()
-        .any(|s| s.phase != crate::plan::Phase::Functions);
-    if !db_steps {
-        return Ok(Rehearsal::Passed);
-    }
     let inst = crate::local::start(local).await?;
     let name = format!(
         "supaform_rehearse_{}_{}",
@@ -476,32 +535,44 @@ pub async fn rehearse(
         N.fetch_add(1, Ordering::Relaxed)
     );
     let url = inst.create_database(&name).await?;
-    let result = rehearse_in(&url, planned).await;
-    let _ = inst.drop_database(&name).await;
-    result
+    let client = match crate::db::connect(&url).await {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = inst.drop_database(&name).await;
+            return Err(e.into());
+        }
+    };
+    let mut baseline = Baseline {
+        inst,
+        name,
+        client,
+        skip: None,
+    };
+    match rebuild(&baseline.client, &db_only(live), opts).await {
+        Ok(skip) => baseline.skip = skip,
+        Err(e) => {
+            baseline.discard().await;
+            return Err(e);
+        }
+    }
+    Ok(baseline)
 }
 
-fn db_only(m: &Model) -> Model {
-    let mut m = m.clone();
-    m.secrets.clear();
-    m.edge_functions.clear();
-    m
-}
-
-async fn rehearse_in(url: &str, planned: &Planned) -> miette::Result<Rehearsal> {
-    let client = crate::db::connect(url).await?;
-    let opts = introspect_options(&planned.desired);
-    let live = db_only(&planned.live.model);
-    // The baseline: the live schema, rebuilt.
+/// The live schema, rebuilt on `client`; `Some(why)` when it cannot be rebuilt faithfully.
+async fn rebuild(
+    client: &tokio_postgres::Client,
+    live: &Model,
+    opts: &IntrospectOptions,
+) -> miette::Result<Option<String>> {
     client
         .batch_execute("SET check_function_bodies = off")
         .await
         .map_err(|e| RehearsalError::Failed(e.to_string()))?;
-    let statements = crate::plan::ddl::create_model(&live);
+    let statements = crate::plan::ddl::create_model(live);
     let batch = format!("BEGIN;\n{}\n;\nCOMMIT;", statements.join("\n;\n"));
     if let Err(e) = client.batch_execute(&batch).await {
         let _ = client.batch_execute("ROLLBACK").await;
-        return Ok(Rehearsal::Skipped(format!(
+        return Ok(Some(format!(
             "the live schema cannot be rebuilt here ({})",
             e.as_db_error()
                 .map(|d| d.message().to_string())
@@ -512,15 +583,73 @@ async fn rehearse_in(url: &str, planned: &Planned) -> miette::Result<Rehearsal> 
         .batch_execute("RESET check_function_bodies")
         .await
         .map_err(|e| RehearsalError::Failed(e.to_string()))?;
-    let baseline = introspect(&client, &opts).await?;
-    let gap = diff(&live, &baseline.model, &Ownership::default());
+    let baseline = introspect(client, opts).await?;
+    let gap = diff(live, &baseline.model, &Ownership::default());
     if !gap.is_empty() {
-        return Ok(Rehearsal::Skipped(format!(
+        return Ok(Some(format!(
             "the scratch copy differs from live in {} object(s), e.g. {}",
             gap.changes.len(),
             gap.changes[0].address()
         )));
     }
+    Ok(None)
+}
+
+/// Rebuild the live schema in a scratch database of the embedded Postgres, run the plan's
+/// database phases there, and check the result equals the desired state.
+pub async fn rehearse(
+    planned: &Planned,
+    local: &crate::local::LocalOptions,
+) -> miette::Result<Rehearsal> {
+    rehearse_with(None, planned, local).await
+}
+
+/// [`rehearse`] on `baseline` when one was prepared for this live schema (it is consumed:
+/// its database is dropped either way).
+pub async fn rehearse_with(
+    baseline: Option<Baseline>,
+    planned: &Planned,
+    local: &crate::local::LocalOptions,
+) -> miette::Result<Rehearsal> {
+    let db_steps = planned
+        .plan
+        .steps
+        .iter()
+        .any(|s| s.phase != crate::plan::Phase::Functions);
+    if !db_steps {
+        if let Some(b) = baseline {
+            b.discard().await;
+        }
+        return Ok(Rehearsal::Passed);
+    }
+    let baseline = match baseline {
+        Some(b) => b,
+        None => {
+            let opts = introspect_options(&planned.desired);
+            prepare_baseline(&planned.live.model, &opts, local).await?
+        }
+    };
+    let result = match &baseline.skip {
+        Some(why) => Ok(Rehearsal::Skipped(why.clone())),
+        None => run_rehearsal(&baseline.client, planned).await,
+    };
+    baseline.discard().await;
+    result
+}
+
+fn db_only(m: &Model) -> Model {
+    let mut m = m.clone();
+    m.secrets.clear();
+    m.edge_functions.clear();
+    m
+}
+
+/// Run the plan on a baseline and compare the result with the desired state.
+async fn run_rehearsal(
+    client: &tokio_postgres::Client,
+    planned: &Planned,
+) -> miette::Result<Rehearsal> {
+    let opts = introspect_options(&planned.desired);
     // The plan, as apply runs it: the pre phase statement by statement, the transaction
     // phase in one round trip (re-run step by step only to name a failing step), then the
     // concurrent builds.
@@ -559,7 +688,7 @@ async fn rehearse_in(url: &str, planned: &Planned) -> miette::Result<Rehearsal> 
     } else {
         let mut ignore = |_e: crate::apply::exec::Event| {};
         crate::apply::exec::run(
-            &client,
+            client,
             &planned.plan,
             &crate::apply::exec::ExecOptions::default(),
             &mut ignore,
@@ -568,7 +697,7 @@ async fn rehearse_in(url: &str, planned: &Planned) -> miette::Result<Rehearsal> 
         .await
         .map_err(|e| RehearsalError::Failed(e.to_string()))?;
     }
-    let after = introspect(&client, &opts).await?;
+    let after = introspect(client, &opts).await?;
     let remaining = diff(
         &db_only(&planned.desired),
         &after.model,

@@ -75,6 +75,16 @@ pub async fn normalize(
     result
 }
 
+/// Whether [`normalize`] would answer from the cache (no throwaway database needed).
+pub async fn is_cached(
+    cfg: &Config,
+    opts: &IntrospectOptions,
+    local: &crate::local::LocalOptions,
+) -> Result<bool, NormalizeError> {
+    let inst = crate::local::start(local).await?;
+    Ok(cache_path(&inst, cfg, opts).is_some_and(|p| p.is_file()))
+}
+
 #[derive(serde::Serialize, serde::Deserialize)]
 struct CacheEntry {
     model: Model,

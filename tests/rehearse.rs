@@ -82,3 +82,134 @@ async fn a_plan_that_leaves_a_difference_is_caught() {
         "{e:?}"
     );
 }
+
+/// A configuration no earlier run has normalised (so the normalisation is not cached).
+fn unique_config() -> supaform::config::Config {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let hcl = format!(
+        "{HCL}\ntable \"fresh_{}_{nanos}\" {{\n  column \"id\" {{ type = \"uuid\" }}\n}}\n",
+        std::process::id()
+    );
+    let opts = LoadOptions {
+        env: Box::new(|_| None),
+        ..Default::default()
+    };
+    load_str(Path::new("."), &[("main.hcl", hcl.as_str())], &opts).unwrap()
+}
+
+async fn database_exists(name: &str) -> bool {
+    let c = common::connect(&common::server().url("postgres")).await;
+    c.query_opt("select 1 from pg_database where datname = $1", &[&name])
+        .await
+        .unwrap()
+        .is_some()
+}
+
+async fn live_notes(tag: &str) -> String {
+    common::server();
+    let url = common::fresh_db(tag).await;
+    let c = supaform::db::connect(&url).await.unwrap();
+    c.batch_execute("create table notes (id uuid primary key)")
+        .await
+        .unwrap();
+    url
+}
+
+#[tokio::test]
+async fn a_baseline_built_while_normalising_rehearses_the_plan_and_is_dropped() {
+    let url = live_notes("rehearse_overlap").await;
+    let cfg = unique_config();
+    let (planned, baseline) = engine::plan_config_prepared(
+        &cfg,
+        "test",
+        &url,
+        &StateView::default(),
+        &common::options(),
+        true,
+    )
+    .await
+    .unwrap();
+    let baseline = baseline.expect("a baseline is prepared when normalisation is not cached");
+    let name = baseline.database().to_string();
+    assert!(database_exists(&name).await);
+    let r = engine::rehearse_with(Some(baseline), &planned, &common::options())
+        .await
+        .unwrap();
+    assert_eq!(r, Rehearsal::Passed);
+    assert!(
+        !database_exists(&name).await,
+        "{name} is dropped after the rehearsal"
+    );
+}
+
+#[tokio::test]
+async fn a_prepared_baseline_still_catches_a_failing_plan_and_is_dropped() {
+    let url = live_notes("rehearse_overlap_fail").await;
+    let (mut planned, baseline) = engine::plan_config_prepared(
+        &unique_config(),
+        "test",
+        &url,
+        &StateView::default(),
+        &common::options(),
+        true,
+    )
+    .await
+    .unwrap();
+    let baseline = baseline.expect("a baseline");
+    let name = baseline.database().to_string();
+    let step = planned
+        .plan
+        .steps
+        .iter_mut()
+        .find(|s| s.address == "table.public.notes.column.body")
+        .expect("the add-column step");
+    step.sql = vec!["ALTER TABLE \"public\".\"notes\" ADD COLUMN \"body\" no_such_type".into()];
+    let err = engine::rehearse_with(Some(baseline), &planned, &common::options())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err.downcast_ref::<RehearsalError>(), Some(RehearsalError::Failed(m)) if m.contains("no_such_type")),
+        "{err:?}"
+    );
+    assert!(
+        !database_exists(&name).await,
+        "{name} is dropped after a failed rehearsal"
+    );
+}
+
+#[tokio::test]
+async fn an_unused_baseline_is_discarded_and_none_is_made_without_rehearsal() {
+    let url = live_notes("rehearse_overlap_discard").await;
+    let cfg = unique_config();
+    let (_, none) = engine::plan_config_prepared(
+        &cfg,
+        "test",
+        &url,
+        &StateView::default(),
+        &common::options(),
+        false,
+    )
+    .await
+    .unwrap();
+    assert!(none.is_none(), "no baseline when no rehearsal is wanted");
+    let (_, some) = engine::plan_config_prepared(
+        &unique_config(),
+        "test",
+        &url,
+        &StateView::default(),
+        &common::options(),
+        true,
+    )
+    .await
+    .unwrap();
+    let baseline = some.expect("a baseline");
+    let name = baseline.database().to_string();
+    baseline.discard().await;
+    assert!(
+        !database_exists(&name).await,
+        "{name} is dropped by discard"
+    );
+}

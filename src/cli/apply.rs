@@ -132,8 +132,45 @@ async fn apply_locked(
     }
     let state = super::state_view(prev.as_ref());
     let local = crate::local::LocalOptions::default();
-    let mut planned = engine::plan_config(cfg, &env.name, &t.url, &state, &local).await?;
-    let functions_target = engine::plan_functions(&mut planned, cfg, env, &state).await?;
+    let (planned, mut baseline) =
+        engine::plan_config_prepared(cfg, &env.name, &t.url, &state, &local, !args.no_rehearse)
+            .await?;
+    // Whatever path the apply takes, an unused rehearsal baseline is dropped after it.
+    let result = apply_planned(
+        args,
+        cfg,
+        env,
+        client,
+        style,
+        backend,
+        prev,
+        &state,
+        &local,
+        planned,
+        &mut baseline,
+    )
+    .await;
+    if let Some(b) = baseline {
+        b.discard().await;
+    }
+    result
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn apply_planned(
+    args: &Args,
+    cfg: &crate::config::Config,
+    env: &crate::model::Environment,
+    client: &tokio_postgres::Client,
+    style: Style,
+    backend: &Backend,
+    prev: Option<crate::state::State>,
+    state: &engine::StateView,
+    local: &crate::local::LocalOptions,
+    mut planned: engine::Planned,
+    baseline: &mut Option<engine::Baseline>,
+) -> miette::Result<ExitCode> {
+    let functions_target = engine::plan_functions(&mut planned, cfg, env, state).await?;
     if let Some(w) = &planned.version_warning {
         eprintln!("Warning: {w}");
     }
@@ -180,7 +217,7 @@ async fn apply_locked(
     }
     if !args.no_rehearse {
         let rehearsed = planned.clone_with_plan(plan.clone());
-        match engine::rehearse(&rehearsed, &local).await? {
+        match engine::rehearse_with(baseline.take(), &rehearsed, local).await? {
             engine::Rehearsal::Passed if !args.json => println!(
                 "Rehearsed on a scratch copy of the live schema: the plan applies and converges."
             ),

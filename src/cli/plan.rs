@@ -41,11 +41,20 @@ pub fn run(cli: &Cli, args: &Args) -> miette::Result<ExitCode> {
         let state_doc = super::load_state(&cfg, &env, &t.url).await?;
         let state = super::state_view(state_doc.as_ref());
         let local = crate::local::LocalOptions::default();
-        let mut planned = engine::plan_config(&cfg, &env.name, &t.url, &state, &local).await?;
-        engine::plan_functions(&mut planned, &cfg, &env, &state).await?;
+        let (mut planned, baseline) =
+            engine::plan_config_prepared(&cfg, &env.name, &t.url, &state, &local, rehearse).await?;
+        if let Err(e) = engine::plan_functions(&mut planned, &cfg, &env, &state).await {
+            if let Some(b) = baseline {
+                b.discard().await;
+            }
+            return Err(e);
+        }
         let rehearsal = if rehearse && planned.plan.has_changes() {
-            Some(engine::rehearse(&planned, &local).await?)
+            Some(engine::rehearse_with(baseline, &planned, &local).await?)
         } else {
+            if let Some(b) = baseline {
+                b.discard().await;
+            }
             None
         };
         // What changed outside supaform since the last apply, shown before the steps.
