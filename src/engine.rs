@@ -534,7 +534,7 @@ pub async fn prepare_baseline(
         std::process::id(),
         N.fetch_add(1, Ordering::Relaxed)
     );
-    let url = inst.create_database(&name).await?;
+    let url = inst.create_scratch_database(&name).await?;
     let client = match crate::db::connect(&url).await {
         Ok(c) => c,
         Err(e) => {

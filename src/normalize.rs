@@ -60,7 +60,7 @@ pub async fn normalize(
         std::process::id(),
         N.fetch_add(1, Ordering::Relaxed)
     );
-    let url = inst.create_database(&name).await?;
+    let url = inst.create_scratch_database(&name).await?;
     let result = normalize_in(&url, cfg, opts).await;
     let _ = inst.drop_database(&name).await;
     if let (Ok(n), Some(path)) = (&result, &cache) {

@@ -552,3 +552,76 @@ fn private_dir(tag: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// Whether `/dev/shm` is a tmpfs with at least 1 GiB free (where scratch databases go).
+fn dev_shm_usable() -> bool {
+    let c = std::ffi::CString::new("/dev/shm").unwrap();
+    // SAFETY: statfs is plain old data; statfs(2) reads a valid C string.
+    unsafe {
+        let mut st: libc::statfs = std::mem::zeroed();
+        libc::statfs(c.as_ptr(), &mut st) == 0
+            && st.f_type as i64 == 0x0102_1994
+            && st.f_bavail as u64 * st.f_bsize as u64 >= 1 << 30
+    }
+}
+
+async fn tablespace_of(inst: &local::Instance, db: &str) -> String {
+    let c = common::connect(&inst.url("postgres")).await;
+    c.query_one(
+        "select t.spcname::text from pg_database d join pg_tablespace t on t.oid = d.dattablespace where d.datname = $1",
+        &[&db],
+    )
+    .await
+    .unwrap()
+    .get(0)
+}
+
+/// Scratch databases go to a tablespace in memory when /dev/shm is a tmpfs with room, and
+/// to the default tablespace otherwise; after a reboot (the directory in memory gone) the
+/// next scratch database makes it again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scratch_databases_live_in_memory_and_survive_a_lost_directory() {
+    let dir = private_dir("scratch");
+    let opts = LocalOptions {
+        cache_dir: Some(dir.clone()),
+    };
+    let inst = local::start(&opts).await.unwrap();
+    let in_memory = dev_shm_usable();
+    assert_eq!(inst.scratch_directory().is_some(), in_memory);
+
+    let url = inst.create_scratch_database("scratch_one").await.unwrap();
+    let expected = if in_memory {
+        "supaform_scratch"
+    } else {
+        "pg_default"
+    };
+    assert_eq!(tablespace_of(&inst, "scratch_one").await, expected);
+    let c = common::connect(&url).await;
+    c.batch_execute("create table t (id uuid primary key default gen_random_uuid(), body text); create index on t (body)")
+        .await
+        .unwrap();
+    drop(c);
+    inst.drop_database("scratch_one").await.unwrap();
+
+    if let Some(ram) = inst.scratch_directory() {
+        assert!(ram.is_dir());
+        // A reboot empties /dev/shm: the server restarts with the tablespace's directory gone.
+        assert!(local::stop(&opts).await.unwrap());
+        std::fs::remove_dir_all(&ram).unwrap();
+        let inst = local::start(&opts).await.unwrap();
+        let url = inst.create_scratch_database("scratch_two").await.unwrap();
+        assert_eq!(
+            tablespace_of(&inst, "scratch_two").await,
+            "supaform_scratch"
+        );
+        let c = common::connect(&url).await;
+        c.batch_execute("create table t (id int primary key)")
+            .await
+            .unwrap();
+        drop(c);
+        inst.drop_database("scratch_two").await.unwrap();
+        let _ = std::fs::remove_dir_all(&ram);
+    }
+    assert!(local::stop(&opts).await.unwrap());
+    let _ = std::fs::remove_dir_all(&dir);
+}

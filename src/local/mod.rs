@@ -22,6 +22,7 @@ pub mod binaries;
 pub mod bootstrap;
 mod error;
 mod process;
+mod scratch;
 
 pub use binaries::{find_binaries, find_binaries_in, Binaries, SearchPaths};
 pub use error::LocalError;
@@ -103,6 +104,37 @@ impl Instance {
             .await
             .map_err(|e| LocalError::sql(format!("creating database {name}"), &e))?;
         Ok(self.url(name))
+    }
+
+    /// The directory in memory where scratch databases go on this machine, if any
+    /// (`scratch.rs`).
+    pub fn scratch_directory(&self) -> Option<PathBuf> {
+        scratch::ram_dir(&self.data_dir)
+    }
+
+    /// A throwaway database (normalisation, rehearsal) made from the template: in memory
+    /// when the machine allows it (`scratch.rs`), else like [`Instance::create_database`].
+    /// The caller drops it with [`Instance::drop_database`].
+    pub async fn create_scratch_database(&self, name: &str) -> Result<String, LocalError> {
+        check_database_name(name)?;
+        let client = connect(self.port, "postgres").await?;
+        if let Some(tablespace) = scratch::tablespace(self, &client).await {
+            let q = crate::quote::ident(name);
+            let _ = client
+                .batch_execute(&format!("drop database if exists {q} with (force)"))
+                .await;
+            let made = client
+                .batch_execute(&format!(
+                    "create database {q} template {} tablespace {}",
+                    crate::quote::ident(TEMPLATE_DATABASE),
+                    crate::quote::ident(tablespace)
+                ))
+                .await;
+            if made.is_ok() {
+                return Ok(self.url(name));
+            }
+        }
+        self.create_database(name).await
     }
 
     /// `DROP DATABASE IF EXISTS name WITH (FORCE)` (open connections are terminated).
