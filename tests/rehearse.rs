@@ -108,6 +108,23 @@ async fn database_exists(name: &str) -> bool {
         .is_some()
 }
 
+async fn prepared(
+    cfg: &supaform::config::Config,
+    url: &str,
+    rehearsal: bool,
+) -> (engine::Planned, Option<engine::Baseline>) {
+    engine::plan_config_prepared(
+        cfg,
+        "test",
+        url,
+        &StateView::default(),
+        &common::options(),
+        rehearsal,
+    )
+    .await
+    .unwrap()
+}
+
 async fn live_notes(tag: &str) -> String {
     common::server();
     let url = common::fresh_db(tag).await;
@@ -122,16 +139,7 @@ async fn live_notes(tag: &str) -> String {
 async fn a_baseline_built_while_normalising_rehearses_the_plan_and_is_dropped() {
     let url = live_notes("rehearse_overlap").await;
     let cfg = unique_config();
-    let (planned, baseline) = engine::plan_config_prepared(
-        &cfg,
-        "test",
-        &url,
-        &StateView::default(),
-        &common::options(),
-        true,
-    )
-    .await
-    .unwrap();
+    let (planned, baseline) = prepared(&cfg, &url, true).await;
     let baseline = baseline.expect("a baseline is prepared when normalisation is not cached");
     let name = baseline.database().to_string();
     assert!(database_exists(&name).await);
@@ -148,16 +156,7 @@ async fn a_baseline_built_while_normalising_rehearses_the_plan_and_is_dropped() 
 #[tokio::test]
 async fn a_prepared_baseline_still_catches_a_failing_plan_and_is_dropped() {
     let url = live_notes("rehearse_overlap_fail").await;
-    let (mut planned, baseline) = engine::plan_config_prepared(
-        &unique_config(),
-        "test",
-        &url,
-        &StateView::default(),
-        &common::options(),
-        true,
-    )
-    .await
-    .unwrap();
+    let (mut planned, baseline) = prepared(&unique_config(), &url, true).await;
     let baseline = baseline.expect("a baseline");
     let name = baseline.database().to_string();
     let step = planned
@@ -184,27 +183,9 @@ async fn a_prepared_baseline_still_catches_a_failing_plan_and_is_dropped() {
 async fn an_unused_baseline_is_discarded_and_none_is_made_without_rehearsal() {
     let url = live_notes("rehearse_overlap_discard").await;
     let cfg = unique_config();
-    let (_, none) = engine::plan_config_prepared(
-        &cfg,
-        "test",
-        &url,
-        &StateView::default(),
-        &common::options(),
-        false,
-    )
-    .await
-    .unwrap();
+    let (_, none) = prepared(&cfg, &url, false).await;
     assert!(none.is_none(), "no baseline when no rehearsal is wanted");
-    let (_, some) = engine::plan_config_prepared(
-        &unique_config(),
-        "test",
-        &url,
-        &StateView::default(),
-        &common::options(),
-        true,
-    )
-    .await
-    .unwrap();
+    let (_, some) = prepared(&unique_config(), &url, true).await;
     let baseline = some.expect("a baseline");
     let name = baseline.database().to_string();
     baseline.discard().await;
