@@ -38,6 +38,9 @@ pub struct StateView {
     pub owned: BTreeSet<String>,
     /// Addresses protected by `prevent_destroy`, remembered even after the block is gone.
     pub protected: BTreeSet<String>,
+    /// What `grant` blocks declared at the last apply (see `State::declared_grants`).
+    pub declared_grants:
+        std::collections::BTreeMap<crate::model::GrantKey, std::collections::BTreeSet<String>>,
     /// What the state recorded of each Edge Function at its last deploy.
     pub functions: std::collections::BTreeMap<String, crate::state::Resource>,
     pub lineage: Option<String>,
@@ -170,6 +173,7 @@ pub async fn plan_against(client: &tokio_postgres::Client, req: PlanRequest<'_>)
     let ownership = Ownership {
         owned: state.owned.clone(),
         own_everything,
+        declared_grants: state.declared_grants.clone(),
     };
     // Secrets and Edge Functions are planned by `plan_functions`, against the target.
     let mut live_model = live.model.clone();
@@ -757,6 +761,7 @@ pub async fn plan_functions(
     let own = Ownership {
         owned: state.owned.clone(),
         own_everything: false,
+        ..Default::default()
     };
     let fd =
         crate::diff::functions::diff(&planned.desired, &local, &remote, &state.functions, &own);

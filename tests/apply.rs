@@ -508,3 +508,46 @@ async fn a_dropped_column_is_backed_up_first_and_restore_puts_it_back() {
         before
     );
 }
+
+/// Removing a `grant` block revokes what it declared (recorded in the state at apply),
+/// leaving the object and the other roles' privileges alone.
+#[tokio::test]
+async fn a_removed_grant_block_is_revoked() {
+    let hcl = format!(
+        "{NOTES}\ngrant \"notes_anon_read\" {{\n  on         = table.notes\n  roles      = [\"anon\"]\n  privileges = [\"select\"]\n}}\n"
+    );
+    let (dir, url) = project("grant_removed", &hcl).await;
+    let out = supaform(dir.path(), &["apply", "-e", "test", "--auto-approve"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let can_read = "select has_table_privilege('anon', 'public.notes', 'select')::text";
+    assert_eq!(query(&url, can_read).await, ["true"]);
+    let state = std::fs::read_to_string(dir.path().join("state/test.json")).unwrap();
+    assert!(
+        state.contains("\"declared\""),
+        "the state records the declared grant"
+    );
+
+    // The block is removed: the plan revokes what it granted, cautiously.
+    std::fs::write(dir.path().join("main.hcl"), NOTES).unwrap();
+    let out = supaform(dir.path(), &["plan", "-e", "test", "--no-rehearse"]);
+    let plan = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        plan.contains("revoke SELECT on public.notes from anon") && plan.contains("C108"),
+        "{plan}"
+    );
+    let out = supaform(dir.path(), &["apply", "-e", "test", "--auto-approve"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(query(&url, can_read).await, ["false"]);
+    // authenticated keeps what it had; a new plan has nothing left to do.
+    assert_eq!(
+        query(
+            &url,
+            "select has_table_privilege('authenticated', 'public.notes', 'select')::text"
+        )
+        .await,
+        ["true"]
+    );
+    let out = supaform(dir.path(), &["plan", "-e", "test", "--detailed-exitcode"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+}

@@ -128,6 +128,7 @@ pub(crate) fn state_view(state: Option<&crate::state::State>) -> crate::engine::
         Some(s) => crate::engine::StateView {
             owned: s.owned(),
             protected: s.protected(),
+            declared_grants: s.declared_grants(),
             lineage: Some(s.lineage.clone()),
             serial: Some(s.serial),
             functions: s

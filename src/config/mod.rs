@@ -1041,7 +1041,12 @@ impl<'s, 'e> Lowerer<'s, 'e> {
             decls: BTreeMap::new(),
             spans: BTreeMap::new(),
             deps: vec![],
-            model: Model::default(),
+            // A configuration manages exactly the grants its blocks declare: none without
+            // a `grant` block (`None` would mean every grant counts, as on a live model).
+            model: Model {
+                grant_scope: Some(Default::default()),
+                ..Default::default()
+            },
             config_dir: dir.to_path_buf(),
         }
     }

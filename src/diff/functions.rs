@@ -204,6 +204,7 @@ mod tests {
             ezbr_sha256: Some("e".into()),
             verify_jwt: Some(func.verify_jwt),
             managed: None,
+            declared: vec![],
         }
     }
 
@@ -287,7 +288,7 @@ mod tests {
         assert_eq!(d.unmanaged, [Address::EdgeFunction("pay".into())]);
         let own = Ownership {
             owned: ["edge_function.pay".to_string()].into(),
-            own_everything: false,
+            ..Default::default()
         };
         assert_eq!(kinds(&diff(&m, &l, &r, &s, &own)), ["- edge_function.pay"]);
     }
@@ -332,7 +333,7 @@ mod tests {
         without.secrets.clear();
         let own = Ownership {
             owned: ["secret.KEY".to_string()].into(),
-            own_everything: false,
+            ..Default::default()
         };
         let d = diff(&without, &l, &r, &s, &own);
         assert_eq!(

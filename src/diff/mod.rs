@@ -8,7 +8,7 @@
 //! compared; policies, grants, triggers and the rest are objects of their own.
 
 use crate::model::*;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub mod functions;
 mod renames;
@@ -360,13 +360,16 @@ pub struct Hint {
 pub struct Ownership {
     pub owned: BTreeSet<String>,
     pub own_everything: bool,
+    /// Grants the configuration declared when it was last applied (the state's record),
+    /// by identity: one no longer declared is revoked.
+    pub declared_grants: BTreeMap<GrantKey, BTreeSet<String>>,
 }
 
 impl Ownership {
     pub fn everything() -> Self {
         Ownership {
-            owned: BTreeSet::new(),
             own_everything: true,
+            ..Default::default()
         }
     }
 
@@ -840,6 +843,35 @@ impl Differ<'_> {
                     target: key.0.clone(),
                     role: key.1.clone(),
                     privileges: sorted(extra),
+                    columns: key.2.clone(),
+                }));
+            }
+        }
+        // A grant block applied before and removed since: what it declared is revoked
+        // (from an object that stays; a dropped object takes its grants along). Only when
+        // no block declares anything for that object and role any more: column privileges
+        // and a table-wide revoke overlap, so a changed column list is left to the blocks
+        // that remain (docs/architecture.md, Planner limitations).
+        let declared_now = |k: &GrantKey| {
+            desired
+                .grant_scope
+                .as_ref()
+                .is_some_and(|s| s.iter().any(|d| d.0 == k.0 && d.1 == k.1))
+        };
+        for (key, declared) in &self.own.declared_grants {
+            if declared_now(key)
+                || !target_in(desired, &key.0)
+                || !desired.project.managed_roles.contains(&key.1)
+            {
+                continue;
+            }
+            let h = have.get(key).unwrap_or(&empty);
+            let gone: BTreeSet<String> = declared.intersection(h).cloned().collect();
+            if !gone.is_empty() {
+                revokes.push(Change::Revoke(Grant {
+                    target: key.0.clone(),
+                    role: key.1.clone(),
+                    privileges: sorted(gone),
                     columns: key.2.clone(),
                 }));
             }

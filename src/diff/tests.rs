@@ -17,7 +17,7 @@ fn model(hcl: &str) -> Model {
 fn owned(addrs: &[&str]) -> Ownership {
     Ownership {
         owned: addrs.iter().map(|s| s.to_string()).collect(),
-        own_everything: false,
+        ..Default::default()
     }
 }
 
@@ -310,6 +310,77 @@ fn grants_add_what_is_missing_and_revoke_what_is_extra_for_managed_roles() {
                 columns: vec![],
             }),
         ]
+    );
+}
+
+/// What the state recorded as declared: authenticated may select on profiles.
+fn declared_select() -> Ownership {
+    let key = (
+        GrantTarget::Table(QName::new("public", "profiles")),
+        "authenticated".to_string(),
+        vec![],
+    );
+    Ownership {
+        declared_grants: [(key, ["SELECT".to_string()].into_iter().collect())]
+            .into_iter()
+            .collect(),
+        ..Default::default()
+    }
+}
+
+fn profiles_grant(role: &str, privileges: &[&str]) -> Grant {
+    Grant {
+        target: GrantTarget::Table(QName::new("public", "profiles")),
+        role: role.into(),
+        privileges: privileges.iter().map(|p| p.to_string()).collect(),
+        columns: vec![],
+    }
+}
+
+#[test]
+fn a_removed_grant_block_revokes_what_it_declared() {
+    let desired = model(&BASE.replace("grant \"read\"", "# removed\ngrant \"unused\"").replace(
+        "  on         = table.profiles\n  roles      = [\"authenticated\"]\n  privileges = [\"select\"]",
+        "  on         = table.postcards\n  roles      = [\"anon\"]\n  privileges = []",
+    ));
+    let mut live = desired.clone();
+    // Live: what the removed block granted, and more that defaults gave.
+    live.grants = vec![profiles_grant("authenticated", &["SELECT", "INSERT"])];
+    let d = diff(&desired, &live, &declared_select());
+    assert_eq!(
+        d.changes,
+        [Change::Revoke(profiles_grant("authenticated", &["SELECT"]))],
+        "only what the block declared is revoked"
+    );
+    // Without the state's record (an older state), nothing is revoked, as before.
+    let d = diff(&desired, &live, &Ownership::default());
+    assert!(d.changes.is_empty(), "{:?}", d.changes);
+}
+
+#[test]
+fn a_grant_still_declared_or_on_a_dropped_table_is_not_revoked_as_removed() {
+    // Still declared: nothing to do.
+    let desired = model(BASE);
+    let mut live = desired.clone();
+    live.grants = vec![profiles_grant("authenticated", &["SELECT"])];
+    assert!(diff(&desired, &live, &declared_select()).changes.is_empty());
+    // The table is dropped with the block: its grants go with it, no revoke is planned.
+    let without = BASE
+        .replace("grant \"read\" {\n  on         = table.profiles\n  roles      = [\"authenticated\"]\n  privileges = [\"select\"]\n}\n", "");
+    let mut desired = model(&without);
+    desired.tables.remove(&QName::new("public", "profiles"));
+    desired.policies.clear();
+    desired
+        .tables
+        .get_mut(&QName::new("public", "postcards"))
+        .unwrap()
+        .foreign_keys
+        .clear();
+    let d = diff(&desired, &live, &declared_select());
+    assert!(
+        !d.changes.iter().any(|c| matches!(c, Change::Revoke(_))),
+        "{:?}",
+        d.changes
     );
 }
 

@@ -194,34 +194,50 @@ pub fn out_of_band(state: &State, live: &Model, remote: Option<&RemoteView>) -> 
                 let Some(recorded) = &res.fingerprint else {
                     continue;
                 };
-                match index.attributes(key) {
-                    None => out.push(deleted(key, kind, &res.attributes)),
+                let mut item = match index.attributes(key) {
+                    None => deleted(key, kind, &res.attributes),
                     Some(mut now) => {
                         unspecified(&res.attributes, &mut now);
-                        if &crate::state::fingerprint(&now) != recorded {
-                            out.push(changed(key, kind, &res.attributes, &now));
+                        if &crate::state::fingerprint(&now) == recorded {
+                            continue;
                         }
+                        changed(key, kind, &res.attributes, &now)
                     }
+                };
+                // Grants are managed exactly where a `grant` block declares them; the
+                // others (what the database gave a new object) are reported, not reverted.
+                if kind == "grant" && res.declared.is_empty() {
+                    item.reason = "no grant block manages this object and role, so apply leaves it as it is; declare one to manage it".into();
                 }
+                out.push(item);
             }
         }
     }
-    // Policies, triggers and grants of a table dropped outside supaform went with it: the
-    // table's item carries the risk.
-    let tables: Vec<String> = out
+    // Policies, triggers and grants of a table (grants of a function or view) dropped
+    // outside supaform went with it: the object's item carries the risk, and apply
+    // recreates the object with the privileges a new one receives.
+    let parents: Vec<(String, String)> = out
         .iter()
-        .filter(|i| i.kind == "table" && i.after.is_null())
-        .filter_map(|i| i.address.strip_prefix("table.").map(str::to_string))
+        .filter(|i| ["table", "function", "view"].contains(&i.kind.as_str()) && i.after.is_null())
+        .filter_map(|i| {
+            let name = i.address.strip_prefix(&format!("{}.", i.kind))?;
+            Some((i.kind.clone(), name.to_string()))
+        })
         .collect();
     for i in out.iter_mut().filter(|i| i.after.is_null()) {
-        let parent = tables.iter().find(|t| {
-            ["policy.", "trigger.", "grant."]
+        let parent = parents.iter().find(|(kind, t)| {
+            let parts: &[&str] = if kind == "table" {
+                &["policy.", "trigger.", "grant."]
+            } else {
+                &["grant."]
+            };
+            parts
                 .iter()
                 .any(|k| i.address.starts_with(&format!("{k}{t}.")))
         });
-        if let Some(t) = parent {
+        if let Some((kind, t)) = parent {
             i.risk = Risk::Caution;
-            i.reason = format!("gone with table.{t}, dropped outside supaform");
+            i.reason = format!("gone with {kind}.{t}, dropped outside supaform");
         }
     }
     out

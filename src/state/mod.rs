@@ -85,6 +85,20 @@ pub struct Resource {
     /// Secrets: supaform set it (never its value or a digest of it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed: Option<bool>,
+    /// Grants: what the configuration's `grant` blocks declared for this object and role,
+    /// one entry per column set. A block removed later is revoked from this record.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub declared: Vec<DeclaredGrant>,
+}
+
+/// Privileges a `grant` block declared on an object for a role.
+#[derive(Serialize, Deserialize, schemars::JsonSchema, Clone, Debug, PartialEq, Default)]
+pub struct DeclaredGrant {
+    /// The columns (empty for the whole object).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub columns: Vec<String>,
+    /// The privileges, uppercase (`SELECT`); empty for `privileges = []`.
+    pub privileges: Vec<String>,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -165,6 +179,31 @@ impl State {
     /// Every managed address (for `diff::Ownership`).
     pub fn owned(&self) -> BTreeSet<String> {
         self.resources.keys().cloned().collect()
+    }
+
+    /// What `grant` blocks declared at the last apply, by grant identity (the object and
+    /// role come from the resource's attributes, which hold the grants as applied).
+    pub fn declared_grants(
+        &self,
+    ) -> BTreeMap<crate::model::GrantKey, std::collections::BTreeSet<String>> {
+        let mut out = BTreeMap::new();
+        for r in self.resources.values().filter(|r| !r.declared.is_empty()) {
+            let Ok(grants) =
+                serde_json::from_value::<Vec<crate::model::Grant>>(r.attributes.clone())
+            else {
+                continue;
+            };
+            let Some(g) = grants.first() else {
+                continue;
+            };
+            for d in &r.declared {
+                out.insert(
+                    (g.target.clone(), g.role.clone(), d.columns.clone()),
+                    d.privileges.iter().cloned().collect(),
+                );
+            }
+        }
+        out
     }
 
     /// Addresses whose drop is refused.
@@ -249,6 +288,22 @@ fn resource(model: &Model, graph: &DepGraph, addr: &Address) -> Resource {
         }
         Address::EdgeFunction(slug) => {
             r.verify_jwt = model.edge_functions.get(slug).map(|f| f.verify_jwt);
+        }
+        Address::Grant(target, role) => {
+            if let Some(scope) = &model.grant_scope {
+                let privileges = crate::model::grants_by_key(&model.grants);
+                for key in scope.iter().filter(|k| &k.0 == target && &k.1 == role) {
+                    let mut p: Vec<String> = privileges
+                        .get(key)
+                        .map(|s| s.iter().cloned().collect())
+                        .unwrap_or_default();
+                    p.sort_by_key(|x| crate::model::privilege_rank(x));
+                    r.declared.push(DeclaredGrant {
+                        columns: key.2.clone(),
+                        privileges: p,
+                    });
+                }
+            }
         }
         _ => {}
     }
