@@ -275,14 +275,7 @@ pub async fn plan_config_prepared(
         (Err(e), _) => return Err(e),
     };
     let (baseline, normalized) = baseline;
-    let warning = (normalized.server_version_num / 10000 != live.server_version_num / 10000)
-        .then(|| {
-            format!(
-                "the dev database runs PostgreSQL {} but the target runs {}: expressions are normalised by the dev server's version",
-                normalized.server_version_num / 10000,
-                live.server_version_num / 10000
-            )
-        });
+    let warning = version_warning(normalized.server_version_num, live.server_version_num);
     let mut planned = plan_against(
         &client,
         PlanRequest {
@@ -298,6 +291,17 @@ pub async fn plan_config_prepared(
     .await;
     planned.version_warning = warning;
     Ok((planned, baseline))
+}
+
+/// The warning when the dev server's major version (`server_version_num`) differs from
+/// the target's: Postgres prints expressions its own way per version.
+pub fn version_warning(dev: i32, target: i32) -> Option<String> {
+    let (d, t) = (dev / 10000, target / 10000);
+    (d != t).then(|| {
+        format!(
+            "the dev database runs PostgreSQL {d} but the target runs {t}: expressions are normalised by the dev server's version, so some may show as changes; pass --dev-url a PostgreSQL {t} server to match"
+        )
+    })
 }
 
 /// Keep only the steps for `targets` (address prefixes) and what they depend on.
@@ -502,7 +506,7 @@ pub enum RehearsalError {
 /// normalised, or by [`rehearse_with`] when needed. Its database is dropped by
 /// [`rehearse_with`] or [`Baseline::discard`].
 pub struct Baseline {
-    inst: crate::local::Instance,
+    inst: crate::local::DevServer,
     name: String,
     client: tokio_postgres::Client,
     /// Why the rehearsal proves nothing on this copy (the live schema could not be
@@ -532,7 +536,7 @@ pub async fn prepare_baseline(
 ) -> miette::Result<Baseline> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static N: AtomicUsize = AtomicUsize::new(0);
-    let inst = crate::local::start(local).await?;
+    let inst = crate::local::dev_server(local).await?;
     let name = format!(
         "supaform_rehearse_{}_{}",
         std::process::id(),
@@ -787,4 +791,15 @@ pub async fn plan_functions(
         .unmanaged
         .extend(fd.unmanaged.iter().map(|a| a.to_string()));
     Ok(Some(target))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_different_major_version_warns_and_names_the_target_version() {
+        assert_eq!(super::version_warning(150018, 150001), None);
+        let w = super::version_warning(150018, 170004).expect("a warning");
+        assert!(w.contains("PostgreSQL 15 but the target runs 17"), "{w}");
+        assert!(w.contains("--dev-url a PostgreSQL 17 server"), "{w}");
+    }
 }

@@ -37,7 +37,8 @@ pub struct Normalized {
     pub server_version_num: i32,
 }
 
-/// Create `cfg`'s objects in a fresh database of the embedded Postgres and read them back.
+/// Create `cfg`'s objects in a fresh database of the dev server (the embedded Postgres, or
+/// `--dev-url`) and read them back.
 /// The database is dropped afterwards, whatever happens.
 pub async fn normalize(
     cfg: &Config,
@@ -45,7 +46,7 @@ pub async fn normalize(
     local: &crate::local::LocalOptions,
 ) -> Result<Normalized, NormalizeError> {
     static N: AtomicUsize = AtomicUsize::new(0);
-    let inst = crate::local::start(local).await?;
+    let inst = crate::local::dev_server(local).await?;
     // The same configuration on the same dev server normalises the same way: a result is
     // kept in the cache directory, keyed by everything it depends on.
     let cache = cache_path(&inst, cfg, opts);
@@ -81,7 +82,7 @@ pub async fn is_cached(
     opts: &IntrospectOptions,
     local: &crate::local::LocalOptions,
 ) -> Result<bool, NormalizeError> {
-    let inst = crate::local::start(local).await?;
+    let inst = crate::local::dev_server(local).await?;
     Ok(cache_path(&inst, cfg, opts).is_some_and(|p| p.is_file()))
 }
 
@@ -97,7 +98,7 @@ struct CacheEntry {
 /// database does not keep is taken from the configuration again on a hit). `None` when
 /// `SUPAFORM_NO_NORMALIZE_CACHE` is set.
 pub fn cache_path(
-    inst: &crate::local::Instance,
+    inst: &crate::local::DevServer,
     cfg: &Config,
     opts: &IntrospectOptions,
 ) -> Option<std::path::PathBuf> {
@@ -107,12 +108,13 @@ pub fn cache_path(
     let mut h = blake3::Hasher::new();
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
     h.update(env!("SUPAFORM_SOURCE_HASH").as_bytes());
-    h.update(&inst.major_version.to_le_bytes());
+    h.update(&inst.major_version().to_le_bytes());
+    h.update(inst.identity().as_bytes());
     h.update(format!("{:?}|{:?}", opts.schemas, opts.managed_roles).as_bytes());
     h.update(&serde_json::to_vec(&cfg.model).ok()?);
     h.update(format!("{:?}", cfg.model.grant_scope).as_bytes());
     Some(
-        inst.cache_dir
+        inst.cache_dir()
             .join("normalized")
             .join(format!("{}.json", h.finalize().to_hex())),
     )

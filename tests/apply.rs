@@ -551,3 +551,86 @@ async fn a_removed_grant_block_is_revoked() {
     let out = supaform(dir.path(), &["plan", "-e", "test", "--detailed-exitcode"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
 }
+
+/// `--dev-url`: normalisation and rehearsal run on the server it names, in throwaway
+/// databases cloned from a template supaform bootstraps there; errors Postgres raises
+/// there still point at the HCL; the URL's password is never printed.
+#[tokio::test]
+async fn dev_url_normalises_and_rehearses_on_the_named_server() {
+    let (dir, url) = project("dev_url", NOTES).await;
+    let admin = common::server().url("postgres");
+    // The test cluster trusts loopback, so any password is accepted: it only has to
+    // stay out of the output.
+    let dev = admin.replace("postgres@", "postgres:dev-pw-3141@") + "?sslmode=disable";
+    let marker = "select coalesce(shobj_description(oid, 'pg_database'), '') from pg_database where datname = 'supaform_dev_template'";
+    query(
+        &admin,
+        "drop database if exists supaform_dev_template with (force)",
+    )
+    .await;
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_supaform"))
+            .current_dir(dir.path())
+            .args(args)
+            .env("NO_COLOR", "1")
+            .env("SUPAFORM_CACHE_DIR", common::cache_dir())
+            .env("SUPAFORM_NO_NORMALIZE_CACHE", "1")
+            .env("SUPAFORM_DEV_URL", &dev)
+            .output()
+            .expect("run supaform")
+    };
+
+    let out = run(&["plan", "-e", "test"]);
+    let all = text(&out.stdout) + &text(&out.stderr);
+    assert!(out.status.success(), "{all}");
+    assert!(all.contains("+ table.public.notes"), "{all}");
+    assert!(all.contains("Rehearsed on a scratch copy"), "{all}");
+    assert!(!all.contains("dev-pw-3141"), "{all}");
+    let made = query(&admin, marker).await;
+    assert!(
+        made.len() == 1 && made[0].starts_with("supaform bootstrap "),
+        "the template was bootstrapped on the dev server: {made:?}"
+    );
+
+    // A check naming a column that does not exist: rejected on the dev server, reported
+    // at the attribute.
+    std::fs::write(
+        dir.path().join("checks.hcl"),
+        "table \"extra\" {\n  column \"n\" { type = \"int\" }\n  check \"positive\" { expression = \"m > 0\" }\n}\n",
+    )
+    .unwrap();
+    let out = run(&["plan", "-e", "test"]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("checks.hcl:3:"), "{err}");
+    assert!(err.contains("column \"m\" does not"), "{err}");
+    std::fs::remove_file(dir.path().join("checks.hcl")).unwrap();
+
+    // Applying with the dev server creates the table on the target.
+    let out = run(&["apply", "-e", "test", "--auto-approve"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        query(
+            &url,
+            "select count(*)::text from pg_tables where tablename = 'notes'"
+        )
+        .await,
+        ["1"]
+    );
+
+    // An unreachable dev server: a clear error, the password hidden.
+    let out = Command::new(env!("CARGO_BIN_EXE_supaform"))
+        .current_dir(dir.path())
+        .args(["plan", "-e", "test", "--dev-url"])
+        .arg("postgresql://postgres:dev-pw-3141@127.0.0.1:1/postgres?sslmode=disable")
+        .env("NO_COLOR", "1")
+        .env("SUPAFORM_CACHE_DIR", common::cache_dir())
+        .env("SUPAFORM_NO_NORMALIZE_CACHE", "1")
+        .output()
+        .unwrap();
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("supaform::local::dev_server"), "{err}");
+    assert!(err.contains("127.0.0.1:1"), "{err}");
+    assert!(!err.contains("dev-pw-3141"), "{err}");
+}

@@ -461,6 +461,7 @@ async fn private_cluster_lifecycle() {
     let dir = private_dir("lifecycle");
     let opts = LocalOptions {
         cache_dir: Some(dir.clone()),
+        ..Default::default()
     };
 
     // Three concurrent starts on a fresh cache dir: one initdb, one server.
@@ -517,6 +518,20 @@ async fn private_cluster_lifecycle() {
         .unwrap();
     assert!(auth.is_some(), "the recreated database has the bootstrap");
     drop(db);
+
+    // A template made by other bootstrap SQL (an older supaform) is rebuilt by the next
+    // start, though it is marked as a template.
+    let admin = common::connect(&after.url("postgres")).await;
+    let marker = "select shobj_description(oid, 'pg_database') from pg_database where datname = 'supaform_template'";
+    admin
+        .batch_execute("comment on database supaform_template is 'supaform bootstrap stale'")
+        .await
+        .unwrap();
+    let rebuilt = local::start(&opts).await.unwrap();
+    assert!(rebuilt.reused);
+    let now: Option<String> = admin.query_one(marker, &[]).await.unwrap().get(0);
+    assert_eq!(now, Some(local::bootstrap::marker()));
+    drop(admin);
 
     assert!(local::stop(&opts).await.unwrap());
     assert!(!local::stop(&opts).await.unwrap());
@@ -584,6 +599,7 @@ async fn scratch_databases_live_in_memory_and_survive_a_lost_directory() {
     let dir = private_dir("scratch");
     let opts = LocalOptions {
         cache_dir: Some(dir.clone()),
+        ..Default::default()
     };
     let inst = local::start(&opts).await.unwrap();
     let in_memory = dev_shm_usable();

@@ -113,7 +113,7 @@ pub fn run(cli: &Cli, args: &Args) -> miette::Result<ExitCode> {
 
 #[allow(clippy::too_many_arguments)]
 async fn apply_locked(
-    _cli: &Cli,
+    cli: &Cli,
     args: &Args,
     cfg: &crate::config::Config,
     env: &crate::model::Environment,
@@ -131,7 +131,7 @@ async fn apply_locked(
         return super::refresh::run(cfg, env, client, backend, prev, style).await;
     }
     let state = super::state_view(prev.as_ref());
-    let local = crate::local::LocalOptions::default();
+    let local = super::dev_options(cli);
     let (planned, mut baseline) =
         engine::plan_config_prepared(cfg, &env.name, &t.url, &state, &local, !args.no_rehearse)
             .await?;

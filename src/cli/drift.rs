@@ -32,7 +32,7 @@ pub fn run(cli: &Cli, args: &Args) -> miette::Result<ExitCode> {
         let t = target::resolve(env.clone()).await?;
         let state = super::load_state(&cfg, &env, &t.url).await?;
         let view = super::state_view(state.as_ref());
-        let local = crate::local::LocalOptions::default();
+        let local = super::dev_options(cli);
         let mut planned = engine::plan_config(&cfg, &env.name, &t.url, &view, &local).await?;
         engine::plan_functions(&mut planned, &cfg, &env, &view).await?;
         let remote = crate::drift::remote_view(&cfg, &env, state.as_ref()).await?;

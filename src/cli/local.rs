@@ -30,6 +30,7 @@ pub enum Action {
 pub fn run(args: &Args) -> miette::Result<ExitCode> {
     let opts = LocalOptions {
         cache_dir: args.cache_dir.clone(),
+        ..Default::default()
     };
     let rt = super::runtime()?;
     match args.action {

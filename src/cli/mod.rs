@@ -52,6 +52,18 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub no_color: bool,
 
+    /// PostgreSQL server where configurations are normalised and plans rehearsed, in
+    /// throwaway databases (default: the embedded local server). A throwaway server, never
+    /// production; its user must be able to create databases.
+    #[arg(
+        long = "dev-url",
+        global = true,
+        value_name = "URL",
+        env = "SUPAFORM_DEV_URL",
+        hide_env_values = true
+    )]
+    pub dev_url: Option<crate::db::DbUrl>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -90,6 +102,14 @@ fn parse_var(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
         Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
         _ => Err(format!("expected NAME=VALUE, got `{s}`")),
+    }
+}
+
+/// Where normalisation and rehearsal run: `--dev-url`, else the embedded server.
+pub(crate) fn dev_options(cli: &Cli) -> crate::local::LocalOptions {
+    crate::local::LocalOptions {
+        dev_url: cli.dev_url.clone(),
+        ..Default::default()
     }
 }
 

@@ -40,7 +40,7 @@ pub fn run(cli: &Cli, args: &Args) -> miette::Result<ExitCode> {
         let t = target::resolve(env.clone()).await?;
         let state_doc = super::load_state(&cfg, &env, &t.url).await?;
         let state = super::state_view(state_doc.as_ref());
-        let local = crate::local::LocalOptions::default();
+        let local = super::dev_options(cli);
         let (mut planned, baseline) =
             engine::plan_config_prepared(&cfg, &env.name, &t.url, &state, &local, rehearse).await?;
         if let Err(e) = engine::plan_functions(&mut planned, &cfg, &env, &state).await {

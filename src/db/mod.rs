@@ -203,6 +203,44 @@ impl DbUrl {
         u
     }
 
+    /// The same server and credentials, another database.
+    pub fn with_database(&self, dbname: &str) -> DbUrl {
+        DbUrl {
+            dbname: Some(dbname.to_string()),
+            ..self.clone()
+        }
+    }
+
+    /// The whole connection string as `key='value'` pairs, password included: only for
+    /// handing to [`connect`] within this process, never for output (use [`DbUrl::redacted`]).
+    pub fn conninfo(&self) -> String {
+        let q = |v: &str| format!("'{}'", v.replace('\\', "\\\\").replace('\'', "\\'"));
+        let mut parts = vec![format!("host={}", q(&self.host))];
+        if let Some(p) = self.port {
+            parts.push(format!("port={p}"));
+        }
+        let text = [
+            ("user", self.user.as_deref()),
+            ("password", self.password.as_deref()),
+            ("dbname", self.dbname.as_deref()),
+            ("application_name", self.application_name.as_deref()),
+            ("options", self.options.as_deref()),
+        ];
+        for (k, v) in text {
+            if let Some(v) = v {
+                parts.push(format!("{k}={}", q(v)));
+            }
+        }
+        parts.push(format!("sslmode={}", self.sslmode.as_str()));
+        if let Some(c) = &self.sslrootcert {
+            parts.push(format!("sslrootcert={}", q(&c.display().to_string())));
+        }
+        if let Some(t) = self.connect_timeout {
+            parts.push(format!("connect_timeout={}", t.as_secs()));
+        }
+        parts.join(" ")
+    }
+
     /// The `tokio_postgres` configuration (TLS is chosen separately by [`connect`]).
     pub fn pg_config(&self) -> tokio_postgres::Config {
         let mut c = tokio_postgres::Config::new();
@@ -609,5 +647,19 @@ mod tests {
         assert_eq!(u.host, "/tmp/sock");
         let u = DbUrl::parse("postgresql:///db?host=/tmp/sock").unwrap();
         assert_eq!(u.host, "/tmp/sock");
+    }
+
+    #[test]
+    fn conninfo_round_trips_every_field_including_quotes_in_the_password() {
+        let u = DbUrl::parse(
+            "postgresql://dev%20user:it%27s%5Cx@db.example.com:6000/my%20db?sslmode=require&sslrootcert=/etc/ca.crt&options=-c%20search_path%3Dpublic&connect_timeout=7",
+        )
+        .unwrap()
+        .with_database("supaform_norm_1");
+        let back = DbUrl::parse(&u.conninfo()).unwrap();
+        assert!(back == u, "{} vs {}", back.redacted(), u.redacted());
+        assert_eq!(back.password.as_deref(), Some("it's\\x"));
+        assert_eq!(back.dbname.as_deref(), Some("supaform_norm_1"));
+        assert_eq!(back.options.as_deref(), Some("-c search_path=public"));
     }
 }

@@ -8,8 +8,9 @@ use super::{connect, Instance, LocalError, LOCAL_DATABASE, TEMPLATE_DATABASE};
 use crate::local::error::pg_message;
 use crate::quote;
 
-/// Cluster-wide: the API roles. Runs in the `postgres` database; safe to run again.
-pub const ROLES_SQL: &str = r#"
+/// Cluster-wide: the API roles, created when missing. Safe to run again; on a dev server
+/// of the user's (`--dev-url`) only this part runs, so existing roles are left as they are.
+pub const API_ROLES_SQL: &str = r#"
 do $$
 begin
   if not exists (select from pg_catalog.pg_roles where rolname = 'anon') then
@@ -26,6 +27,10 @@ begin
   end if;
 end
 $$;
+"#;
+
+/// The local server's roles as Supabase has them (run after [`API_ROLES_SQL`]).
+const ROLES_REPAIR_SQL: &str = r#"
 alter role anon nologin noinherit;
 alter role authenticated nologin noinherit;
 alter role service_role nologin noinherit bypassrls;
@@ -207,7 +212,8 @@ $$;
 /// value (older SQL, or an interrupted bootstrap) makes the next start rebuild the template.
 pub fn marker() -> String {
     let mut h = blake3::Hasher::new();
-    h.update(ROLES_SQL.as_bytes());
+    h.update(API_ROLES_SQL.as_bytes());
+    h.update(ROLES_REPAIR_SQL.as_bytes());
     h.update(TEMPLATE_SQL.as_bytes());
     let hex = h.finalize().to_hex();
     format!("supaform bootstrap {}", &hex[..16])
@@ -253,7 +259,7 @@ async fn build_template(
         message: pg_message(&e),
     };
     client
-        .batch_execute(ROLES_SQL)
+        .batch_execute(&format!("{API_ROLES_SQL}\n{ROLES_REPAIR_SQL}"))
         .await
         .map_err(bootstrap_err)?;
     let exists = client
@@ -265,12 +271,14 @@ async fn build_template(
         .map_err(bootstrap_err)?
         .is_some();
     if exists {
-        client
-            .batch_execute(&format!(
-                "alter database {tpl} is_template false; drop database {tpl} with (force)"
-            ))
-            .await
-            .map_err(bootstrap_err)?;
+        // Two calls: several statements in one would form an implicit transaction, which
+        // DROP DATABASE refuses.
+        for sql in [
+            format!("alter database {tpl} is_template false"),
+            format!("drop database {tpl} with (force)"),
+        ] {
+            client.batch_execute(&sql).await.map_err(bootstrap_err)?;
+        }
     }
     client
         .batch_execute(&format!("create database {tpl} template template0"))

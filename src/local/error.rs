@@ -128,6 +128,13 @@ pub enum LocalError {
     )]
     Bootstrap { message: String },
 
+    #[error("the dev server at {target} cannot be used: {reason}")]
+    #[diagnostic(
+        code(supaform::local::dev_server),
+        help("--dev-url (SUPAFORM_DEV_URL) names a throwaway PostgreSQL server — never production — where its user can create databases (and the roles anon, authenticated, service_role, authenticator where they are missing); leave it unset to use the embedded local server")
+    )]
+    DevServer { target: String, reason: String },
+
     #[error("local database query failed ({action}): {message}")]
     #[diagnostic(
         code(supaform::local::sql),

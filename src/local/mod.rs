@@ -20,11 +20,13 @@
 
 pub mod binaries;
 pub mod bootstrap;
+pub mod dev;
 mod error;
 mod process;
 mod scratch;
 
 pub use binaries::{find_binaries, find_binaries_in, Binaries, SearchPaths};
+pub use dev::{dev_server, DevServer};
 pub use error::LocalError;
 
 use process::RunAs;
@@ -49,6 +51,9 @@ const LOG_ROTATE_BYTES: u64 = 8 * 1024 * 1024;
 pub struct LocalOptions {
     /// `None`: [`default_cache_dir`].
     pub cache_dir: Option<PathBuf>,
+    /// The dev server for normalisation and rehearsal (`--dev-url`); `None`: the embedded
+    /// local server. Its `Debug` hides the password.
+    pub dev_url: Option<crate::db::DbUrl>,
 }
 
 /// A running local server.
@@ -790,6 +795,7 @@ mod tests {
         assert!(!process::reachable_by(private.path(), &stranger));
         let opts = LocalOptions {
             cache_dir: Some(requested.clone()),
+            ..Default::default()
         };
         let chosen = resolve_cache_dir_for(&opts, Some(&stranger), false).unwrap();
         assert!(chosen.starts_with("/var/tmp"), "{}", chosen.display());

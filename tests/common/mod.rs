@@ -29,6 +29,7 @@ pub fn cache_dir() -> PathBuf {
 pub fn options() -> LocalOptions {
     LocalOptions {
         cache_dir: Some(cache_dir()),
+        ..Default::default()
     }
 }
 
