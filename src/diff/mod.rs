@@ -811,10 +811,16 @@ impl Differ<'_> {
                 desired.project.managed_roles.iter().any(|m| m == &k.1) && target_in(desired, &k.0)
             }
         };
-        let sorted = |s: BTreeSet<String>| {
-            let mut v: Vec<String> = s.into_iter().collect();
-            v.sort_by_key(|p| privilege_rank(p));
-            v
+        // The grant of `privileges` on `key`'s object and columns to its role.
+        let grant_of = |key: &GrantKey, privileges: BTreeSet<String>| {
+            let mut privileges: Vec<String> = privileges.into_iter().collect();
+            privileges.sort_by_key(|p| privilege_rank(p));
+            Grant {
+                target: key.0.clone(),
+                role: key.1.clone(),
+                privileges,
+                columns: key.2.clone(),
+            }
         };
         let empty = BTreeSet::new();
         let mut keys: BTreeSet<&GrantKey> = want.keys().collect();
@@ -831,20 +837,10 @@ impl Differ<'_> {
             let missing: BTreeSet<String> = w.difference(h).cloned().collect();
             let extra: BTreeSet<String> = h.difference(w).cloned().collect();
             if !missing.is_empty() {
-                self.push(Change::Grant(Grant {
-                    target: key.0.clone(),
-                    role: key.1.clone(),
-                    privileges: sorted(missing),
-                    columns: key.2.clone(),
-                }));
+                self.push(Change::Grant(grant_of(key, missing)));
             }
             if !extra.is_empty() && in_scope(key) {
-                revokes.push(Change::Revoke(Grant {
-                    target: key.0.clone(),
-                    role: key.1.clone(),
-                    privileges: sorted(extra),
-                    columns: key.2.clone(),
-                }));
+                revokes.push(Change::Revoke(grant_of(key, extra)));
             }
         }
         // A grant block applied before and removed since: what it declared is revoked
@@ -868,12 +864,7 @@ impl Differ<'_> {
             let h = have.get(key).unwrap_or(&empty);
             let gone: BTreeSet<String> = declared.intersection(h).cloned().collect();
             if !gone.is_empty() {
-                revokes.push(Change::Revoke(Grant {
-                    target: key.0.clone(),
-                    role: key.1.clone(),
-                    privileges: sorted(gone),
-                    columns: key.2.clone(),
-                }));
+                revokes.push(Change::Revoke(grant_of(key, gone)));
             }
         }
         self.out.changes.extend(revokes);
