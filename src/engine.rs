@@ -15,6 +15,10 @@ pub struct Planned {
     pub desired: Model,
     pub live: Live,
     pub diff: Diff,
+    /// What the plan owns (the state's addresses): the live objects it may drop. A
+    /// rehearsal or a verify compares with the desired state under the same ownership, so
+    /// an owned object a plan forgot to drop shows as a difference.
+    pub ownership: Ownership,
     /// Set when the dev server's major version differs from the target's.
     pub version_warning: Option<String>,
 }
@@ -27,6 +31,7 @@ impl Planned {
             desired: self.desired.clone(),
             live: self.live.clone(),
             diff: self.diff.clone(),
+            ownership: self.ownership.clone(),
             version_warning: self.version_warning.clone(),
         }
     }
@@ -90,6 +95,10 @@ pub async fn row_counts(client: &tokio_postgres::Client, live: &Live, d: &Diff) 
         match c {
             Change::DropTable(t) => {
                 exact.insert(t.name.clone());
+            }
+            // The rows a dropped policy protected.
+            Change::DropPolicy(p) => {
+                exact.insert(p.table.clone());
             }
             // Every change whose classification asks whether the table holds rows: a
             // table never analysed has no estimate (reltuples -1, read as 0).
@@ -209,12 +218,14 @@ pub async fn plan_against(client: &tokio_postgres::Client, req: PlanRequest<'_>)
         findings,
         unmanaged,
         hints: d.hints.iter().map(PlanHint::from).collect(),
+        targets: vec![],
     };
     Planned {
         plan,
         desired,
         live,
         diff: d,
+        ownership,
         version_warning: None,
     }
 }
@@ -304,19 +315,28 @@ pub fn version_warning(dev: i32, target: i32) -> Option<String> {
     })
 }
 
-/// Keep only the steps for `targets` (address prefixes) and what they depend on.
+/// Whether `address` is one of `targets` or inside one (`table.public.a.column.b` is inside
+/// `table.public.a`).
+pub fn targeted(address: &str, targets: &[String]) -> bool {
+    targets.iter().any(|t| {
+        address == t
+            || address
+                .strip_prefix(t.as_str())
+                .is_some_and(|rest| rest.starts_with('.'))
+    })
+}
+
+/// Keep only the steps for `targets` (address prefixes) and what they depend on, and
+/// record the targets in the plan (its rehearsal and the state after it concern only them).
 pub fn restrict(plan: &mut Plan, targets: &[String]) {
     if targets.is_empty() {
         return;
     }
+    plan.targets = targets.to_vec();
     let mut keep: BTreeSet<String> = plan
         .steps
         .iter()
-        .filter(|s| {
-            targets
-                .iter()
-                .any(|t| s.address == *t || s.address.starts_with(&format!("{t}.")))
-        })
+        .filter(|s| targeted(&s.address, targets))
         .map(|s| s.address.clone())
         .collect();
     loop {
@@ -483,6 +503,24 @@ pub enum Rehearsal {
     /// The live schema could not be reproduced in a scratch database (so the rehearsal
     /// proves nothing); why.
     Skipped(String),
+}
+
+impl Rehearsal {
+    /// The line `plan` and `apply` print; a plan restricted by `--target` names the
+    /// addresses whose convergence was checked.
+    pub fn message(&self, targets: &[String]) -> String {
+        match (self, targets.is_empty()) {
+            (Rehearsal::Passed, true) => {
+                "Rehearsed on a scratch copy of the live schema: the plan applies and converges."
+                    .to_string()
+            }
+            (Rehearsal::Passed, false) => format!(
+                "Rehearsed on a scratch copy of the live schema, for the targets only: the plan applies and its targets converge ({}); the rest of the configuration was not checked.",
+                targets.join(", ")
+            ),
+            (Rehearsal::Skipped(why), _) => format!("Rehearsal skipped: {why}."),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
@@ -652,6 +690,23 @@ fn db_only(m: &Model) -> Model {
     m
 }
 
+/// The addresses where `after` (the database once a plan ran) still differs from the
+/// desired state, under the plan's ownership: an owned object it should have dropped
+/// counts. A plan restricted by `--target` answers only for its `targets`.
+pub fn remaining(
+    desired: &Model,
+    ownership: &Ownership,
+    targets: &[String],
+    after: &Model,
+) -> Vec<String> {
+    diff(&db_only(desired), after, ownership)
+        .changes
+        .iter()
+        .map(|c| c.address().to_string())
+        .filter(|a| targets.is_empty() || targeted(a, targets))
+        .collect()
+}
+
 /// Run the plan on a baseline and compare the result with the desired state.
 async fn run_rehearsal(
     client: &tokio_postgres::Client,
@@ -706,20 +761,14 @@ async fn run_rehearsal(
         .map_err(|e| RehearsalError::Failed(e.to_string()))?;
     }
     let after = introspect(client, &opts).await?;
-    let remaining = diff(
-        &db_only(&planned.desired),
+    let remaining = remaining(
+        &planned.desired,
+        &planned.ownership,
+        &planned.plan.targets,
         &after.model,
-        &Ownership::default(),
     );
     if !remaining.is_empty() {
-        return Err(RehearsalError::Diverges(
-            remaining
-                .changes
-                .iter()
-                .map(|c| c.address().to_string())
-                .collect(),
-        )
-        .into());
+        return Err(RehearsalError::Diverges(remaining).into());
     }
     Ok(Rehearsal::Passed)
 }

@@ -246,6 +246,7 @@ fn carry_over(desired: &Model, mut m: Model) -> Model {
     for (k, e) in &mut m.enums {
         if let Some(d) = desired.enums.get(k) {
             e.renamed_from = d.renamed_from.clone();
+            e.renamed_values = d.renamed_values.clone();
         }
     }
     for (k, t) in &mut m.tables {

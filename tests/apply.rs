@@ -634,3 +634,325 @@ async fn dev_url_normalises_and_rehearses_on_the_named_server() {
     assert!(err.contains("127.0.0.1:1"), "{err}");
     assert!(!err.contains("dev-pw-3141"), "{err}");
 }
+
+/// Two unrelated tables; `posts` needs an enum.
+const POSTS_AND_TAGS: &str = r#"
+enum "post_status" { values = ["draft", "published"] }
+table "posts" {
+  column "id" { type = "uuid" }
+  column "status" { type = enum.post_status }
+  primary_key = ["id"]
+}
+table "tags" {
+  column "id" { type = "uuid" }
+  column "label" { type = "text" }
+  primary_key = ["id"]
+}
+"#;
+
+/// The addresses `supaform state list` prints.
+fn state_list(dir: &Path) -> Vec<String> {
+    let out = supaform(dir, &["state", "-e", "test", "list"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    text(&out.stdout).lines().map(str::to_string).collect()
+}
+
+#[tokio::test]
+async fn a_targeted_plan_is_rehearsed_saved_and_applied_for_its_targets_only() {
+    common::server();
+    let (d, url) = project("apply_target", POSTS_AND_TAGS).await;
+    let target = ["plan", "-e", "test", "--target", "table.public.posts"];
+    let out = supaform(d.path(), &target);
+    let plan = text(&out.stdout);
+    assert!(out.status.success(), "{plan}{}", text(&out.stderr));
+    assert!(plan.contains("  + table.public.posts [safe]"), "{plan}");
+    assert!(
+        plan.contains("  + enum.public.post_status [safe]"),
+        "what the target depends on: {plan}"
+    );
+    // (The findings still cover the whole configuration.)
+    assert!(!plan.contains("table.public.tags ["), "{plan}");
+    assert!(
+        plan.contains("Plan: 2 safe, 0 caution, 0 dangerous (2 to add,"),
+        "{plan}"
+    );
+    assert!(
+        plan.contains("Rehearsed on a scratch copy of the live schema, for the targets only")
+            && plan.contains("its targets converge (table.public.posts)"),
+        "a targeted plan is rehearsed, for its targets: {plan}"
+    );
+
+    // Saved, then applied: the rehearsal checks the targets only (tags stays missing).
+    let out = supaform(d.path(), &[&target[..], &["--out", "tfplan.json"]].concat());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.path().join("tfplan.json")).unwrap())
+            .unwrap();
+    assert_eq!(saved["targets"], serde_json::json!(["table.public.posts"]));
+    let out = supaform(
+        d.path(),
+        &["apply", "-e", "test", "tfplan.json", "--auto-approve"],
+    );
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    assert!(stdout.contains("for the targets only"), "{stdout}");
+    assert_eq!(
+        query(
+            &url,
+            "select string_agg(tablename, ',' order by tablename) from pg_tables where schemaname = 'public'"
+        )
+        .await,
+        ["posts"]
+    );
+    // The state records what the plan created, not the table it left out.
+    let owned = state_list(d.path());
+    assert!(
+        owned.contains(&"table.public.posts".to_string())
+            && owned.contains(&"enum.public.post_status".to_string()),
+        "{owned:?}"
+    );
+    assert!(
+        !owned.iter().any(|a| a.contains("tags")),
+        "an untargeted object is not recorded: {owned:?}"
+    );
+
+    // A full plan still has the other table to add, and nothing else.
+    let out = supaform(d.path(), &["plan", "-e", "test"]);
+    let plan = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(plan.contains("  + table.public.tags [safe]"), "{plan}");
+    assert!(!plan.contains("table.public.posts ["), "{plan}");
+    assert!(
+        plan.contains("the plan applies and converges."),
+        "a whole plan is rehearsed as a whole: {plan}"
+    );
+    let out = supaform(d.path(), &["apply", "-e", "test", "--auto-approve"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(state_list(d.path()).contains(&"table.public.tags".to_string()));
+}
+
+#[tokio::test]
+async fn plan_json_validates_against_the_plan_schema() {
+    common::server();
+    let (d, url) = project("plan_json_schema", NOTES).await;
+    let out = supaform(d.path(), &["apply", "-e", "test", "--auto-approve"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    query(
+        &url,
+        "insert into notes (body, owner) select 'n' || i, gen_random_uuid() from generate_series(1, 3) i",
+    )
+    .await;
+    // A new nullable column (safe), a check on the populated table (caution), the body
+    // column dropped (dangerous).
+    let next = NOTES
+        .replace(
+            "  column \"body\" { type = \"text\" }\n",
+            "  column \"title\" {\n    type = \"text\"\n    null = true\n  }\n",
+        )
+        .replace(
+            "  rls { enabled = true }",
+            "  check \"owner_set\" { expression = \"owner is not null\" }\n  rls { enabled = true }",
+        );
+    std::fs::write(d.path().join("main.hcl"), next).unwrap();
+    let out = supaform(d.path(), &["plan", "-e", "test", "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    let risks: std::collections::BTreeSet<&str> = plan["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .filter_map(|s| s["risk"].as_str())
+        .collect();
+    assert_eq!(
+        risks,
+        ["caution", "dangerous", "safe"].into(),
+        "{:#}",
+        plan["steps"]
+    );
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/plan.schema.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the plan schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&plan)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}\n{plan:#}");
+    // The schema is not vacuous: a plan missing a required field fails it.
+    let mut broken = plan.clone();
+    broken.as_object_mut().unwrap().remove("steps");
+    assert!(!validator.is_valid(&broken));
+}
+
+/// `plan --out`, then something changes; `apply FILE` must refuse, naming it.
+async fn saved_plan_then(tag: &str) -> (tempfile::TempDir, String) {
+    let (d, url) = project(tag, NOTES).await;
+    let out = supaform(d.path(), &["apply", "-e", "test", "--auto-approve"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // The saved plan adds a column.
+    let with_title = NOTES.replace(
+        "  column \"owner\"",
+        "  column \"title\" {\n    type = \"text\"\n    null = true\n  }\n  column \"owner\"",
+    );
+    std::fs::write(d.path().join("main.hcl"), &with_title).unwrap();
+    let out = supaform(d.path(), &["plan", "-e", "test", "--out", "tfplan.json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("+ table.public.notes.column.title"));
+    (d, url)
+}
+
+async fn columns_of_notes(url: &str) -> Vec<String> {
+    query(
+        url,
+        "select string_agg(column_name, ',' order by column_name) from information_schema.columns where table_schema = 'public' and table_name = 'notes'",
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_saved_plan_is_refused_once_the_live_database_changed() {
+    common::server();
+    let (d, url) = saved_plan_then("apply_stale_live").await;
+    query(&url, "alter table notes add column by_hand text").await;
+    let out = supaform(
+        d.path(),
+        &["apply", "-e", "test", "tfplan.json", "--auto-approve"],
+    );
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("the saved plan is stale: the live database changed since it was made"),
+        "{err}"
+    );
+    assert_eq!(columns_of_notes(&url).await, ["body,by_hand,id,owner"]);
+}
+
+#[tokio::test]
+async fn a_saved_plan_is_refused_once_another_apply_changed_the_state() {
+    common::server();
+    let (d, url) = saved_plan_then("apply_stale_state").await;
+    let saved_config = std::fs::read_to_string(d.path().join("main.hcl")).unwrap();
+    let serial = |d: &Path| -> u64 {
+        let s: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(d.join("state/test.json")).unwrap())
+                .unwrap();
+        s["serial"].as_u64().expect("a serial")
+    };
+    let before = serial(d.path());
+    // Another apply, of a configuration that changes nothing live (a comment): it only
+    // records the new configuration in the state.
+    std::fs::write(d.path().join("main.hcl"), format!("# reviewed\n{NOTES}")).unwrap();
+    let out = supaform(d.path(), &["apply", "-e", "test", "--auto-approve"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        serial(d.path()) > before,
+        "the other apply bumped the serial"
+    );
+    assert_eq!(columns_of_notes(&url).await, ["body,id,owner"]);
+
+    // The configuration the plan was made from, back: only the state differs.
+    std::fs::write(d.path().join("main.hcl"), saved_config).unwrap();
+    let out = supaform(
+        d.path(),
+        &["apply", "-e", "test", "tfplan.json", "--auto-approve"],
+    );
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("the saved plan is stale: the state changed since it was made"),
+        "{err}"
+    );
+    assert_eq!(columns_of_notes(&url).await, ["body,id,owner"]);
+}
+
+#[tokio::test]
+async fn a_failing_rehearsal_stops_apply_before_the_target() {
+    common::server();
+    let (d, url) = project("apply_rehearsal_fails", NOTES).await;
+    let out = supaform(d.path(), &["apply", "-e", "test", "--auto-approve"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("Rehearsed on a scratch copy"), "{stdout}");
+    query(
+        &url,
+        "insert into notes (body, owner) values ('kept', gen_random_uuid())",
+    )
+    .await;
+
+    // The owner becomes an integer: valid as a configuration, but Postgres has no cast
+    // from uuid to integer, so `ALTER ... TYPE integer USING owner::integer` fails even on
+    // the empty copy of the schema the plan is rehearsed on.
+    let next = NOTES
+        .replace(
+            "  column \"owner\" { type = \"uuid\" }",
+            "  column \"owner\" { type = \"integer\" }",
+        )
+        .replace("(select auth.uid()) = owner", "owner = 1");
+    std::fs::write(d.path().join("main.hcl"), next).unwrap();
+    let out = supaform(
+        d.path(),
+        &["apply", "-e", "test", "--auto-approve", "--allow-dangerous"],
+    );
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{}{err}", text(&out.stdout));
+    assert!(
+        err.contains("the plan fails when rehearsed on a copy of the live schema"),
+        "{err}"
+    );
+    assert!(err.contains("cannot cast type uuid to integer"), "{err}");
+    assert!(
+        !text(&out.stdout).contains("Phase transaction"),
+        "nothing ran on the target: {}",
+        text(&out.stdout)
+    );
+    assert_eq!(
+        query(
+            &url,
+            "select data_type || ':' || (select count(*) from notes where body = 'kept') from information_schema.columns where table_name = 'notes' and column_name = 'owner'"
+        )
+        .await,
+        ["uuid:1"]
+    );
+
+    // Without the rehearsal, no 'Rehearsed' line; the target itself refuses the statement
+    // and the transaction rolls back.
+    let out = supaform(d.path(), &["plan", "-e", "test", "--no-rehearse"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        !text(&out.stdout).contains("Rehearsed"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = supaform(
+        d.path(),
+        &[
+            "apply",
+            "-e",
+            "test",
+            "--auto-approve",
+            "--allow-dangerous",
+            "--no-rehearse",
+        ],
+    );
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        !text(&out.stdout).contains("Rehearsed"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(!err.contains("rehearsed"), "{err}");
+    assert!(err.contains("cannot cast type uuid to integer"), "{err}");
+    assert_eq!(
+        query(
+            &url,
+            "select data_type from information_schema.columns where table_name = 'notes' and column_name = 'owner'"
+        )
+        .await,
+        ["uuid"]
+    );
+}

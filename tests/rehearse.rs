@@ -83,6 +83,54 @@ async fn a_plan_that_leaves_a_difference_is_caught() {
     );
 }
 
+#[tokio::test]
+async fn a_plan_that_forgets_to_drop_an_owned_table_is_caught() {
+    common::server();
+    let url = common::fresh_db("rehearse_forgotten_drop").await;
+    let c = supaform::db::connect(&url).await.unwrap();
+    // Live: the configured table without its index, and a table the state owns that the
+    // config no longer has.
+    c.batch_execute(
+        "create table notes (id uuid primary key, body text);
+         create table old_notes (id uuid primary key)",
+    )
+    .await
+    .unwrap();
+    let opts = LoadOptions {
+        env: Box::new(|_| None),
+        ..Default::default()
+    };
+    let cfg = load_str(Path::new("."), &[("main.hcl", HCL)], &opts).unwrap();
+    let state = StateView {
+        owned: ["table.public.notes", "table.public.old_notes"]
+            .map(String::from)
+            .into(),
+        ..Default::default()
+    };
+    let planned = engine::plan_config(&cfg, "test", &url, &state, &common::options())
+        .await
+        .unwrap();
+    let drop = "table.public.old_notes";
+    assert!(
+        planned.plan.steps.iter().any(|s| s.address == drop),
+        "{:#?}",
+        planned.plan.steps
+    );
+    // The whole plan converges.
+    let r = engine::rehearse(&planned, &common::options())
+        .await
+        .unwrap();
+    assert_eq!(r, Rehearsal::Passed);
+    // Without its drop step it runs (the index is built), but leaves the owned table behind.
+    let mut p = planned;
+    p.plan.steps.retain(|s| s.address != drop);
+    let err = engine::rehearse(&p, &common::options()).await.unwrap_err();
+    assert!(
+        matches!(err.downcast_ref::<RehearsalError>(), Some(RehearsalError::Diverges(a)) if a == &[drop.to_string()]),
+        "{err:?}"
+    );
+}
+
 /// A configuration no earlier run has normalised (so the normalisation is not cached).
 fn unique_config() -> supaform::config::Config {
     let nanos = std::time::SystemTime::now()

@@ -232,6 +232,33 @@ async fn case_steps(
         }
     }
 
+    // The rows, where the case says what they must be after the apply.
+    if let Some(query) = read_opt(&dir.join("rows.sql")) {
+        let want = read_opt(&dir.join("rows.txt")).unwrap_or_default();
+        let got: Vec<String> = client
+            .simple_query(&query)
+            .await
+            .map_err(|e| format!("rows.sql: {e}"))?
+            .into_iter()
+            .filter_map(|m| match m {
+                tokio_postgres::SimpleQueryMessage::Row(r) => Some(
+                    (0..r.len())
+                        .map(|i| r.get(i).unwrap_or("NULL"))
+                        .collect::<Vec<_>>()
+                        .join("|"),
+                ),
+                _ => None,
+            })
+            .collect();
+        if got.join("\n").trim() != want.trim() {
+            return Err(format!(
+                "rows after apply differ from rows.txt:\n{}\nexpected:\n{}",
+                got.join("\n"),
+                want.trim()
+            ));
+        }
+    }
+
     // Plan again: nothing left to do.
     let live = introspect(client, &engine::introspect_options(&cfg.model))
         .await

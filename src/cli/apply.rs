@@ -192,7 +192,7 @@ async fn apply_planned(
     if !plan.has_changes() {
         // Nothing to run; record ownership when there is no state yet or the config changed.
         if prev.as_ref().is_none_or(|p| p.config_hash != cfg.hash) {
-            let next = next_state(&base, &planned, cfg, &Default::default());
+            let next = next_state(&base, &planned, cfg, &Default::default(), &plan);
             save_state(backend, client, &next, true).await?;
         }
         return Ok(ExitCode::SUCCESS);
@@ -217,12 +217,9 @@ async fn apply_planned(
     }
     if !args.no_rehearse {
         let rehearsed = planned.clone_with_plan(plan.clone());
-        match engine::rehearse_with(baseline.take(), &rehearsed, local).await? {
-            engine::Rehearsal::Passed if !args.json => println!(
-                "Rehearsed on a scratch copy of the live schema: the plan applies and converges."
-            ),
-            engine::Rehearsal::Skipped(why) if !args.json => println!("Rehearsal skipped: {why}."),
-            _ => {}
+        let r = engine::rehearse_with(baseline.take(), &rehearsed, local).await?;
+        if !args.json {
+            println!("{}", r.message(&plan.targets));
         }
     }
 
@@ -334,7 +331,7 @@ async fn apply_planned(
         .filter(|s| s.action == crate::diff::Action::Delete && s.phase == Phase::Transaction)
         .map(|s| s.address.clone())
         .collect();
-    let next = next_state(&base, &planned, cfg, &dropped);
+    let next = next_state(&base, &planned, cfg, &dropped, &plan);
     let saved_in_tx = std::cell::Cell::new(false);
     let result = exec::run(client, &plan, &opts, &mut on_event, || async {
         if let Backend::Database(d) = backend {
@@ -376,15 +373,14 @@ async fn apply_planned(
     crate::util::crash_point("before_verify");
     let live =
         crate::introspect::introspect(client, &engine::introspect_options(&cfg.model)).await?;
-    let mut desired = planned.desired.clone();
-    desired.secrets.clear();
-    desired.edge_functions.clear();
-    let remaining = crate::diff::diff(&desired, &live.model, &crate::diff::Ownership::default());
-    let addrs: Vec<String> = remaining
-        .changes
-        .iter()
-        .map(|c| c.address().to_string())
-        .collect();
+    // Under the plan's ownership: an owned object left behind that it should have dropped
+    // counts too.
+    let addrs = engine::remaining(
+        &planned.desired,
+        &planned.ownership,
+        &plan.targets,
+        &live.model,
+    );
     if !addrs.is_empty() && args.plan_file.is_none() && args.json {
         println!(
             "{}",
@@ -541,12 +537,15 @@ async fn functions_phase(
 }
 
 /// The state after this apply: every desired object owned, drops and objects found gone
-/// from live released.
+/// from live released. After a plan restricted by `--target` (Terraform's semantics), only
+/// the desired objects its steps touched are recorded anew; the others stay as the state
+/// had them (absent if it did not have them).
 fn next_state(
     base: &crate::state::State,
     planned: &engine::Planned,
     cfg: &crate::config::Config,
     dropped: &BTreeSet<String>,
+    plan: &Plan,
 ) -> crate::state::State {
     let live: BTreeSet<String> = planned
         .live
@@ -584,7 +583,25 @@ fn next_state(
             dropped.insert(a);
         }
     }
-    crate::state::State::next(base, &planned.desired, &cfg.graph, &cfg.hash, &dropped)
+    let mut next =
+        crate::state::State::next(base, &planned.desired, &cfg.graph, &cfg.hash, &dropped);
+    if !plan.targets.is_empty() {
+        for a in &desired {
+            let scope = std::slice::from_ref(a);
+            if plan
+                .steps
+                .iter()
+                .any(|s| engine::targeted(&s.address, scope))
+            {
+                continue;
+            }
+            match base.resources.get(a) {
+                Some(old) => next.resources.insert(a.clone(), old.clone()),
+                None => next.resources.remove(a),
+            };
+        }
+    }
+    next
 }
 
 /// Write the state; with the database backend, in its own transaction when `own_tx`.

@@ -35,7 +35,7 @@ pub fn run(cli: &Cli, args: &Args) -> miette::Result<ExitCode> {
     let cfg = super::load_config(cli)?;
     let env = target::environment(&cfg, args.env.as_deref())?;
     let rt = super::runtime()?;
-    let rehearse = !args.no_rehearse && args.targets.is_empty();
+    let rehearse = !args.no_rehearse;
     let (planned, rehearsal, outside) = rt.block_on(async {
         let t = target::resolve(env.clone()).await?;
         let state_doc = super::load_state(&cfg, &env, &t.url).await?;
@@ -49,6 +49,8 @@ pub fn run(cli: &Cli, args: &Args) -> miette::Result<ExitCode> {
             }
             return Err(e);
         }
+        // With --target, the plan rehearsed (and saved) is the restricted one.
+        engine::restrict(&mut planned.plan, &args.targets);
         let rehearsal = if rehearse && planned.plan.has_changes() {
             Some(engine::rehearse_with(baseline, &planned, &local).await?)
         } else {
@@ -67,8 +69,7 @@ pub fn run(cli: &Cli, args: &Args) -> miette::Result<ExitCode> {
         };
         Ok::<_, miette::Report>((planned, rehearsal, outside))
     })?;
-    let mut plan = planned.plan;
-    engine::restrict(&mut plan, &args.targets);
+    let plan = planned.plan;
     if let Some(w) = &planned.version_warning {
         eprintln!("Warning: {w}");
     }
@@ -90,12 +91,8 @@ pub fn run(cli: &Cli, args: &Args) -> miette::Result<ExitCode> {
         };
         print!("{}", crate::report::drift::outside_changes(&outside, style));
         print!("{}", human(&plan, style));
-        match &rehearsal {
-            Some(engine::Rehearsal::Passed) => println!(
-                "Rehearsed on a scratch copy of the live schema: the plan applies and converges."
-            ),
-            Some(engine::Rehearsal::Skipped(why)) => println!("Rehearsal skipped: {why}."),
-            None => {}
+        if let Some(r) = &rehearsal {
+            println!("{}", r.message(&plan.targets));
         }
         if let Some(path) = &args.out {
             println!(

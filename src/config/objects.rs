@@ -6,6 +6,7 @@ use super::lower::{a_type, attr_span, Blk, Lowerer};
 use super::source::Span;
 use crate::model::*;
 use hcl::edit::Span as _;
+use std::collections::BTreeMap;
 
 pub(super) fn lower_project(lw: &mut Lowerer, b: &Blk) {
     lw.check_shape(b, &["name", "schemas", "managed_roles"], &[]);
@@ -194,6 +195,7 @@ pub(super) fn lower_enum(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
             "schema",
             "values",
             "renamed_from",
+            "renamed_values",
             "comment",
             "depends_on",
         ],
@@ -209,6 +211,10 @@ pub(super) fn lower_enum(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
     let renamed_from = lw.string(b, "renamed_from").map(|s| s.0);
     let comment = lw.string(b, "comment").map(|s| s.0);
     lw.depends_on(b, addr);
+    let renamed_values = values
+        .as_ref()
+        .map(|v| enum_renamed_values(lw, b, v))
+        .unwrap_or_default();
     if let Some(values) = values {
         lw.model.enums.insert(
             q.clone(),
@@ -216,10 +222,70 @@ pub(super) fn lower_enum(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
                 name: q.clone(),
                 values: values.into_iter().map(|v| v.0).collect(),
                 renamed_from,
+                renamed_values,
                 comment,
             },
         );
     }
+}
+
+/// `renamed_values = { new = "old" }`: each key a value of `values`, each old name gone
+/// from `values` and renamed only once.
+fn enum_renamed_values(
+    lw: &mut Lowerer,
+    b: &Blk,
+    values: &[(String, Span)],
+) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let Some(v) = lw.val(b, "renamed_values") else {
+        return out;
+    };
+    let Value::Object(items) = v.value else {
+        lw.push(
+            Diag::new(
+                "config::wrong_type",
+                format!(
+                    "`renamed_values` must be an object of new value = \"old value\", not {}",
+                    v.value.type_name()
+                ),
+            )
+            .at(&v.span, "expected { new = \"old\" }"),
+        );
+        return out;
+    };
+    let has = |s: &str| values.iter().any(|(x, _)| x == s);
+    for (new, old) in items {
+        let Value::String(old_name) = &old.value else {
+            lw.push(
+                Diag::new(
+                    "config::wrong_type",
+                    format!("the old name of `{new}` must be a string"),
+                )
+                .at(&old.span, "expected a string"),
+            );
+            continue;
+        };
+        let problem = if !has(&new) {
+            Some(format!("`{new}` is not one of this enum's `values`"))
+        } else if has(old_name) {
+            Some(format!(
+                "`{old_name}` is still one of `values`: a renamed value takes the place of its old name"
+            ))
+        } else if out.values().any(|o| o == old_name) {
+            Some(format!("`{old_name}` is renamed twice"))
+        } else {
+            None
+        };
+        match problem {
+            Some(p) => lw.push(
+                Diag::new("config::invalid_value", p).at(&old.span, format!("renamed to `{new}`")),
+            ),
+            None => {
+                out.insert(new, old_name.clone());
+            }
+        }
+    }
+    out
 }
 
 pub(super) fn lower_policy(lw: &mut Lowerer, b: &mut Blk) {

@@ -30,6 +30,20 @@ pub fn hcl_string(s: &str) -> String {
     out
 }
 
+/// An object key: bare when it is an identifier, else quoted.
+pub fn hcl_key(s: &str) -> String {
+    let mut chars = s.chars();
+    let ident = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if ident {
+        s.to_string()
+    } else {
+        hcl_string(s)
+    }
+}
+
 /// A string as a heredoc when it spans lines and can be written verbatim, else quoted.
 fn hcl_text(s: &str, indent: &str) -> String {
     let heredoc_ok = s.contains('\n')

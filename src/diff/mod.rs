@@ -36,6 +36,12 @@ pub enum Change {
         from: QName,
         to: QName,
     },
+    /// `ALTER TYPE … RENAME VALUE`: rows holding the value keep it under its new name.
+    RenameEnumValue {
+        name: QName,
+        from: String,
+        to: String,
+    },
     /// Insert a value before `before` (None: at the end). Must commit before use.
     AddEnumValue {
         name: QName,
@@ -237,7 +243,9 @@ impl Change {
             UpdateExtension { to, .. } => Address::Extension(to.name.clone()),
             CreateEnum(e) | DropEnum(e) => Address::Enum(e.name.clone()),
             RenameEnum { to, .. } => Address::Enum(to.clone()),
-            AddEnumValue { name, .. } | SetEnumComment { name, .. } => Address::Enum(name.clone()),
+            AddEnumValue { name, .. }
+            | SetEnumComment { name, .. }
+            | RenameEnumValue { name, .. } => Address::Enum(name.clone()),
             RebuildEnum { to, .. } => Address::Enum(to.name.clone()),
             CreateTable(t) | DropTable(t) => Address::Table(t.name.clone()),
             RenameTable { to, .. } => Address::Table(to.clone()),
@@ -325,6 +333,7 @@ impl Change {
             | DeleteSecret { .. }
             | DeleteEdgeFunction(_) => Action::Delete,
             RenameEnum { .. }
+            | RenameEnumValue { .. }
             | RenameTable { .. }
             | RenameColumn { .. }
             | RenamePolicy { .. }
@@ -562,6 +571,24 @@ impl Differ<'_> {
                 });
             }
             return;
+        }
+        // A value gone and a new one in its place looks like a rename: say how to keep the
+        // rows holding it (the rebuild fails on them).
+        if l.values.len() == e.values.len() {
+            for (old, new) in l.values.iter().zip(&e.values) {
+                if old != new && !e.values.contains(old) && !l.values.contains(new) {
+                    self.hint(
+                        &Address::Enum(e.name.clone()),
+                        format!(
+                            "value '{old}' of enum {} is removed and '{new}' added in its place; if it was renamed, add `renamed_values = {{ {} = {} }}` to enum \"{}\" to keep the rows holding it",
+                            e.name,
+                            crate::config::write::hcl_key(new),
+                            crate::config::write::hcl_string(old),
+                            e.name.name
+                        ),
+                    );
+                }
+            }
         }
         let columns = live
             .tables

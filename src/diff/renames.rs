@@ -11,6 +11,7 @@ pub fn apply(desired: &Model, live: &Model) -> (Vec<Change>, Model) {
     let mut live = live.clone();
     let mut out = Vec::new();
     enums(desired, &mut live, &mut out);
+    enum_values(desired, &mut live, &mut out);
     tables(desired, &mut live, &mut out);
     columns(desired, &mut live, &mut out);
     functions(desired, &mut live, &mut out);
@@ -20,7 +21,10 @@ pub fn apply(desired: &Model, live: &Model) -> (Vec<Change>, Model) {
 
 /// Whether the desired model declares any rename: without one there is nothing to apply.
 pub fn declared(desired: &Model) -> bool {
-    desired.enums.values().any(|e| e.renamed_from.is_some())
+    desired
+        .enums
+        .values()
+        .any(|e| e.renamed_from.is_some() || !e.renamed_values.is_empty())
         || desired
             .tables
             .values()
@@ -73,6 +77,90 @@ fn enums(desired: &Model, live: &mut Model, out: &mut Vec<Change>) {
             from: old,
             to: name.clone(),
         });
+    }
+}
+
+/// `renamed_values = { new = "old" }` applies where the live enum (already under its new
+/// name) still has the old value and not yet the new one. Postgres keeps a value's identity
+/// through `RENAME VALUE`, so expressions holding it print the new name afterwards: the
+/// live copy's `'old'::type` constants are rewritten to match.
+fn enum_values(desired: &Model, live: &mut Model, out: &mut Vec<Change>) {
+    for (name, e) in &desired.enums {
+        let Some(l) = live.enums.get_mut(name) else {
+            continue;
+        };
+        let mut done = Vec::new();
+        for (new, old) in &e.renamed_values {
+            if l.values.contains(old) && !l.values.contains(new) {
+                for v in l.values.iter_mut().filter(|v| *v == old) {
+                    *v = new.clone();
+                }
+                done.push((old.clone(), new.clone()));
+                out.push(Change::RenameEnumValue {
+                    name: name.clone(),
+                    from: old.clone(),
+                    to: new.clone(),
+                });
+            }
+        }
+        let ty = crate::config::format_type_name(name);
+        for (old, new) in done {
+            // A column of the type whose default is the value, read back as a literal.
+            for t in live.tables.values_mut() {
+                for c in &mut t.columns {
+                    if c.enum_type.as_ref() == Some(name) {
+                        if let Some(DefaultValue::Literal(Literal::String(v))) = &mut c.default {
+                            if *v == old {
+                                *v = new.clone();
+                            }
+                        }
+                    }
+                }
+            }
+            let from = format!("{}::{ty}", crate::quote::literal(&old));
+            let to = format!("{}::{ty}", crate::quote::literal(&new));
+            rewrite_expressions(live, &|s: &mut String| {
+                if s.contains(&from) {
+                    *s = s.replace(&from, &to);
+                }
+            });
+        }
+    }
+}
+
+/// Every SQL expression of `m` that Postgres prints from its own catalog (defaults,
+/// generated columns, checks, index predicates, policies, trigger conditions, views).
+fn rewrite_expressions(m: &mut Model, f: &dyn Fn(&mut String)) {
+    for t in m.tables.values_mut() {
+        for c in &mut t.columns {
+            if let Some(DefaultValue::Sql(s)) = &mut c.default {
+                f(s);
+            }
+            if let Some(g) = &mut c.generated {
+                f(g);
+            }
+        }
+        for ch in &mut t.checks {
+            f(&mut ch.expression);
+        }
+        for i in &mut t.indexes {
+            if let Some(p) = &mut i.predicate {
+                f(p);
+            }
+        }
+    }
+    for p in m.policies.values_mut() {
+        for e in [&mut p.using, &mut p.check].into_iter().flatten() {
+            f(e);
+        }
+    }
+    for tr in m.triggers.values_mut() {
+        if let Some(w) = &mut tr.when {
+            f(w);
+        }
+    }
+    for v in m.views.values_mut() {
+        f(&mut v.query);
     }
 }
 

@@ -425,6 +425,7 @@ pub(super) fn build(
                     name: q,
                     values: t.values.clone().unwrap_or_default(),
                     renamed_from: None,
+                    renamed_values: Default::default(),
                     comment: t.comment.clone(),
                 },
             );

@@ -151,6 +151,10 @@ pub struct Enum {
     pub name: QName,
     pub values: Vec<String>,
     pub renamed_from: Option<String>,
+    /// Values renamed in place (`renamed_values = { new = "old" }`): new name → old name.
+    /// Only the configuration carries it, like `renamed_from`.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub renamed_values: std::collections::BTreeMap<String, String>,
     pub comment: Option<String>,
 }
 

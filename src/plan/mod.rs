@@ -100,6 +100,10 @@ pub struct Plan {
     pub findings: Vec<crate::lint::Finding>,
     pub unmanaged: Vec<String>,
     pub hints: Vec<PlanHint>,
+    /// The addresses `plan --target` restricted the plan to (with what they depend on);
+    /// empty for a whole plan. Rehearsal and state then concern only these.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -180,8 +184,24 @@ pub fn build(diff: &Diff, ctx: &Context) -> Vec<Step> {
                 crate::diff::Change::RenameEnum { from, to } if to == name => Some(from),
                 _ => None,
             });
-            if let Some(old) = old {
-                d.step.sql = vec![ddl::add_enum_value(old, value, before.as_deref())];
+            // Likewise a value it is placed before that the same plan renames.
+            let renamed_before = before.as_ref().and_then(|b| {
+                diff.changes.iter().find_map(|r| match r {
+                    crate::diff::Change::RenameEnumValue { name: n, from, to }
+                        if n == name && to == b =>
+                    {
+                        Some(from.clone())
+                    }
+                    _ => None,
+                })
+            });
+            if old.is_some() || renamed_before.is_some() {
+                let before = renamed_before.or_else(|| before.clone());
+                d.step.sql = vec![ddl::add_enum_value(
+                    old.unwrap_or(name),
+                    value,
+                    before.as_deref(),
+                )];
             }
         }
     }
@@ -216,90 +236,83 @@ pub fn build(diff: &Diff, ctx: &Context) -> Vec<Step> {
 /// Tables linked by foreign keys and dropped together: a referencing table goes first
 /// (`DROP TABLE` refuses to drop a table another one still references).
 fn order_table_drops(drafts: &mut [steps::Draft]) {
-    let is_drop = |d: &steps::Draft| d.drops_table;
-    let idx: Vec<usize> = (0..drafts.len()).filter(|&i| is_drop(&drafts[i])).collect();
-    if idx.len() < 2 {
-        return;
-    }
-    let tables: Vec<steps::Draft> = idx.iter().map(|&i| drafts[i].clone()).collect();
-    let mut placed = vec![false; tables.len()];
-    let mut ordered: Vec<steps::Draft> = Vec::new();
-    while ordered.len() < tables.len() {
-        let before = ordered.len();
-        for i in 0..tables.len() {
-            // Still referenced by a table not dropped yet: wait.
-            let waits = (0..tables.len()).any(|j| {
-                j != i
-                    && !placed[j]
-                    && tables[j]
-                        .refs
-                        .iter()
-                        .any(|r| r.to_string() == tables[i].step.address)
-            });
-            if !placed[i] && !waits {
-                placed[i] = true;
-                ordered.push(tables[i].clone());
-            }
-        }
-        if ordered.len() == before {
-            // A cycle of foreign keys: drop in the diff's order; the statement names the
-            // constraint that blocks it.
-            for i in 0..tables.len() {
-                if !placed[i] {
-                    placed[i] = true;
-                    ordered.push(tables[i].clone());
-                }
-            }
-        }
-    }
-    for (slot, d) in idx.into_iter().zip(ordered) {
-        drafts[slot] = d;
-    }
+    // A table still referenced by another dropped table waits for it; a cycle of foreign
+    // keys is dropped in the diff's order (the statement names the constraint that blocks).
+    reorder(
+        drafts,
+        |d| d.drops_table,
+        |a, b| b.refs.iter().any(|r| r.to_string() == a.step.address),
+    );
 }
 
 /// Views over views: a view is created after the views its query names.
 fn order_views(drafts: &mut [steps::Draft]) {
-    let is_view =
-        |d: &steps::Draft| d.step.address.starts_with("view.") && d.step.action != Action::Delete;
-    let idx: Vec<usize> = (0..drafts.len()).filter(|&i| is_view(&drafts[i])).collect();
+    reorder(
+        drafts,
+        |d| d.step.address.starts_with("view.") && d.step.action != Action::Delete,
+        |a, b| {
+            let name = b.view_name.as_deref().unwrap_or_default();
+            !name.is_empty() && a.view_query.contains(name)
+        },
+    );
+}
+
+/// Reorder, in place, the drafts `pick` selects so that each comes after those it
+/// `needs(a, b)` (a needs b first): a topological order of their dependency graph
+/// (petgraph), stable — among drafts free to go, the diff's order is kept. Members of a
+/// cycle go in the diff's order.
+fn reorder(
+    drafts: &mut [steps::Draft],
+    pick: impl Fn(&steps::Draft) -> bool,
+    needs: impl Fn(&steps::Draft, &steps::Draft) -> bool,
+) {
+    use petgraph::graph::{DiGraph, NodeIndex};
+    use petgraph::Direction;
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    let idx: Vec<usize> = (0..drafts.len()).filter(|&i| pick(&drafts[i])).collect();
     if idx.len() < 2 {
         return;
     }
-    let mut views: Vec<steps::Draft> = idx.iter().map(|&i| drafts[i].clone()).collect();
-    let names: Vec<String> = views
-        .iter()
-        .map(|d| d.view_name.clone().unwrap_or_default())
-        .collect();
-    let mut ordered: Vec<steps::Draft> = Vec::new();
-    let mut placed = vec![false; views.len()];
-    while ordered.len() < views.len() {
-        let mut progressed = false;
-        for i in 0..views.len() {
-            if placed[i] {
-                continue;
-            }
-            let waits = (0..views.len()).any(|j| {
-                j != i
-                    && !placed[j]
-                    && !names[j].is_empty()
-                    && views[i].view_query.contains(&names[j])
-            });
-            if !waits {
-                placed[i] = true;
-                ordered.push(views[i].clone());
-                progressed = true;
-            }
-        }
-        if !progressed {
-            for i in 0..views.len() {
-                if !placed[i] {
-                    placed[i] = true;
-                    ordered.push(views[i].clone());
-                }
+    let mut g: DiGraph<usize, ()> = DiGraph::with_capacity(idx.len(), 0);
+    let nodes: Vec<NodeIndex> = (0..idx.len()).map(|i| g.add_node(i)).collect();
+    for (i, &a) in idx.iter().enumerate() {
+        for (j, &b) in idx.iter().enumerate() {
+            if i != j && needs(&drafts[a], &drafts[b]) {
+                g.add_edge(nodes[j], nodes[i], ());
             }
         }
     }
-    views.clear();
+    let mut waiting: Vec<usize> = nodes
+        .iter()
+        .map(|&n| g.neighbors_directed(n, Direction::Incoming).count())
+        .collect();
+    let mut placed = vec![false; idx.len()];
+    let mut free: BinaryHeap<Reverse<usize>> = (0..idx.len())
+        .filter(|&i| waiting[i] == 0)
+        .map(Reverse)
+        .collect();
+    let mut order: Vec<usize> = Vec::with_capacity(idx.len());
+    while order.len() < idx.len() {
+        let next = match free.pop() {
+            Some(Reverse(i)) => i,
+            // Only cycles are left: the first remaining draft goes.
+            None => (0..idx.len()).find(|&i| !placed[i]).unwrap_or_default(),
+        };
+        if placed[next] {
+            continue;
+        }
+        placed[next] = true;
+        order.push(next);
+        for m in g.neighbors_directed(nodes[next], Direction::Outgoing) {
+            let m = g[m];
+            waiting[m] = waiting[m].saturating_sub(1);
+            if waiting[m] == 0 && !placed[m] {
+                free.push(Reverse(m));
+            }
+        }
+    }
+    let ordered: Vec<steps::Draft> = order.iter().map(|&i| drafts[idx[i]].clone()).collect();
     for (slot, d) in idx.into_iter().zip(ordered) {
         drafts[slot] = d;
     }

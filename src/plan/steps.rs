@@ -242,17 +242,22 @@ fn generate(change: &Change, ctx: &Context) -> B {
                 "the trigger's behaviour stops",
             )
             .sql(ddl::drop_trigger(&t.table, &t.name)),
-        DropPolicy(p) => B::new(1, format!("drop policy {} on {}", p.name, p.table))
-            .rule(
-                Rule::D206,
-                format!(
-                    "{} loses a {} policy for {}",
-                    p.table,
-                    p.command.as_str(),
-                    p.roles.join(", ")
-                ),
-            )
-            .sql(ddl::drop_policy(&p.table, &p.name)),
+        DropPolicy(p) => {
+            let mut b = B::new(1, format!("drop policy {} on {}", p.name, p.table))
+                .rule(
+                    Rule::D206,
+                    format!(
+                        "{} loses a {} policy for {}",
+                        p.table,
+                        p.command.as_str(),
+                        p.roles.join(", ")
+                    ),
+                )
+                .sql(ddl::drop_policy(&p.table, &p.name));
+            // The rows the policy protected.
+            b.rows_of = Some(p.table.clone());
+            b
+        }
         DropView(v) => B::new(2, format!("drop view {}", v.name))
             .rule(
                 view_drop_rule(ctx, &v.name),
@@ -379,6 +384,15 @@ fn generate(change: &Change, ctx: &Context) -> B {
         RenameEnum { from, to } => B::new(20, format!("rename enum {from} to {}", to.name))
             .rule(Rule::S016, "values are kept")
             .sql(ddl::rename_type(from, &to.name)),
+        RenameEnumValue { name, from, to } => B::new(
+            20,
+            format!("rename value '{from}' of enum {name} to '{to}'"),
+        )
+        .rule(
+            Rule::C111,
+            format!("rows keep it under the new name; clients sending '{from}' break"),
+        )
+        .sql(ddl::rename_enum_value(name, from, to)),
         RenameFunction { from, to } => {
             B::new(20, format!("rename function {} to {}", from.name, to.name))
                 .rule(Rule::C109, format!("callers of {} break", from.name))
@@ -693,7 +707,18 @@ fn generate(change: &Change, ctx: &Context) -> B {
             let existing = ctx.live.tables.contains_key(table);
             let mut b = B::new(38, format!("create index {} on {table}", index.name))
                 .refs([table_addr(table)]);
-            if existing {
+            if let (true, Some(fk)) = (existing, new_foreign_key_needing(ctx, table, index)) {
+                // A concurrent build would come after the transaction that adds the
+                // foreign key, which Postgres refuses without a unique index to point at.
+                b = b.sql(ddl::create_index(table, index, false)).rule(
+                    Rule::C102,
+                    format!("built in the transaction: foreign key {fk} of this plan needs it"),
+                );
+                if populated(ctx, table) {
+                    b = b.rule(Rule::C103, "existing rows must already be unique");
+                    b.rows_of = Some(table.clone());
+                }
+            } else if existing {
                 b = b
                     .sql(ddl::create_index(table, index, true))
                     .phase(Phase::Concurrent)
@@ -740,6 +765,8 @@ fn generate(change: &Change, ctx: &Context) -> B {
             if from.enabled != to.enabled {
                 b = b.sql(ddl::set_rls(table, to.enabled));
                 b = if !to.enabled {
+                    // The rows RLS stops guarding.
+                    b.rows_of = Some(table.clone());
                     b.rule(
                         Rule::D207,
                         format!("every row of {table} becomes visible to roles granted access"),
@@ -761,6 +788,7 @@ fn generate(change: &Change, ctx: &Context) -> B {
                         "the table's owner becomes subject to its policies",
                     )
                 } else {
+                    b.rows_of = Some(table.clone());
                     b.rule(Rule::D207, "the table's owner bypasses its policies again")
                 };
             }
@@ -1472,6 +1500,35 @@ fn rebuild_enum(ctx: &Context, from: &Enum, to: &Enum, columns: &[(QName, String
                 .flat_map(|v| recreate_view(ctx, v)),
         )
         .sqls(recreate_triggers(ctx, &triggers))
+}
+
+/// A foreign key this plan adds (in the desired model, not live) that references exactly
+/// the columns of `index`, a new plain unique index on `table`: its name.
+fn new_foreign_key_needing(ctx: &Context, table: &QName, index: &Index) -> Option<String> {
+    if !index.unique || index.predicate.is_some() {
+        return None;
+    }
+    let mut cols: Vec<&str> = Vec::new();
+    for p in &index.parts {
+        match p {
+            IndexPart::Column(c) => cols.push(c),
+            IndexPart::Expression(_) => return None,
+        }
+    }
+    cols.sort_unstable();
+    ctx.desired.tables.values().find_map(|t| {
+        t.foreign_keys.iter().find_map(|fk| {
+            let mut refs: Vec<&str> = fk.ref_columns.iter().map(String::as_str).collect();
+            refs.sort_unstable();
+            let live = ctx
+                .live
+                .tables
+                .get(&t.name)
+                .is_some_and(|l| l.foreign_keys.iter().any(|x| x.name == fk.name));
+            (&fk.ref_table == table && refs == cols && !live)
+                .then(|| format!("{}.{}", t.name, fk.name))
+        })
+    })
 }
 
 #[cfg(test)]

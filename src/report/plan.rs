@@ -298,6 +298,7 @@ mod tests {
                 address: "table.public.old".into(),
                 message: "if it was renamed, add renamed_from".into(),
             }],
+            targets: vec![],
         }
     }
 

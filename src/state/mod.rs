@@ -357,6 +357,7 @@ pub fn object_fingerprint(model: &Model, addr: &Address) -> Option<String> {
 fn strip_directives(v: &mut serde_json::Value) {
     if let Some(o) = v.as_object_mut() {
         o.remove("renamed_from");
+        o.remove("renamed_values");
         o.remove("prevent_destroy");
         if let Some(cols) = o.get_mut("columns").and_then(|c| c.as_array_mut()) {
             for c in cols {
