@@ -715,7 +715,7 @@ async fn run_rehearsal(
     let opts = introspect_options(&planned.desired);
     // The plan, as apply runs it: the pre phase statement by statement, the transaction
     // phase in one round trip (re-run step by step only to name a failing step), then the
-    // concurrent builds.
+    // validated constraints and the concurrent builds.
     use crate::plan::Phase;
     let sql_of = |phase: Phase| -> Vec<String> {
         planned
@@ -743,7 +743,8 @@ async fn run_rehearsal(
         }
     }
     if fast {
-        for stmt in sql_of(Phase::Concurrent) {
+        let later = [Phase::Validate, Phase::Concurrent];
+        for stmt in later.into_iter().flat_map(sql_of) {
             if let Err(e) = client.batch_execute(&stmt).await {
                 return Err(RehearsalError::Failed(e.to_string()).into());
             }

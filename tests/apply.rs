@@ -197,15 +197,16 @@ async fn a_failing_statement_in_the_middle_leaves_the_database_untouched() {
     );
     query(
         &url,
-        "insert into notes (body, owner) values ('', gen_random_uuid())",
+        "insert into notes (body, owner) values ('same', gen_random_uuid()), ('same', gen_random_uuid())",
     )
     .await;
-    // A new table (planned first) and a check the existing row violates (planned later).
+    // A new table (planned first) and a unique constraint the existing rows violate
+    // (planned later, in the same transaction).
     let next = format!(
         "{}\ntable \"tags\" {{\n  column \"id\" {{ type = \"uuid\" }}\n}}\n",
         NOTES.replace(
             "  rls { enabled = true }",
-            "  check \"body_not_empty\" { expression = \"body <> ''\" }\n  rls { enabled = true }"
+            "  unique \"notes_body_key\" { columns = [\"body\"] }\n  rls { enabled = true }"
         )
     );
     std::fs::write(d.path().join("main.hcl"), next).unwrap();
@@ -213,10 +214,10 @@ async fn a_failing_statement_in_the_middle_leaves_the_database_untouched() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
     let err = text(&out.stderr);
     assert!(
-        err.contains("table.public.notes.check.body_not_empty"),
+        err.contains("table.public.notes.unique.notes_body_key"),
         "{err}"
     );
-    assert!(err.contains("violated by some row"), "{err}");
+    assert!(err.contains("could not create unique index"), "{err}");
     assert!(err.contains("nothing of this phase was applied"), "{err}");
     assert_eq!(
         query(
@@ -429,14 +430,14 @@ async fn a_database_state_commits_with_the_transaction_and_rolls_back_with_it() 
     // A failing apply leaves both the schema and the state as they were.
     query(
         &url,
-        "insert into notes (body, owner) values ('', gen_random_uuid())",
+        "insert into notes (body, owner) values ('same', gen_random_uuid()), ('same', gen_random_uuid())",
     )
     .await;
     std::fs::write(
         d.path().join("main.hcl"),
         NOTES.replace(
             "  rls { enabled = true }",
-            "  check \"body_not_empty\" { expression = \"body <> ''\" }\n  rls { enabled = true }",
+            "  unique \"notes_body_key\" { columns = [\"body\"] }\n  rls { enabled = true }",
         ),
     )
     .unwrap();
@@ -955,4 +956,87 @@ async fn a_failing_rehearsal_stops_apply_before_the_target() {
         .await,
         ["uuid"]
     );
+}
+
+/// A check the existing rows violate: the validate phase adds it after the transaction
+/// (which commits the rest of the plan), its validation fails, and it is removed again, so
+/// the table is as it was; once the rows are fixed, the next apply adds and validates it.
+#[tokio::test]
+async fn a_failed_validation_removes_the_constraint_and_keeps_the_rest() {
+    common::server();
+    let (d, url) = project("apply_validate", NOTES).await;
+    assert!(
+        supaform(d.path(), &["apply", "-e", "test", "--auto-approve"])
+            .status
+            .success()
+    );
+    query(
+        &url,
+        "insert into notes (body, owner) values ('', gen_random_uuid()), ('kept', gen_random_uuid())",
+    )
+    .await;
+    let next = format!(
+        "{}\ntable \"tags\" {{\n  column \"id\" {{ type = \"uuid\" }}\n}}\n",
+        NOTES.replace(
+            "  rls { enabled = true }",
+            "  check \"body_not_empty\" { expression = \"body <> ''\" }\n  rls { enabled = true }"
+        )
+    );
+    std::fs::write(d.path().join("main.hcl"), &next).unwrap();
+    let out = supaform(d.path(), &["plan", "-e", "test", "--sql"]);
+    let sql = text(&out.stdout);
+    let validate = sql.find("-- phase validate").expect("a validate phase");
+    assert!(
+        sql[validate..].contains("NOT VALID") && sql[validate..].contains("VALIDATE CONSTRAINT"),
+        "{sql}"
+    );
+    assert!(
+        sql.find("COMMIT;").is_some_and(|c| c < validate),
+        "the validate phase comes after the transaction: {sql}"
+    );
+
+    let out = supaform(d.path(), &["apply", "-e", "test", "--auto-approve"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("table.public.notes.check.body_not_empty"),
+        "{err}"
+    );
+    assert!(err.contains("violated by some row"), "{err}");
+    assert!(err.contains("removed again"), "{err}");
+    let constraints = "select count(*)::text from pg_constraint where conname = 'body_not_empty'";
+    assert_eq!(query(&url, constraints).await, ["0"], "the check is gone");
+    assert_eq!(
+        query(
+            &url,
+            "select count(*)::text from pg_tables where tablename = 'tags'"
+        )
+        .await,
+        ["1"],
+        "the transaction phase before it is committed"
+    );
+    assert_eq!(
+        query(
+            &url,
+            "select string_agg(body, ',' order by body) from notes"
+        )
+        .await,
+        [",kept"],
+        "no row changed"
+    );
+
+    // The rows fixed, the next apply adds the check and validates it.
+    query(&url, "update notes set body = 'fixed' where body = ''").await;
+    let out = supaform(d.path(), &["apply", "-e", "test", "--auto-approve"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        query(
+            &url,
+            "select convalidated::text from pg_constraint where conname = 'body_not_empty'"
+        )
+        .await,
+        ["true"]
+    );
+    let out = supaform(d.path(), &["plan", "-e", "test", "--detailed-exitcode"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
 }

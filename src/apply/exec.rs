@@ -1,6 +1,8 @@
 //! Running a plan's SQL on one session, phase by phase (DESIGN.md §5): *pre* statements
-//! one at a time in autocommit, the *transaction* phase all or nothing, then the
-//! *concurrent* index builds one by one, dropping an invalid index a failed build leaves.
+//! one at a time in autocommit, the *transaction* phase all or nothing, the *validate*
+//! phase (constraints on populated tables, each added `NOT VALID` then validated in short
+//! transactions of their own, removed again when validation fails), then the *concurrent*
+//! index builds one by one, dropping an invalid index a failed build leaves.
 
 use crate::plan::{Phase, Plan, Step};
 use miette::Diagnostic;
@@ -41,6 +43,10 @@ pub enum Event {
     RolledBack {
         address: String,
         error: String,
+    },
+    /// A constraint failed its validation; the `NOT VALID` constraint was removed again.
+    ConstraintRemoved {
+        address: String,
     },
     /// A concurrent index build failed; the invalid index it left was dropped.
     InvalidIndexDropped {
@@ -235,6 +241,64 @@ where
         }
         on_event(Event::PhaseDone {
             phase: Phase::Transaction,
+            elapsed_ms: t.elapsed().as_millis(),
+        });
+    }
+
+    // Validate: each constraint on a populated table in short transactions of its own —
+    // added NOT VALID (a brief lock; new rows are checked from then on), then validated
+    // (existing rows are scanned without blocking writes). A failure removes it again.
+    let val: Vec<&Step> = plan.phase(Phase::Validate).collect();
+    if !val.is_empty() {
+        let t = Instant::now();
+        on_event(Event::PhaseStarted {
+            phase: Phase::Validate,
+            steps: val.len(),
+        });
+        let mut settings = String::new();
+        for (name, v) in [
+            ("lock_timeout", &opts.lock_timeout),
+            ("statement_timeout", &opts.statement_timeout),
+        ] {
+            if let Some(v) = v {
+                settings.push_str(&format!(
+                    " SET LOCAL {name} = {};",
+                    crate::quote::literal(v)
+                ));
+            }
+        }
+        for (k, s) in val.into_iter().enumerate() {
+            step_started(on_event, s);
+            let t0 = Instant::now();
+            for (i, stmt) in s.sql.iter().enumerate() {
+                let batch = format!("BEGIN;{settings}\n{stmt};\nCOMMIT;");
+                if let Err(e) = client.batch_execute(&batch).await {
+                    let _ = client.batch_execute("ROLLBACK").await;
+                    let mut undone = true;
+                    for u in &s.undo {
+                        undone &= client.batch_execute(u).await.is_ok();
+                    }
+                    if undone && !s.undo.is_empty() {
+                        on_event(Event::ConstraintRemoved {
+                            address: s.address.clone(),
+                        });
+                    }
+                    let help = if undone {
+                        "earlier phases are committed; this constraint was removed again, so the table is as it was: fix the rows that violate it and run apply again"
+                    } else {
+                        "earlier phases are committed; removing this constraint again failed too: the next plan shows what is left"
+                    };
+                    return Err(failed(Phase::Validate, s, stmt, &e, help));
+                }
+                if i == 0 {
+                    crate::util::crash_point("validate_after_add");
+                }
+            }
+            step_done(on_event, s, t0, &mut report);
+            crate::util::crash_point(&format!("validate_after_step_{}", k + 1));
+        }
+        on_event(Event::PhaseDone {
+            phase: Phase::Validate,
             elapsed_ms: t.elapsed().as_millis(),
         });
     }

@@ -321,6 +321,9 @@ async fn apply_planned(
             exec::Event::InvalidIndexDropped { index, .. } => say(format!(
                 "  dropped the invalid index {index} the failed build left"
             )),
+            exec::Event::ConstraintRemoved { address } => say(format!(
+                "  {address}: validation failed, the constraint was removed again"
+            )),
             _ => {}
         }
     };
@@ -345,8 +348,8 @@ async fn apply_planned(
     // when a later phase failed.
     let committed = match &result {
         Ok(_) => true,
-        Err(exec::ExecError::Statement { phase, .. }) => *phase == Phase::Concurrent,
-        Err(exec::ExecError::Connection(_, phase)) => *phase == Phase::Concurrent,
+        Err(exec::ExecError::Statement { phase, .. }) => *phase > Phase::Transaction,
+        Err(exec::ExecError::Connection(_, phase)) => *phase > Phase::Transaction,
     };
     if committed {
         save_state(backend, client, &next, !saved_in_tx.get()).await?;

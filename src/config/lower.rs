@@ -1077,6 +1077,7 @@ pub(super) fn lower_table(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
                         on_delete,
                         on_update,
                         deferrable,
+                        valid: true,
                     });
                 }
             }
@@ -1195,6 +1196,7 @@ pub(super) fn lower_table(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
                     t.checks.push(Check {
                         name,
                         expression: e,
+                        valid: true,
                     });
                 }
             }

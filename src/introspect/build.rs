@@ -84,6 +84,7 @@ struct ConRow {
     deferred: bool,
     expr: Option<String>,
     nnd: Option<bool>,
+    valid: bool,
 }
 
 #[derive(Deserialize)]
@@ -620,6 +621,7 @@ pub(super) fn build(
             "c" => t.checks.push(Check {
                 name: c.name.clone(),
                 expression: c.expr.clone().unwrap_or_default(),
+                valid: c.valid,
             }),
             "f" => t.foreign_keys.push(ForeignKey {
                 name: c.name.clone(),
@@ -636,6 +638,7 @@ pub(super) fn build(
                     (true, false) => Deferrable::Immediate,
                     (true, true) => Deferrable::Deferred,
                 },
+                valid: c.valid,
             }),
             _ => unmanaged.push(Unmanaged {
                 kind: "exclusion constraint".into(),

@@ -147,6 +147,7 @@ pub const CONSTRAINTS: &str = concat!(
         "deferred" => "co.condeferred",
         "expr" => "CASE WHEN co.contype = 'c' THEN pg_catalog.pg_get_expr(co.conbin, co.conrelid) END",
         "nnd" => "CASE WHEN co.contype = 'u' THEN (SELECT (pg_catalog.to_jsonb(i) ->> 'indnullsnotdistinct')::boolean FROM pg_catalog.pg_index i WHERE i.indexrelid = co.conindid) END",
+        "valid" => "co.convalidated",
     )),
     "FROM pg_catalog.pg_constraint co JOIN pg_catalog.pg_class c ON c.oid = co.conrelid ",
     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ",

@@ -392,6 +392,9 @@ pub struct ForeignKey {
     pub on_delete: FkAction,
     pub on_update: FkAction,
     pub deferrable: Deferrable,
+    /// As [`Check::valid`].
+    #[serde(default = "valid_default", skip_serializing_if = "is_valid")]
+    pub valid: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -421,6 +424,18 @@ pub struct Unique {
 pub struct Check {
     pub name: String,
     pub expression: String,
+    /// `false` for a constraint added `NOT VALID` and not validated since (an apply
+    /// interrupted in its *validate* phase): existing rows are not proven to pass.
+    #[serde(default = "valid_default", skip_serializing_if = "is_valid")]
+    pub valid: bool,
+}
+
+fn valid_default() -> bool {
+    true
+}
+
+fn is_valid(v: &bool) -> bool {
+    *v
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

@@ -333,6 +333,14 @@ pub fn drop_constraint(t: &QName, name: &str) -> String {
     format!("ALTER TABLE {} DROP CONSTRAINT {}", t.sql(), ident(name))
 }
 
+pub fn drop_constraint_if_exists(t: &QName, name: &str) -> String {
+    format!(
+        "ALTER TABLE {} DROP CONSTRAINT IF EXISTS {}",
+        t.sql(),
+        ident(name)
+    )
+}
+
 /// An index expression as an index element: the expression in parentheses, with trailing
 /// element options (`DESC`, `NULLS LAST`, an operator class such as `gin_trgm_ops`, as
 /// introspection writes them: `created_at DESC`) left outside.
@@ -899,6 +907,7 @@ mod tests {
         t.checks.push(Check {
             name: "c".into(),
             expression: "theme <> ''".into(),
+            valid: true,
         });
         assert_eq!(
             create_table(&t),
@@ -931,6 +940,7 @@ mod tests {
             on_delete: FkAction::Cascade,
             on_update: FkAction::NoAction,
             deferrable: Deferrable::Deferred,
+            valid: true,
         };
         assert_eq!(
             add_foreign_key(&q("t"), &fk, true),

@@ -34,6 +34,10 @@ pub enum Phase {
     Pre,
     /// One transaction: all or nothing.
     Transaction,
+    /// Constraints on populated tables, one by one after the transaction: added `NOT VALID`
+    /// (a brief lock), then validated in a transaction of its own, which does not block
+    /// writes; a failed validation removes the constraint again (`Step::undo`).
+    Validate,
     /// `CREATE INDEX CONCURRENTLY`, one by one, outside any transaction.
     Concurrent,
     /// Secrets and Edge Functions, through the Management API.
@@ -45,6 +49,7 @@ impl Phase {
         match self {
             Phase::Pre => "pre",
             Phase::Transaction => "transaction",
+            Phase::Validate => "validate",
             Phase::Concurrent => "concurrent",
             Phase::Functions => "functions",
         }
@@ -84,6 +89,10 @@ pub struct Step {
     pub depends_on: Vec<String>,
     pub affected_rows: Option<RowCount>,
     pub backup: Option<BackupSpec>,
+    /// *validate* phase: what removes the step's constraint again when its validation
+    /// fails, so a failure leaves the table as it was.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub undo: Vec<String>,
 }
 
 /// A plan: data only. Rendered by `report/`, executed by `apply/`.
@@ -170,15 +179,19 @@ pub fn build(diff: &Diff, ctx: &Context) -> Vec<Step> {
         }
         None => ctx,
     };
-    let mut drafts: Vec<steps::Draft> = diff.changes.iter().map(|c| steps::draft(c, ctx)).collect();
+    let mut drafts: Vec<steps::Draft> = Vec::with_capacity(diff.changes.len());
     // A value added to an enum renamed by the same plan: the pre phase runs before the
     // rename (in the transaction), so it names the type by its old name.
-    for (c, d) in diff.changes.iter().zip(drafts.iter_mut()) {
-        if let crate::diff::Change::AddEnumValue {
-            name,
-            value,
-            before,
-        } = c
+    for c in &diff.changes {
+        let mut ds = steps::draft(c, ctx);
+        if let (
+            Some(d),
+            crate::diff::Change::AddEnumValue {
+                name,
+                value,
+                before,
+            },
+        ) = (ds.first_mut(), c)
         {
             let old = diff.changes.iter().find_map(|r| match r {
                 crate::diff::Change::RenameEnum { from, to } if to == name => Some(from),
@@ -204,6 +217,7 @@ pub fn build(diff: &Diff, ctx: &Context) -> Vec<Step> {
                 )];
             }
         }
+        drafts.extend(ds);
     }
     // Stable: within a tier, the diff's order (which follows the model's) is kept.
     drafts.sort_by_key(|d| (d.step.phase, d.tier));

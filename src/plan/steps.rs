@@ -32,6 +32,10 @@ struct B {
     summary: String,
     backup: Option<BackupSpec>,
     rows_of: Option<QName>,
+    undo: Vec<String>,
+    /// A second step of the same change, in another phase (a column's `SET NOT NULL`,
+    /// validated after the transaction that alters the rest of the column).
+    then: Option<Box<B>>,
 }
 
 impl B {
@@ -45,6 +49,8 @@ impl B {
             summary: summary.into(),
             backup: None,
             rows_of: None,
+            undo: vec![],
+            then: None,
         }
     }
     fn rule(mut self, r: Rule, reason: impl Into<String>) -> Self {
@@ -65,6 +71,16 @@ impl B {
     }
     fn refs(mut self, r: impl IntoIterator<Item = Address>) -> Self {
         self.refs.extend(r);
+        self
+    }
+    /// Lock-safe on a populated table: in the *validate* phase, the constraint added
+    /// `NOT VALID` (`add`), then validated; removed again if validation fails.
+    fn validated(mut self, table: &QName, add: String, constraint: &str) -> Self {
+        self.phase = Phase::Validate;
+        self.sql.push(add);
+        self.sql.push(ddl::validate_constraint(table, constraint));
+        self.undo
+            .push(ddl::drop_constraint_if_exists(table, constraint));
         self
     }
 }
@@ -189,7 +205,20 @@ fn column_backup(ctx: &Context, t: &QName, column: &str) -> BackupSpec {
     }
 }
 
-fn finish(change: &Change, b: B, ctx: &Context) -> Draft {
+fn finish(change: &Change, mut b: B, ctx: &Context) -> Vec<Draft> {
+    let then = b.then.take();
+    let mut out = Vec::new();
+    // A step whose work all moved to its second part is not listed empty.
+    if !(then.is_some() && b.sql.is_empty()) {
+        out.push(finish_one(change, b, ctx));
+    }
+    if let Some(t) = then {
+        out.push(finish_one(change, *t, ctx));
+    }
+    out
+}
+
+fn finish_one(change: &Change, b: B, ctx: &Context) -> Draft {
     let risk = b
         .rules
         .iter()
@@ -218,6 +247,7 @@ fn finish(change: &Change, b: B, ctx: &Context) -> Draft {
             depends_on: vec![],
             affected_rows,
             backup: b.backup,
+            undo: b.undo,
         },
         tier: b.tier,
         refs: b.refs,
@@ -227,7 +257,7 @@ fn finish(change: &Change, b: B, ctx: &Context) -> Draft {
     }
 }
 
-pub(super) fn draft(change: &Change, ctx: &Context) -> Draft {
+pub(super) fn draft(change: &Change, ctx: &Context) -> Vec<Draft> {
     let b = generate(change, ctx);
     finish(change, b, ctx)
 }
@@ -690,9 +720,8 @@ fn generate(change: &Change, ctx: &Context) -> B {
             let existing = ctx.live.tables.contains_key(table);
             let b = B::new(38, format!("add check {} on {table}", check.name))
                 .refs([table_addr(table)]);
-            let b = if existing {
-                b.sql(ddl::add_check(table, check, true))
-                    .sql(ddl::validate_constraint(table, &check.name))
+            let b = if existing && populated(ctx, table) {
+                b.validated(table, ddl::add_check(table, check, true), &check.name)
             } else {
                 b.sql(ddl::add_check(table, check, false))
             };
@@ -748,9 +777,11 @@ fn generate(change: &Change, ctx: &Context) -> B {
                 b.sql(ddl::add_foreign_key(table, fk, false))
                     .rule(Rule::S001, "on a table created by this plan")
             } else {
-                let b = b
-                    .sql(ddl::add_foreign_key(table, fk, true))
-                    .sql(ddl::validate_constraint(table, &fk.name));
+                let b = if populated(ctx, table) {
+                    b.validated(table, ddl::add_foreign_key(table, fk, true), &fk.name)
+                } else {
+                    b.sql(ddl::add_foreign_key(table, fk, false))
+                };
                 constraint_rule(
                     ctx,
                     table,
@@ -1221,24 +1252,36 @@ fn alter_column(ctx: &Context, table: &QName, from: &Column, to: &Column) -> B {
                 &format!("{}_{}", table.name, to.name),
                 "not_null",
             );
-            b = b
-                .sql(format!(
+            // After the transaction that alters the rest of the column, on its own.
+            let mut v = B::new(
+                b.tier,
+                format!(
+                    "set not null on {table}.{} through a validated check",
+                    to.name
+                ),
+            )
+            .refs([table_addr(table)])
+            .validated(
+                table,
+                format!(
                     "ALTER TABLE {} ADD CONSTRAINT {} CHECK ({} IS NOT NULL) NOT VALID",
                     table.sql(),
                     crate::quote::ident(&check),
                     crate::quote::ident(&to.name)
-                ))
-                .sql(ddl::validate_constraint(table, &check))
-                .sql(ddl::set_not_null(table, &to.name, true))
-                .sql(ddl::drop_constraint(table, &check))
-                .rule(
-                    Rule::C104,
-                    format!(
-                        "fails if any row of {table} holds NULL in {} ({})",
-                        to.name,
-                        rows_note(ctx, table)
-                    ),
-                );
+                ),
+                &check,
+            )
+            .sql(ddl::set_not_null(table, &to.name, true))
+            .sql(ddl::drop_constraint(table, &check));
+            v.rows_of = Some(table.clone());
+            b.then = Some(Box::new(v.rule(
+                Rule::C104,
+                format!(
+                    "fails if any row of {table} holds NULL in {} ({})",
+                    to.name,
+                    rows_note(ctx, table)
+                ),
+            )));
         } else {
             b = b
                 .sql(ddl::set_not_null(table, &to.name, true))

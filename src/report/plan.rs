@@ -79,6 +79,7 @@ fn phase_note(p: Phase) -> &'static str {
     match p {
         Phase::Pre => "committed first, one statement at a time",
         Phase::Transaction => "one transaction, all or nothing",
+        Phase::Validate => "each constraint added, then validated without blocking writes",
         Phase::Concurrent => "outside a transaction, without blocking writes",
         Phase::Functions => "secrets and Edge Functions, through the Management API",
     }
@@ -188,6 +189,7 @@ pub fn sql(plan: &Plan) -> String {
     for phase in [
         Phase::Pre,
         Phase::Transaction,
+        Phase::Validate,
         Phase::Concurrent,
         Phase::Functions,
     ] {
@@ -263,6 +265,7 @@ mod tests {
                     depends_on: vec![],
                     affected_rows: None,
                     backup: None,
+                    undo: vec![],
                 },
                 Step {
                     address: "table.public.old".into(),
@@ -284,6 +287,7 @@ mod tests {
                         table: "public.old".into(),
                         columns: None,
                     }),
+                    undo: vec![],
                 },
             ],
             findings: vec![crate::lint::Finding {
