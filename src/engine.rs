@@ -262,7 +262,10 @@ pub async fn plan_config_prepared(
 ) -> miette::Result<(Planned, Option<Baseline>)> {
     let client = crate::db::connect(url).await?;
     let opts = introspect_options(&cfg.model);
-    let overlap = rehearsal && !crate::normalize::is_cached(cfg, &opts, local).await?;
+    // What the objects the plan creates will receive on the target: the dev database is
+    // given the same default privileges before the configuration is created there.
+    let creator = crate::introspect::creator_defaults(&client, &opts).await?;
+    let overlap = rehearsal && !crate::normalize::is_cached(cfg, &opts, local, &creator).await?;
     // Reading live (then rebuilding it) and normalising the desired state are
     // independent: at once.
     let read = async {
@@ -273,7 +276,10 @@ pub async fn plan_config_prepared(
         };
         Ok::<_, miette::Report>((live, baseline))
     };
-    let (read, normalized) = tokio::join!(read, crate::normalize::normalize(cfg, &opts, local));
+    let (read, normalized) = tokio::join!(
+        read,
+        crate::normalize::normalize_for(cfg, &opts, local, &creator)
+    );
     let (live, baseline) = read?;
     let baseline = match (baseline.transpose(), normalized) {
         (Ok(b), Ok(n)) => (b, n),

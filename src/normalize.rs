@@ -4,6 +4,7 @@
 //! Errors Postgres raises there are reported at the HCL attribute that caused them.
 
 use crate::config::{Config, Diag, Diagnostics, SourceMap, Span};
+use crate::introspect::CreatorDefaults;
 use crate::introspect::{introspect, IntrospectOptions};
 use crate::model::*;
 use crate::plan::ddl;
@@ -45,11 +46,25 @@ pub async fn normalize(
     opts: &IntrospectOptions,
     local: &crate::local::LocalOptions,
 ) -> Result<Normalized, NormalizeError> {
+    normalize_for(cfg, opts, local, &CreatorDefaults::default()).await
+}
+
+/// [`normalize`] for a target whose creating role has `target`'s default privileges: the
+/// throwaway database is given the same ones first (with the configuration's
+/// `default_privileges` blocks for that role in place of the target's), so the objects
+/// read back carry the grants they will receive there. An empty `target.user` keeps the
+/// dev database's own (Supabase's stock defaults).
+pub async fn normalize_for(
+    cfg: &Config,
+    opts: &IntrospectOptions,
+    local: &crate::local::LocalOptions,
+    target: &CreatorDefaults,
+) -> Result<Normalized, NormalizeError> {
     static N: AtomicUsize = AtomicUsize::new(0);
     let inst = crate::local::dev_server(local).await?;
     // The same configuration on the same dev server normalises the same way: a result is
     // kept in the cache directory, keyed by everything it depends on.
-    let cache = cache_path(&inst, cfg, opts);
+    let cache = cache_path(&inst, cfg, opts, target);
     if let Some(hit) = cache.as_deref().and_then(read_cache) {
         return Ok(Normalized {
             model: carry_over(&cfg.model, hit.model),
@@ -62,7 +77,7 @@ pub async fn normalize(
         N.fetch_add(1, Ordering::Relaxed)
     );
     let url = inst.create_scratch_database(&name).await?;
-    let result = normalize_in(&url, cfg, opts).await;
+    let result = normalize_in(&url, cfg, opts, target).await;
     let _ = inst.drop_database(&name).await;
     if let (Ok(n), Some(path)) = (&result, &cache) {
         let entry = CacheEntry {
@@ -81,9 +96,10 @@ pub async fn is_cached(
     cfg: &Config,
     opts: &IntrospectOptions,
     local: &crate::local::LocalOptions,
+    target: &CreatorDefaults,
 ) -> Result<bool, NormalizeError> {
     let inst = crate::local::dev_server(local).await?;
-    Ok(cache_path(&inst, cfg, opts).is_some_and(|p| p.is_file()))
+    Ok(cache_path(&inst, cfg, opts, target).is_some_and(|p| p.is_file()))
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -101,6 +117,7 @@ pub fn cache_path(
     inst: &crate::local::DevServer,
     cfg: &Config,
     opts: &IntrospectOptions,
+    target: &CreatorDefaults,
 ) -> Option<std::path::PathBuf> {
     if std::env::var_os("SUPAFORM_NO_NORMALIZE_CACHE").is_some() {
         return None;
@@ -113,6 +130,7 @@ pub fn cache_path(
     h.update(format!("{:?}|{:?}", opts.schemas, opts.managed_roles).as_bytes());
     h.update(&serde_json::to_vec(&cfg.model).ok()?);
     h.update(format!("{:?}", cfg.model.grant_scope).as_bytes());
+    h.update(format!("{target:?}").as_bytes());
     Some(
         inst.cache_dir()
             .join("normalized")
@@ -130,6 +148,7 @@ pub async fn normalize_in(
     url: &str,
     cfg: &Config,
     opts: &IntrospectOptions,
+    target: &CreatorDefaults,
 ) -> Result<Normalized, NormalizeError> {
     let client = crate::db::connect(url).await?;
     let desired = &cfg.model;
@@ -137,6 +156,9 @@ pub async fn normalize_in(
         .batch_execute("SET check_function_bodies = off")
         .await
         .map_err(|e| NormalizeError::Dev(e.to_string()))?;
+    if !target.user.is_empty() {
+        mirror_defaults(&client, cfg, opts, target).await?;
+    }
     let mut diags = Diagnostics::default();
     let statements = ddl::create_model_annotated(desired);
     // Fast path: everything in one round trip and one transaction. Only when Postgres
@@ -207,6 +229,47 @@ pub async fn normalize_in(
         model: carry_over(desired, live.model),
         server_version_num: live.server_version_num,
     })
+}
+
+/// Give the dev database's creating role the default privileges `target`'s has (see
+/// [`normalize_for`]). An entry naming a role the dev server lacks is skipped: that role's
+/// grants are then not normalised, which only matters for roles outside `managed_roles`.
+async fn mirror_defaults(
+    client: &tokio_postgres::Client,
+    cfg: &Config,
+    opts: &IntrospectOptions,
+    target: &CreatorDefaults,
+) -> Result<(), NormalizeError> {
+    let dev = crate::introspect::creator_defaults(client, opts).await?;
+    let mut stmts: Vec<String> = cfg
+        .model
+        .schemas
+        .keys()
+        .map(|s| format!("CREATE SCHEMA IF NOT EXISTS {}", crate::quote::ident(s)))
+        .collect();
+    stmts.extend(
+        dev.own()
+            .map(|d| ddl::alter_default_privileges(d, false, Some(&dev.user))),
+    );
+    let declared: Vec<&crate::model::DefaultPrivilege> = cfg
+        .model
+        .default_privileges
+        .iter()
+        .filter(|d| d.owner == target.user && d.schema.is_some())
+        .collect();
+    let same = |a: &crate::model::DefaultPrivilege, b: &crate::model::DefaultPrivilege| {
+        a.schema == b.schema && a.on == b.on && a.role == b.role
+    };
+    let effective = target
+        .own()
+        .filter(|t| !declared.iter().any(|d| same(d, t)))
+        .chain(declared.iter().copied())
+        .filter(|d| !d.privileges.is_empty());
+    stmts.extend(effective.map(|d| ddl::alter_default_privileges(d, true, Some(&dev.user))));
+    for s in stmts {
+        let _ = client.batch_execute(&s).await;
+    }
+    Ok(())
 }
 
 /// What the database does not keep (renames, protections, API objects, the project) comes

@@ -165,7 +165,8 @@ table "cached" {
         .await
         .unwrap();
     let inst = supaform::local::DevServer::Local(common::server().clone());
-    let path = supaform::normalize::cache_path(&inst, &cfg, &intro(&cfg)).expect("a cache path");
+    let path = supaform::normalize::cache_path(&inst, &cfg, &intro(&cfg), &Default::default())
+        .expect("a cache path");
     assert!(path.is_file(), "{} was not written", path.display());
     // A hit gives back exactly what normalisation gave.
     let again = normalize(&cfg, &intro(&cfg), &common::options())

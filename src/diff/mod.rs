@@ -58,6 +58,11 @@ pub enum Change {
         name: QName,
         comment: Option<String>,
     },
+    /// `ALTER DEFAULT PRIVILEGES FOR ROLE … IN SCHEMA … GRANT`: privileges the role's
+    /// objects created later give the grantee.
+    GrantDefault(DefaultPrivilege),
+    /// `… REVOKE`: privileges they no longer give.
+    RevokeDefault(DefaultPrivilege),
     CreateTable(Table),
     DropTable(Table),
     RenameTable {
@@ -238,6 +243,12 @@ impl Change {
         use Change::*;
         match self {
             CreateSchema(s) | DropSchema(s) => Address::Schema(s.name.clone()),
+            GrantDefault(d) | RevokeDefault(d) => Address::DefaultPrivileges(
+                d.owner.clone(),
+                d.schema.clone().unwrap_or_else(|| "*".into()),
+                d.on,
+                d.role.clone(),
+            ),
             SetSchemaComment { name, .. } => Address::Schema(name.clone()),
             CreateExtension(e) | DropExtension(e) => Address::Extension(e.name.clone()),
             UpdateExtension { to, .. } => Address::Extension(to.name.clone()),
@@ -296,6 +307,7 @@ impl Change {
         use Change::*;
         match self {
             CreateSchema(_)
+            | GrantDefault(_)
             | CreateExtension(_)
             | CreateEnum(_)
             | CreateTable(_)
@@ -327,6 +339,7 @@ impl Change {
             | DropCheck { .. }
             | DropPolicy(_)
             | Revoke(_)
+            | RevokeDefault(_)
             | DropFunction(_)
             | DropTrigger(_)
             | DropView(_)
@@ -427,6 +440,7 @@ pub fn diff(desired: &Model, live: &Model, own: &Ownership) -> Diff {
     d.tables(desired, live);
     d.policies(desired, live);
     d.grants(desired, live);
+    d.default_privileges(desired, live);
     d.functions(desired, live);
     d.triggers(desired, live);
     d.views(desired, live);
@@ -824,6 +838,57 @@ impl Differ<'_> {
             .changes
             .iter()
             .any(|c| matches!(c, Change::DropTable(x) if &x.name == t))
+    }
+
+    /// Default privileges. With a configuration, each (owner, schema, kind, grantee) a
+    /// `default_privileges` block declares gets exactly its privileges and the rest is left
+    /// alone; comparing two databases, every entry of either side counts. Only entries for
+    /// one schema are planned (introspection reads those; see docs/architecture.md).
+    fn default_privileges(&mut self, desired: &Model, live: &Model) {
+        type Key = (String, String, DefaultPrivilegeOn, String);
+        let key = |d: &DefaultPrivilege| -> Option<Key> {
+            Some((d.owner.clone(), d.schema.clone()?, d.on, d.role.clone()))
+        };
+        let index = |m: &Model| -> BTreeMap<Key, BTreeSet<String>> {
+            let mut out: BTreeMap<Key, BTreeSet<String>> = BTreeMap::new();
+            for d in &m.default_privileges {
+                if let Some(k) = key(d) {
+                    out.entry(k)
+                        .or_default()
+                        .extend(d.privileges.iter().cloned());
+                }
+            }
+            out
+        };
+        let (want, have) = (index(desired), index(live));
+        let mut keys: BTreeSet<&Key> = want.keys().collect();
+        if desired.grant_scope.is_none() {
+            keys.extend(have.keys());
+        }
+        let empty = BTreeSet::new();
+        for k in keys {
+            let w = want.get(k).unwrap_or(&empty);
+            let h = have.get(k).unwrap_or(&empty);
+            let entry = |privileges: Vec<String>| {
+                let mut privileges = privileges;
+                privileges.sort_by_key(|p| privilege_rank(p));
+                DefaultPrivilege {
+                    owner: k.0.clone(),
+                    schema: Some(k.1.clone()),
+                    on: k.2,
+                    role: k.3.clone(),
+                    privileges,
+                }
+            };
+            let missing: Vec<String> = w.difference(h).cloned().collect();
+            let extra: Vec<String> = h.difference(w).cloned().collect();
+            if !extra.is_empty() {
+                self.push(Change::RevokeDefault(entry(extra)));
+            }
+            if !missing.is_empty() {
+                self.push(Change::GrantDefault(entry(missing)));
+            }
+        }
     }
 
     /// Grants. With a configuration (`grant_scope`), each managed (object, role, columns)

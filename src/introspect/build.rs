@@ -192,6 +192,40 @@ struct OwnedSeqRow {
     deptype: String,
 }
 
+/// The default privileges of `pg_default_acl` rows, one entry per owner, schema, kind and
+/// grantee.
+fn default_privileges_of(defacls: &[DefAclRow]) -> Result<Vec<DefaultPrivilege>, IntrospectError> {
+    let mut out = Vec::new();
+    for d in defacls {
+        let on = match d.type_.as_str() {
+            "r" => DefaultPrivilegeOn::Tables,
+            "S" => DefaultPrivilegeOn::Sequences,
+            "f" => DefaultPrivilegeOn::Functions,
+            "T" => DefaultPrivilegeOn::Types,
+            _ => DefaultPrivilegeOn::Schemas,
+        };
+        let mut by_role: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for a in parse_acl("default_acls", d.acl.as_deref(), Some(&d.owner))? {
+            by_role.entry(a.grantee).or_default().push(a.privilege);
+        }
+        for (role, privileges) in by_role {
+            out.push(DefaultPrivilege {
+                owner: d.owner.clone(),
+                schema: Some(d.schema.clone()),
+                on,
+                role,
+                privileges,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// [`default_privileges_of`] the `default_acls` query's document.
+pub(super) fn default_privileges(doc: &str) -> Result<Vec<DefaultPrivilege>, IntrospectError> {
+    default_privileges_of(&decode::<DefAclRow>("default_acls", doc)?)
+}
+
 fn decode<T: DeserializeOwned>(what: &str, doc: &str) -> Result<Vec<T>, IntrospectError> {
     serde_json::from_str(doc).map_err(|e| IntrospectError::Decode {
         what: what.to_string(),
@@ -843,28 +877,7 @@ pub(super) fn build(
     }
 
     // Default privileges in managed schemas.
-    for d in &defacls {
-        let on = match d.type_.as_str() {
-            "r" => DefaultPrivilegeOn::Tables,
-            "S" => DefaultPrivilegeOn::Sequences,
-            "f" => DefaultPrivilegeOn::Functions,
-            "T" => DefaultPrivilegeOn::Types,
-            _ => DefaultPrivilegeOn::Schemas,
-        };
-        let mut by_role: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for a in parse_acl("default_acls", d.acl.as_deref(), Some(&d.owner))? {
-            by_role.entry(a.grantee).or_default().push(a.privilege);
-        }
-        for (role, privileges) in by_role {
-            m.default_privileges.push(DefaultPrivilege {
-                owner: d.owner.clone(),
-                schema: Some(d.schema.clone()),
-                on,
-                role,
-                privileges,
-            });
-        }
-    }
+    m.default_privileges = default_privileges_of(&defacls)?;
 
     // Roles the objects name that a config would have to list in managed_roles.
     let mut extra: BTreeSet<String> = BTreeSet::new();

@@ -108,6 +108,51 @@ fn managed_schemas(opts: &IntrospectOptions) -> Vec<String> {
     s
 }
 
+/// The role this connection creates objects as, and its default privileges in the managed
+/// schemas: what the objects a plan creates will receive there. One round trip.
+pub async fn creator_defaults(
+    client: &tokio_postgres::Client,
+    opts: &IntrospectOptions,
+) -> Result<CreatorDefaults, IntrospectError> {
+    let schemas: Vec<String> = managed_schemas(opts)
+        .iter()
+        .map(|s| crate::quote::literal(s))
+        .collect();
+    let array = format!("ARRAY[{}]::text[]", schemas.join(", "));
+    let sql = format!(
+        "SELECT current_user::text;\n{}",
+        queries::DEFAULT_ACLS.replace("{SCHEMAS}", &array)
+    );
+    let messages = client.simple_query(&sql).await.map_err(|e| {
+        IntrospectError::Query(match e.as_db_error() {
+            Some(db) => db.message().to_string(),
+            None => e.to_string(),
+        })
+    })?;
+    let mut docs = messages.into_iter().filter_map(|m| match m {
+        tokio_postgres::SimpleQueryMessage::Row(r) => r.get(0).map(str::to_string),
+        _ => None,
+    });
+    let user = docs.next().unwrap_or_default();
+    let privileges = build::default_privileges(&docs.next().unwrap_or_else(|| "[]".into()))?;
+    Ok(CreatorDefaults { user, privileges })
+}
+
+/// See [`creator_defaults`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreatorDefaults {
+    /// `current_user`: the role whose default privileges new objects receive.
+    pub user: String,
+    pub privileges: Vec<crate::model::DefaultPrivilege>,
+}
+
+impl CreatorDefaults {
+    /// The creator's own entries.
+    pub fn own(&self) -> impl Iterator<Item = &crate::model::DefaultPrivilege> {
+        self.privileges.iter().filter(|d| d.owner == self.user)
+    }
+}
+
 /// Read the live state. One round trip.
 pub async fn introspect(
     client: &tokio_postgres::Client,

@@ -19,6 +19,9 @@ pub enum Address {
     View(QName),
     Secret(String),
     EdgeFunction(String),
+    /// What a role's new objects of one kind in one schema give a grantee
+    /// (`ALTER DEFAULT PRIVILEGES`): owner, schema, kind, grantee.
+    DefaultPrivileges(String, String, super::DefaultPrivilegeOn, String),
 }
 
 impl Address {
@@ -36,6 +39,7 @@ impl Address {
             Address::View(_) => "view",
             Address::Secret(_) => "secret",
             Address::EdgeFunction(_) => "edge_function",
+            Address::DefaultPrivileges(..) => "default_privileges",
         }
     }
 }
@@ -56,6 +60,11 @@ impl fmt::Display for Address {
             Address::View(q) => write!(f, "view.{q}"),
             Address::Secret(s) => write!(f, "secret.{s}"),
             Address::EdgeFunction(s) => write!(f, "edge_function.{s}"),
+            Address::DefaultPrivileges(owner, schema, on, role) => write!(
+                f,
+                "default_privileges.{owner}.{schema}.{}.{role}",
+                on.as_str()
+            ),
         }
     }
 }

@@ -579,6 +579,42 @@ pub fn grant(g: &Grant) -> String {
     )
 }
 
+/// `ALTER DEFAULT PRIVILEGES FOR ROLE owner [IN SCHEMA s] GRANT|REVOKE … ON kind TO|FROM
+/// role`, as `owner` sees it; `for_role` overrides the owner (normalisation applies a
+/// target's defaults to the dev database's own role).
+pub fn alter_default_privileges(
+    d: &DefaultPrivilege,
+    grant: bool,
+    for_role: Option<&str>,
+) -> String {
+    let allowed = d.on.privileges();
+    let privs: Vec<&str> = d
+        .privileges
+        .iter()
+        .map(String::as_str)
+        .filter(|p| allowed.contains(p))
+        .collect();
+    let mut s = format!(
+        "ALTER DEFAULT PRIVILEGES FOR ROLE {}",
+        ident(for_role.unwrap_or(&d.owner))
+    );
+    if let Some(schema) = &d.schema {
+        s.push_str(&format!(" IN SCHEMA {}", ident(schema)));
+    }
+    let list = if privs.is_empty() {
+        "ALL".to_string()
+    } else {
+        privs.join(", ")
+    };
+    let kind = d.on.as_str().to_ascii_uppercase();
+    if grant {
+        s.push_str(&format!(" GRANT {list} ON {kind} TO {}", role(&d.role)));
+    } else {
+        s.push_str(&format!(" REVOKE {list} ON {kind} FROM {}", role(&d.role)));
+    }
+    s
+}
+
 pub fn revoke(g: &Grant) -> String {
     format!(
         "REVOKE {} ON {} FROM {}",

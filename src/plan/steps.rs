@@ -451,6 +451,42 @@ fn generate(change: &Change, ctx: &Context) -> B {
             )),
 
         // ---- creates and updates
+        GrantDefault(d) => B::new(
+            31,
+            format!(
+                "new {} of {} in {} give {} to {}",
+                d.on.as_str(),
+                d.owner,
+                d.schema.as_deref().unwrap_or("every schema"),
+                d.privileges.join(", "),
+                d.role
+            ),
+        )
+        .rule(
+            Rule::S009,
+            "only objects created from now on; existing ones keep their grants",
+        )
+        .sql(ddl::alter_default_privileges(d, true, None)),
+        RevokeDefault(d) => B::new(
+            31,
+            format!(
+                "new {} of {} in {} no longer give {} to {}",
+                d.on.as_str(),
+                d.owner,
+                d.schema.as_deref().unwrap_or("every schema"),
+                d.privileges.join(", "),
+                d.role
+            ),
+        )
+        .rule(
+            Rule::C108,
+            format!(
+                "objects created from now on no longer give {} to {}; existing ones keep theirs",
+                d.privileges.join(", "),
+                d.role
+            ),
+        )
+        .sql(ddl::alter_default_privileges(d, false, None)),
         CreateSchema(s) => B::new(30, format!("create schema {}", s.name))
             .rule(Rule::S010, "a new, empty schema")
             .sql(ddl::create_schema(s))

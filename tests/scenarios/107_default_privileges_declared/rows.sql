@@ -1,0 +1,1 @@
+select r, string_agg(p, ',' order by p) from (values ('anon'), ('authenticated')) v(r) cross join lateral (select p from unnest(array['SELECT','INSERT','UPDATE','DELETE']) p where has_table_privilege(r, 'public.notes', p)) x group by r order by r
