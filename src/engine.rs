@@ -21,6 +21,9 @@ pub struct Planned {
     pub ownership: Ownership,
     /// Set when the dev server's major version differs from the target's.
     pub version_warning: Option<String>,
+    /// DDL of stand-ins for the platform objects the configuration names (see
+    /// `introspect::platform`), created in scratch databases before the live schema.
+    pub stand_ins: Vec<String>,
 }
 
 impl Planned {
@@ -33,6 +36,7 @@ impl Planned {
             diff: self.diff.clone(),
             ownership: self.ownership.clone(),
             version_warning: self.version_warning.clone(),
+            stand_ins: self.stand_ins.clone(),
         }
     }
 }
@@ -227,6 +231,7 @@ pub async fn plan_against(client: &tokio_postgres::Client, req: PlanRequest<'_>)
         diff: d,
         ownership,
         version_warning: None,
+        stand_ins: vec![],
     }
 }
 
@@ -265,20 +270,24 @@ pub async fn plan_config_prepared(
     // What the objects the plan creates will receive on the target: the dev database is
     // given the same default privileges before the configuration is created there.
     let creator = crate::introspect::creator_defaults(&client, &opts).await?;
-    let overlap = rehearsal && !crate::normalize::is_cached(cfg, &opts, local, &creator).await?;
+    // Stand-ins of the platform objects the configuration names, as the target has them.
+    let refs = crate::introspect::platform::referenced(&cfg.model);
+    let stand_ins = crate::introspect::platform::stand_ins(&client, &refs).await?;
+    let target = crate::normalize::TargetContext { creator, stand_ins };
+    let overlap = rehearsal && !crate::normalize::is_cached(cfg, &opts, local, &target).await?;
     // Reading live (then rebuilding it) and normalising the desired state are
     // independent: at once.
     let read = async {
         let live = introspect(&client, &opts).await?;
         let baseline = match overlap {
-            true => Some(prepare_baseline(&live.model, &opts, local).await),
+            true => Some(prepare_baseline(&live.model, &opts, local, &target.stand_ins).await),
             false => None,
         };
         Ok::<_, miette::Report>((live, baseline))
     };
     let (read, normalized) = tokio::join!(
         read,
-        crate::normalize::normalize_for(cfg, &opts, local, &creator)
+        crate::normalize::normalize_for(cfg, &opts, local, &target)
     );
     let (live, baseline) = read?;
     let baseline = match (baseline.transpose(), normalized) {
@@ -307,6 +316,7 @@ pub async fn plan_config_prepared(
     )
     .await;
     planned.version_warning = warning;
+    planned.stand_ins = target.stand_ins;
     Ok((planned, baseline))
 }
 
@@ -577,6 +587,7 @@ pub async fn prepare_baseline(
     live: &Model,
     opts: &IntrospectOptions,
     local: &crate::local::LocalOptions,
+    stand_ins: &[String],
 ) -> miette::Result<Baseline> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static N: AtomicUsize = AtomicUsize::new(0);
@@ -594,6 +605,9 @@ pub async fn prepare_baseline(
             return Err(e.into());
         }
     };
+    for stmt in stand_ins {
+        let _ = client.batch_execute(stmt).await;
+    }
     let mut baseline = Baseline {
         inst,
         name,
@@ -678,7 +692,7 @@ pub async fn rehearse_with(
         Some(b) => b,
         None => {
             let opts = introspect_options(&planned.desired);
-            prepare_baseline(&planned.live.model, &opts, local).await?
+            prepare_baseline(&planned.live.model, &opts, local, &planned.stand_ins).await?
         }
     };
     let result = match &baseline.skip {

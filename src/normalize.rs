@@ -46,19 +46,30 @@ pub async fn normalize(
     opts: &IntrospectOptions,
     local: &crate::local::LocalOptions,
 ) -> Result<Normalized, NormalizeError> {
-    normalize_for(cfg, opts, local, &CreatorDefaults::default()).await
+    normalize_for(cfg, opts, local, &TargetContext::default()).await
 }
 
-/// [`normalize`] for a target whose creating role has `target`'s default privileges: the
-/// throwaway database is given the same ones first (with the configuration's
+/// What normalisation takes from the target, read before it starts.
+#[derive(Debug, Clone, Default)]
+pub struct TargetContext {
+    /// The target's creating role and its default privileges (empty `user`: keep the dev
+    /// database's own, Supabase's stock defaults).
+    pub creator: CreatorDefaults,
+    /// DDL of stand-ins for the platform objects the configuration names
+    /// (`introspect::platform`).
+    pub stand_ins: Vec<String>,
+}
+
+/// [`normalize`] for a target: the throwaway database is first given stand-ins of the
+/// platform objects the configuration names, as the target has them, and the default
+/// privileges of the target's creating role (with the configuration's
 /// `default_privileges` blocks for that role in place of the target's), so the objects
-/// read back carry the grants they will receive there. An empty `target.user` keeps the
-/// dev database's own (Supabase's stock defaults).
+/// read back carry the grants they will receive there.
 pub async fn normalize_for(
     cfg: &Config,
     opts: &IntrospectOptions,
     local: &crate::local::LocalOptions,
-    target: &CreatorDefaults,
+    target: &TargetContext,
 ) -> Result<Normalized, NormalizeError> {
     static N: AtomicUsize = AtomicUsize::new(0);
     let inst = crate::local::dev_server(local).await?;
@@ -96,7 +107,7 @@ pub async fn is_cached(
     cfg: &Config,
     opts: &IntrospectOptions,
     local: &crate::local::LocalOptions,
-    target: &CreatorDefaults,
+    target: &TargetContext,
 ) -> Result<bool, NormalizeError> {
     let inst = crate::local::dev_server(local).await?;
     Ok(cache_path(&inst, cfg, opts, target).is_some_and(|p| p.is_file()))
@@ -117,7 +128,7 @@ pub fn cache_path(
     inst: &crate::local::DevServer,
     cfg: &Config,
     opts: &IntrospectOptions,
-    target: &CreatorDefaults,
+    target: &TargetContext,
 ) -> Option<std::path::PathBuf> {
     if std::env::var_os("SUPAFORM_NO_NORMALIZE_CACHE").is_some() {
         return None;
@@ -148,7 +159,7 @@ pub async fn normalize_in(
     url: &str,
     cfg: &Config,
     opts: &IntrospectOptions,
-    target: &CreatorDefaults,
+    target: &TargetContext,
 ) -> Result<Normalized, NormalizeError> {
     let client = crate::db::connect(url).await?;
     let desired = &cfg.model;
@@ -156,8 +167,13 @@ pub async fn normalize_in(
         .batch_execute("SET check_function_bodies = off")
         .await
         .map_err(|e| NormalizeError::Dev(e.to_string()))?;
-    if !target.user.is_empty() {
-        mirror_defaults(&client, cfg, opts, target).await?;
+    // Stand-ins of the platform objects the configuration names that the dev database
+    // lacks; a statement that fails leaves Postgres to report the missing object below.
+    for stmt in &target.stand_ins {
+        let _ = client.batch_execute(stmt).await;
+    }
+    if !target.creator.user.is_empty() {
+        mirror_defaults(&client, cfg, opts, &target.creator).await?;
     }
     let mut diags = Diagnostics::default();
     let statements = ddl::create_model_annotated(desired);

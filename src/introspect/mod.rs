@@ -12,6 +12,7 @@
 
 mod build;
 mod parse;
+pub mod platform;
 pub mod queries;
 
 use crate::model::{Model, QName};
