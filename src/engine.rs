@@ -126,8 +126,16 @@ pub async fn row_counts(client: &tokio_postgres::Client, live: &Live, d: &Diff) 
     if exact.is_empty() {
         return rows;
     }
+    // How long one exact count may take (`SUPAFORM_ROW_COUNT_TIMEOUT`, Postgres' syntax).
+    let timeout = std::env::var("SUPAFORM_ROW_COUNT_TIMEOUT")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| "2s".into());
     if client
-        .batch_execute("SET statement_timeout = '2s'")
+        .batch_execute(&format!(
+            "SET statement_timeout = {}",
+            crate::quote::literal(&timeout)
+        ))
         .await
         .is_err()
     {

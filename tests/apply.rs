@@ -1040,3 +1040,86 @@ async fn a_failed_validation_removes_the_constraint_and_keeps_the_rest() {
     let out = supaform(d.path(), &["plan", "-e", "test", "--detailed-exitcode"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
 }
+
+/// A table that cannot be counted within the statement timeout of the exact count shows
+/// the planner's estimate, marked "about", instead.
+#[tokio::test]
+async fn a_table_that_cannot_be_counted_in_time_shows_the_estimate() {
+    common::server();
+    let (d, url) = project("apply_estimate", NOTES).await;
+    assert!(
+        supaform(d.path(), &["apply", "-e", "test", "--auto-approve"])
+            .status
+            .success()
+    );
+    query(&url, "insert into notes (body, owner) select 'n' || i, gen_random_uuid() from generate_series(1, 200000) i").await;
+    query(&url, "analyze notes").await;
+    // The body column goes: a dangerous step, whose rows are counted exactly when they can.
+    std::fs::write(
+        d.path().join("main.hcl"),
+        NOTES.replace("  column \"body\" { type = \"text\" }\n", ""),
+    )
+    .unwrap();
+    let out = supaform(d.path(), &["plan", "-e", "test", "--no-rehearse"]);
+    let plan = text(&out.stdout);
+    assert!(plan.contains("rows affected: 200000\n"), "{plan}");
+
+    // Counting 200,000 rows takes longer than a millisecond.
+    let out = Command::new(env!("CARGO_BIN_EXE_supaform"))
+        .current_dir(d.path())
+        .args(["plan", "-e", "test", "--no-rehearse"])
+        .env("NO_COLOR", "1")
+        .env("SUPAFORM_CACHE_DIR", common::cache_dir())
+        .env("SUPAFORM_ROW_COUNT_TIMEOUT", "1ms")
+        .output()
+        .unwrap();
+    let plan = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let line = plan
+        .lines()
+        .find(|l| l.contains("rows affected:"))
+        .unwrap_or_default();
+    let estimate: f64 = line
+        .trim()
+        .strip_prefix("rows affected: about ")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("an estimate, not an exact count: {plan}"));
+    assert!((estimate - 200000.0).abs() < 20000.0, "{plan}");
+}
+
+/// A table locked by another session (a migration running, a transaction left open): the
+/// plan does not wait forever on the catalogs, it fails after the lock timeout and says so.
+#[tokio::test]
+async fn a_locked_table_makes_the_plan_fail_clearly_instead_of_hanging() {
+    common::server();
+    let (d, url) = project("apply_locked", NOTES).await;
+    assert!(
+        supaform(d.path(), &["apply", "-e", "test", "--auto-approve"])
+            .status
+            .success()
+    );
+    let locker = supaform::db::connect(&url).await.unwrap();
+    locker
+        .batch_execute("BEGIN; LOCK TABLE public.notes IN ACCESS EXCLUSIVE MODE")
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_supaform"))
+        .current_dir(d.path())
+        .args(["plan", "-e", "test", "--no-rehearse"])
+        .env("NO_COLOR", "1")
+        .env("SUPAFORM_CACHE_DIR", common::cache_dir())
+        .env("SUPAFORM_CATALOG_LOCK_TIMEOUT", "1s")
+        .output()
+        .unwrap();
+    let waited = started.elapsed();
+    locker.batch_execute("ROLLBACK").await.unwrap();
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("supaform::introspect::locked"), "{err}");
+    assert!(err.contains("waited longer than 1s for a lock"), "{err}");
+    assert!(waited < std::time::Duration::from_secs(20), "{waited:?}");
+    // Once the lock is gone, the same plan works.
+    let out = supaform(d.path(), &["plan", "-e", "test", "--no-rehearse"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}

@@ -71,6 +71,13 @@ pub enum IntrospectError {
     )]
     Query(String),
 
+    #[error("reading the database catalogs waited longer than {timeout} for a lock: {reason}")]
+    #[diagnostic(
+        code(supaform::introspect::locked),
+        help("another session holds a strong lock on a table supaform reads (a running ALTER TABLE or migration, or a transaction left open): pg_stat_activity and pg_locks show which; try again once it is done, or set SUPAFORM_CATALOG_LOCK_TIMEOUT to wait longer")
+    )]
+    Locked { timeout: String, reason: String },
+
     #[error("unexpected catalog data ({what}): {reason}")]
     #[diagnostic(
         code(supaform::introspect::decode),
@@ -89,12 +96,41 @@ pub fn batch_sql(opts: &IntrospectOptions) -> String {
     let mut sql = String::from(
         "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;\nSET LOCAL search_path = '';\nSET LOCAL work_mem = '64MB';\n",
     );
+    // Printing an expression locks its table: a session holding a strong lock on one
+    // would make the read wait forever.
+    sql.push_str(&format!(
+        "SET LOCAL lock_timeout = {};\n",
+        crate::quote::literal(&catalog_lock_timeout())
+    ));
     for (_, q) in queries::all() {
         sql.push_str(&q.replace("{SCHEMAS}", &array));
         sql.push_str(";\n");
     }
     sql.push_str("COMMIT;");
     sql
+}
+
+/// How long reading the catalogs waits for a lock (`SUPAFORM_CATALOG_LOCK_TIMEOUT`,
+/// Postgres' syntax; default 30 s).
+pub(crate) fn catalog_lock_timeout() -> String {
+    std::env::var("SUPAFORM_CATALOG_LOCK_TIMEOUT")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| "30s".into())
+}
+
+/// The error of a failed catalog read: [`IntrospectError::Locked`] for a lock timeout.
+fn query_error(e: &tokio_postgres::Error) -> IntrospectError {
+    match e.as_db_error() {
+        Some(db) if db.code() == &tokio_postgres::error::SqlState::LOCK_NOT_AVAILABLE => {
+            IntrospectError::Locked {
+                timeout: catalog_lock_timeout(),
+                reason: db.message().to_string(),
+            }
+        }
+        Some(db) => IntrospectError::Query(db.message().to_string()),
+        None => IntrospectError::Query(e.to_string()),
+    }
 }
 
 fn managed_schemas(opts: &IntrospectOptions) -> Vec<String> {
@@ -124,12 +160,10 @@ pub async fn creator_defaults(
         "SELECT current_user::text;\n{}",
         queries::DEFAULT_ACLS.replace("{SCHEMAS}", &array)
     );
-    let messages = client.simple_query(&sql).await.map_err(|e| {
-        IntrospectError::Query(match e.as_db_error() {
-            Some(db) => db.message().to_string(),
-            None => e.to_string(),
-        })
-    })?;
+    let messages = client
+        .simple_query(&sql)
+        .await
+        .map_err(|e| query_error(&e))?;
     let mut docs = messages.into_iter().filter_map(|m| match m {
         tokio_postgres::SimpleQueryMessage::Row(r) => r.get(0).map(str::to_string),
         _ => None,
@@ -165,11 +199,7 @@ pub async fn introspect(
         Err(e) => {
             // The transaction is aborted; end it so a pooled connection is left clean.
             let _ = client.simple_query("ROLLBACK").await;
-            let reason = match e.as_db_error() {
-                Some(db) => db.message().to_string(),
-                None => e.to_string(),
-            };
-            return Err(IntrospectError::Query(reason));
+            return Err(query_error(&e));
         }
     };
     let mut docs: Vec<String> = Vec::new();

@@ -159,7 +159,7 @@ pub async fn stand_ins(
         .collect();
     let wanted = format!("(VALUES {}) AS w(s, n)", pairs.join(", "));
     let sql = format!(
-        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;\nSET LOCAL search_path = '';\n\
+        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;\nSET LOCAL search_path = '';\nSET LOCAL lock_timeout = {};\n\
          SELECT pg_catalog.json_agg(pg_catalog.json_build_array(n.nspname, c.relname, \
            (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod)) ORDER BY a.attnum) \
               FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped), \
@@ -171,14 +171,16 @@ pub async fn stand_ins(
            pg_catalog.pg_get_function_arguments(p.oid), pg_catalog.pg_get_function_result(p.oid), p.prokind)) \
          FROM {wanted} JOIN pg_catalog.pg_namespace n ON n.nspname = w.s \
          JOIN pg_catalog.pg_proc p ON p.pronamespace = n.oid AND p.proname = w.n AND p.prokind IN ('f', 'p');\n\
-         COMMIT;"
+         COMMIT;",
+        literal(&super::catalog_lock_timeout())
     );
-    let messages = client.simple_query(&sql).await.map_err(|e| {
-        IntrospectError::Query(match e.as_db_error() {
-            Some(db) => db.message().to_string(),
-            None => e.to_string(),
-        })
-    })?;
+    let messages = match client.simple_query(&sql).await {
+        Ok(m) => m,
+        Err(e) => {
+            let _ = client.simple_query("ROLLBACK").await;
+            return Err(super::query_error(&e));
+        }
+    };
     let mut docs = messages.into_iter().filter_map(|m| match m {
         tokio_postgres::SimpleQueryMessage::Row(r) => Some(r.get(0).unwrap_or("null").to_string()),
         _ => None,
