@@ -7,13 +7,31 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 fn supaform(dir: &Path, args: &[&str]) -> Output {
+    supaform_with(dir, args, &[])
+}
+
+/// [`supaform`] with more environment variables.
+fn supaform_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_supaform"))
         .current_dir(dir)
         .args(args)
         .env("NO_COLOR", "1")
         .env("SUPAFORM_CACHE_DIR", common::cache_dir())
+        .envs(env.iter().copied())
         .output()
         .expect("run supaform")
+}
+
+/// `apply --auto-approve`, which must succeed.
+fn apply_ok(dir: &Path) {
+    let out = supaform(dir, &["apply", "-e", "test", "--auto-approve"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
+
+/// A plan with nothing left to do (`--detailed-exitcode` exits 0).
+fn assert_no_changes(dir: &Path) {
+    let out = supaform(dir, &["plan", "-e", "test", "--detailed-exitcode"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
 }
 
 fn text(b: &[u8]) -> String {
@@ -334,8 +352,7 @@ async fn the_state_decides_what_a_removed_block_drops_and_remembers_protection()
     let (d, url) = project("apply_state", &hcl).await;
     // A table nobody declared stays unmanaged.
     query(&url, "create table legacy (id int)").await;
-    let out = supaform(d.path(), &["apply", "-e", "test", "--auto-approve"]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    apply_ok(d.path());
     let state = std::fs::read_to_string(d.path().join("state/test.json")).unwrap();
     assert!(state.contains("\"table.public.notes\""), "{state}");
     assert!(!state.contains("legacy"), "{state}");
@@ -412,8 +429,7 @@ async fn a_database_state_commits_with_the_transaction_and_rolls_back_with_it() 
         format!("environment \"test\" {{\n  database_url = \"{url}\"\n  state        = \"database\"\n}}\n"),
     )
     .unwrap();
-    let out = supaform(d.path(), &["apply", "-e", "test", "--auto-approve"]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    apply_ok(d.path());
     assert!(
         !d.path().join("state").exists(),
         "no state file with the database backend"
@@ -518,8 +534,7 @@ async fn a_removed_grant_block_is_revoked() {
         "{NOTES}\ngrant \"notes_anon_read\" {{\n  on         = table.notes\n  roles      = [\"anon\"]\n  privileges = [\"select\"]\n}}\n"
     );
     let (dir, url) = project("grant_removed", &hcl).await;
-    let out = supaform(dir.path(), &["apply", "-e", "test", "--auto-approve"]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    apply_ok(dir.path());
     let can_read = "select has_table_privilege('anon', 'public.notes', 'select')::text";
     assert_eq!(query(&url, can_read).await, ["true"]);
     let state = std::fs::read_to_string(dir.path().join("state/test.json")).unwrap();
@@ -537,8 +552,7 @@ async fn a_removed_grant_block_is_revoked() {
         plan.contains("revoke SELECT on public.notes from anon") && plan.contains("C108"),
         "{plan}"
     );
-    let out = supaform(dir.path(), &["apply", "-e", "test", "--auto-approve"]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    apply_ok(dir.path());
     assert_eq!(query(&url, can_read).await, ["false"]);
     // authenticated keeps what it had; a new plan has nothing left to do.
     assert_eq!(
@@ -549,8 +563,7 @@ async fn a_removed_grant_block_is_revoked() {
         .await,
         ["true"]
     );
-    let out = supaform(dir.path(), &["plan", "-e", "test", "--detailed-exitcode"]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert_no_changes(dir.path());
 }
 
 /// `--dev-url`: normalisation and rehearsal run on the server it names, in throwaway
@@ -570,15 +583,14 @@ async fn dev_url_normalises_and_rehearses_on_the_named_server() {
     )
     .await;
     let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_supaform"))
-            .current_dir(dir.path())
-            .args(args)
-            .env("NO_COLOR", "1")
-            .env("SUPAFORM_CACHE_DIR", common::cache_dir())
-            .env("SUPAFORM_NO_NORMALIZE_CACHE", "1")
-            .env("SUPAFORM_DEV_URL", &dev)
-            .output()
-            .expect("run supaform")
+        supaform_with(
+            dir.path(),
+            args,
+            &[
+                ("SUPAFORM_NO_NORMALIZE_CACHE", "1"),
+                ("SUPAFORM_DEV_URL", &dev),
+            ],
+        )
     };
 
     let out = run(&["plan", "-e", "test"]);
@@ -620,15 +632,17 @@ async fn dev_url_normalises_and_rehearses_on_the_named_server() {
     );
 
     // An unreachable dev server: a clear error, the password hidden.
-    let out = Command::new(env!("CARGO_BIN_EXE_supaform"))
-        .current_dir(dir.path())
-        .args(["plan", "-e", "test", "--dev-url"])
-        .arg("postgresql://postgres:dev-pw-3141@127.0.0.1:1/postgres?sslmode=disable")
-        .env("NO_COLOR", "1")
-        .env("SUPAFORM_CACHE_DIR", common::cache_dir())
-        .env("SUPAFORM_NO_NORMALIZE_CACHE", "1")
-        .output()
-        .unwrap();
+    let out = supaform_with(
+        dir.path(),
+        &[
+            "plan",
+            "-e",
+            "test",
+            "--dev-url",
+            "postgresql://postgres:dev-pw-3141@127.0.0.1:1/postgres?sslmode=disable",
+        ],
+        &[("SUPAFORM_NO_NORMALIZE_CACHE", "1")],
+    );
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("supaform::local::dev_server"), "{err}");
@@ -727,8 +741,7 @@ async fn a_targeted_plan_is_rehearsed_saved_and_applied_for_its_targets_only() {
         plan.contains("the plan applies and converges."),
         "a whole plan is rehearsed as a whole: {plan}"
     );
-    let out = supaform(d.path(), &["apply", "-e", "test", "--auto-approve"]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    apply_ok(d.path());
     assert!(state_list(d.path()).contains(&"table.public.tags".to_string()));
 }
 
@@ -736,8 +749,7 @@ async fn a_targeted_plan_is_rehearsed_saved_and_applied_for_its_targets_only() {
 async fn plan_json_validates_against_the_plan_schema() {
     common::server();
     let (d, url) = project("plan_json_schema", NOTES).await;
-    let out = supaform(d.path(), &["apply", "-e", "test", "--auto-approve"]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    apply_ok(d.path());
     query(
         &url,
         "insert into notes (body, owner) select 'n' || i, gen_random_uuid() from generate_series(1, 3) i",
@@ -792,8 +804,7 @@ async fn plan_json_validates_against_the_plan_schema() {
 /// `plan --out`, then something changes; `apply FILE` must refuse, naming it.
 async fn saved_plan_then(tag: &str) -> (tempfile::TempDir, String) {
     let (d, url) = project(tag, NOTES).await;
-    let out = supaform(d.path(), &["apply", "-e", "test", "--auto-approve"]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    apply_ok(d.path());
     // The saved plan adds a column.
     let with_title = NOTES.replace(
         "  column \"owner\"",
@@ -847,8 +858,7 @@ async fn a_saved_plan_is_refused_once_another_apply_changed_the_state() {
     // Another apply, of a configuration that changes nothing live (a comment): it only
     // records the new configuration in the state.
     std::fs::write(d.path().join("main.hcl"), format!("# reviewed\n{NOTES}")).unwrap();
-    let out = supaform(d.path(), &["apply", "-e", "test", "--auto-approve"]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    apply_ok(d.path());
     assert!(
         serial(d.path()) > before,
         "the other apply bumped the serial"
@@ -1027,8 +1037,7 @@ async fn a_failed_validation_removes_the_constraint_and_keeps_the_rest() {
 
     // The rows fixed, the next apply adds the check and validates it.
     query(&url, "update notes set body = 'fixed' where body = ''").await;
-    let out = supaform(d.path(), &["apply", "-e", "test", "--auto-approve"]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    apply_ok(d.path());
     assert_eq!(
         query(
             &url,
@@ -1037,8 +1046,7 @@ async fn a_failed_validation_removes_the_constraint_and_keeps_the_rest() {
         .await,
         ["true"]
     );
-    let out = supaform(d.path(), &["plan", "-e", "test", "--detailed-exitcode"]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert_no_changes(d.path());
 }
 
 /// A table that cannot be counted within the statement timeout of the exact count shows
@@ -1065,14 +1073,11 @@ async fn a_table_that_cannot_be_counted_in_time_shows_the_estimate() {
     assert!(plan.contains("rows affected: 200000\n"), "{plan}");
 
     // Counting 200,000 rows takes longer than a millisecond.
-    let out = Command::new(env!("CARGO_BIN_EXE_supaform"))
-        .current_dir(d.path())
-        .args(["plan", "-e", "test", "--no-rehearse"])
-        .env("NO_COLOR", "1")
-        .env("SUPAFORM_CACHE_DIR", common::cache_dir())
-        .env("SUPAFORM_ROW_COUNT_TIMEOUT", "1ms")
-        .output()
-        .unwrap();
+    let out = supaform_with(
+        d.path(),
+        &["plan", "-e", "test", "--no-rehearse"],
+        &[("SUPAFORM_ROW_COUNT_TIMEOUT", "1ms")],
+    );
     let plan = text(&out.stdout);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let line = plan
@@ -1104,14 +1109,11 @@ async fn a_locked_table_makes_the_plan_fail_clearly_instead_of_hanging() {
         .await
         .unwrap();
     let started = std::time::Instant::now();
-    let out = Command::new(env!("CARGO_BIN_EXE_supaform"))
-        .current_dir(d.path())
-        .args(["plan", "-e", "test", "--no-rehearse"])
-        .env("NO_COLOR", "1")
-        .env("SUPAFORM_CACHE_DIR", common::cache_dir())
-        .env("SUPAFORM_CATALOG_LOCK_TIMEOUT", "1s")
-        .output()
-        .unwrap();
+    let out = supaform_with(
+        d.path(),
+        &["plan", "-e", "test", "--no-rehearse"],
+        &[("SUPAFORM_CATALOG_LOCK_TIMEOUT", "1s")],
+    );
     let waited = started.elapsed();
     locker.batch_execute("ROLLBACK").await.unwrap();
     let err = text(&out.stderr);

@@ -451,42 +451,19 @@ fn generate(change: &Change, ctx: &Context) -> B {
             )),
 
         // ---- creates and updates
-        GrantDefault(d) => B::new(
-            31,
-            format!(
-                "new {} of {} in {} give {} to {}",
-                d.on.as_str(),
-                d.owner,
-                d.schema.as_deref().unwrap_or("every schema"),
-                d.privileges.join(", "),
-                d.role
-            ),
-        )
-        .rule(
-            Rule::S009,
-            "only objects created from now on; existing ones keep their grants",
-        )
-        .sql(ddl::alter_default_privileges(d, true, None)),
-        RevokeDefault(d) => B::new(
-            31,
-            format!(
-                "new {} of {} in {} no longer give {} to {}",
-                d.on.as_str(),
-                d.owner,
-                d.schema.as_deref().unwrap_or("every schema"),
-                d.privileges.join(", "),
-                d.role
-            ),
-        )
-        .rule(
-            Rule::C108,
-            format!(
-                "objects created from now on no longer give {} to {}; existing ones keep theirs",
-                d.privileges.join(", "),
-                d.role
-            ),
-        )
-        .sql(ddl::alter_default_privileges(d, false, None)),
+        GrantDefault(d) => B::new(31, default_summary(d, "give"))
+            .rule(Rule::S009, "only objects created from now on; existing ones keep their grants")
+            .sql(ddl::alter_default_privileges(d, true, None)),
+        RevokeDefault(d) => B::new(31, default_summary(d, "no longer give"))
+            .rule(
+                Rule::C108,
+                format!(
+                    "objects created from now on no longer give {} to {}; existing ones keep theirs",
+                    d.privileges.join(", "),
+                    d.role
+                ),
+            )
+            .sql(ddl::alter_default_privileges(d, false, None)),
         CreateSchema(s) => B::new(30, format!("create schema {}", s.name))
             .rule(Rule::S010, "a new, empty schema")
             .sql(ddl::create_schema(s))
@@ -996,6 +973,18 @@ fn generate(change: &Change, ctx: &Context) -> B {
             }
         }
     }
+}
+
+/// "new tables of postgres in public give SELECT to anon".
+fn default_summary(d: &DefaultPrivilege, verb: &str) -> String {
+    format!(
+        "new {} of {} in {} {verb} {} to {}",
+        d.on.as_str(),
+        d.owner,
+        d.schema.as_deref().unwrap_or("every schema"),
+        d.privileges.join(", "),
+        d.role
+    )
 }
 
 fn grant_target_addr(t: &GrantTarget) -> Address {
