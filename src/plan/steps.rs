@@ -1359,7 +1359,11 @@ fn column_dependents<'a>(
         .policies
         .values()
         .filter(|p| {
-            columns.iter().any(|(t, c)| &p.table == t && mentions(p, c))
+            // On the column's table, or on another table whose policy reads it through
+            // a subquery (naming that table and the column).
+            columns
+                .iter()
+                .any(|(t, c)| mentions(p, c) && (&p.table == t || mentions(p, &t.name)))
                 && ctx
                     .desired
                     .policies
