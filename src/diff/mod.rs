@@ -604,13 +604,16 @@ impl Differ<'_> {
                 }
             }
         }
+        // Columns of the type, and of arrays of it (`status[]`, which introspection does
+        // not tie to the enum).
+        let array = format!("{}[]", crate::config::format_type_name(&l.name));
         let columns = live
             .tables
             .values()
             .flat_map(|t| {
                 t.columns
                     .iter()
-                    .filter(|c| c.enum_type.as_ref() == Some(&l.name))
+                    .filter(|c| c.enum_type.as_ref() == Some(&l.name) || c.data_type == array)
                     .map(|c| (t.name.clone(), c.name.clone()))
             })
             .collect();

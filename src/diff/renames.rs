@@ -65,8 +65,11 @@ fn enums(desired: &Model, live: &mut Model, out: &mut Vec<Change>) {
         );
         for t in live.tables.values_mut() {
             for c in &mut t.columns {
-                if c.enum_type.as_ref() == Some(&old) {
-                    c.enum_type = Some(name.clone());
+                let array = c.data_type == format!("{old_type}[]");
+                if c.enum_type.as_ref() == Some(&old) || array {
+                    if !array {
+                        c.enum_type = Some(name.clone());
+                    }
                     if let Some(rest) = c.data_type.strip_prefix(&old_type) {
                         c.data_type = format!("{new_type}{rest}");
                     }

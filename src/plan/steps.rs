@@ -1536,13 +1536,18 @@ fn rebuild_enum(ctx: &Context, from: &Enum, to: &Enum, columns: &[(QName, String
         if default.is_some() {
             b = b.sql(ddl::set_default(t, c, None));
         }
+        // An array of the enum is cast through text[].
+        let dims = if col.is_some_and(|c| c.data_type.ends_with("[]")) {
+            "[]"
+        } else {
+            ""
+        };
         b = b.sql(format!(
-            "ALTER TABLE {} ALTER COLUMN {} TYPE {} USING {}::text::{}",
+            "ALTER TABLE {} ALTER COLUMN {} TYPE {ty}{dims} USING {}::text{dims}::{ty}{dims}",
             t.sql(),
             crate::quote::ident(c),
-            to.name.sql(),
             crate::quote::ident(c),
-            to.name.sql()
+            ty = to.name.sql(),
         ));
         let desired_default = ctx
             .desired
