@@ -240,3 +240,47 @@ async fn an_out_of_band_deploy_is_redeployed_and_a_partial_failure_finishes_next
         text(&out)
     );
 }
+
+/// A secret whose value is not available where apply runs is not set, so the state does
+/// not claim it: `drift` right after reports nothing (it used to call the secret
+/// "deleted outside supaform", dangerous). Once an apply sets it, it is recorded.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_secret_never_set_is_not_recorded_nor_reported_as_deleted() {
+    let fake = FakeApi::start().await;
+    let d = project("fn_secret_unset").await;
+    let out = supaform(
+        d.path(),
+        &fake,
+        &["apply", "-e", "prod", "--auto-approve"],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!recorded(d.path(), "secret.PAY_KEY"));
+    let out = supaform(d.path(), &fake, &["drift", "-e", "prod"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+
+    let out = supaform(
+        d.path(),
+        &fake,
+        &["apply", "-e", "prod", "--auto-approve"],
+        Some("k1"),
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(recorded(d.path(), "secret.PAY_KEY"));
+    // Without the value here, a secret set earlier stays recorded and is still checked.
+    let out = supaform(
+        d.path(),
+        &fake,
+        &["apply", "-e", "prod", "--auto-approve"],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(recorded(d.path(), "secret.PAY_KEY"));
+}
+
+/// Whether the state of `prod` holds a resource at `addr`.
+fn recorded(dir: &Path, addr: &str) -> bool {
+    let text = std::fs::read_to_string(dir.join("state/prod.json")).unwrap();
+    let state: serde_json::Value = serde_json::from_str(&text).unwrap();
+    state["resources"].get(addr).is_some()
+}

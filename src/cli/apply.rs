@@ -588,6 +588,14 @@ fn next_state(
     }
     let mut next =
         crate::state::State::next(base, &planned.desired, &cfg.graph, &cfg.hash, &dropped);
+    // A secret whose value is not available here is not set by this apply: it is recorded
+    // only if an earlier apply set it (else `drift` would call it deleted outside).
+    for (name, s) in &cfg.model.secrets {
+        let addr = format!("secret.{name}");
+        if s.value.is_none() && !base.resources.contains_key(&addr) {
+            next.resources.remove(&addr);
+        }
+    }
     if !plan.targets.is_empty() {
         for a in &desired {
             let scope = std::slice::from_ref(a);
