@@ -277,11 +277,17 @@ pub async fn plan_config_prepared(
     let opts = introspect_options(&cfg.model);
     // What the objects the plan creates will receive on the target: the dev database is
     // given the same default privileges before the configuration is created there.
-    let creator = crate::introspect::creator_defaults(&client, &opts).await?;
-    // Stand-ins of the platform objects the configuration names, as the target has them.
+    // And stand-ins of the platform objects the configuration names, as the target has
+    // them. Both reads are sent at once (the client pipelines them).
     let refs = crate::introspect::platform::referenced(&cfg.model);
-    let stand_ins = crate::introspect::platform::stand_ins(&client, &refs).await?;
-    let target = crate::normalize::TargetContext { creator, stand_ins };
+    let (creator, stand_ins) = tokio::join!(
+        crate::introspect::creator_defaults(&client, &opts),
+        crate::introspect::platform::stand_ins(&client, &refs)
+    );
+    let target = crate::normalize::TargetContext {
+        creator: creator?,
+        stand_ins: stand_ins?,
+    };
     let overlap = rehearsal && !crate::normalize::is_cached(cfg, &opts, local, &target).await?;
     // Reading live (then rebuilding it) and normalising the desired state are
     // independent: at once.
@@ -613,9 +619,7 @@ pub async fn prepare_baseline(
             return Err(e.into());
         }
     };
-    for stmt in stand_ins {
-        let _ = client.batch_execute(stmt).await;
-    }
+    crate::introspect::platform::create(&client, stand_ins).await;
     let mut baseline = Baseline {
         inst,
         name,

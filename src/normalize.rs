@@ -167,11 +167,8 @@ pub async fn normalize_in(
         .batch_execute("SET check_function_bodies = off")
         .await
         .map_err(|e| NormalizeError::Dev(e.to_string()))?;
-    // Stand-ins of the platform objects the configuration names that the dev database
-    // lacks; a statement that fails leaves Postgres to report the missing object below.
-    for stmt in &target.stand_ins {
-        let _ = client.batch_execute(stmt).await;
-    }
+    // Stand-ins of the platform objects the configuration names that the dev database lacks.
+    crate::introspect::platform::create(&client, &target.stand_ins).await;
     if !target.creator.user.is_empty() {
         mirror_defaults(&client, cfg, opts, &target.creator).await?;
     }
@@ -257,12 +254,7 @@ async fn mirror_defaults(
     target: &CreatorDefaults,
 ) -> Result<(), NormalizeError> {
     let dev = crate::introspect::creator_defaults(client, opts).await?;
-    let mut stmts: Vec<String> = cfg
-        .model
-        .schemas
-        .keys()
-        .map(|s| format!("CREATE SCHEMA IF NOT EXISTS {}", crate::quote::ident(s)))
-        .collect();
+    let mut stmts: Vec<String> = cfg.model.schemas.values().map(ddl::create_schema).collect();
     stmts.extend(
         dev.own()
             .map(|d| ddl::alter_default_privileges(d, false, Some(&dev.user))),

@@ -830,17 +830,22 @@ async fn a_saved_plan_is_refused_once_the_live_database_changed() {
     common::server();
     let (d, url) = saved_plan_then("apply_stale_live").await;
     query(&url, "alter table notes add column by_hand text").await;
+    saved_plan_refused(d.path(), "the live database changed since it was made");
+    assert_eq!(columns_of_notes(&url).await, ["body,by_hand,id,owner"]);
+}
+
+/// `apply tfplan.json` fails, saying the saved plan is stale because of `why`.
+fn saved_plan_refused(dir: &Path, why: &str) {
     let out = supaform(
-        d.path(),
+        dir,
         &["apply", "-e", "test", "tfplan.json", "--auto-approve"],
     );
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
-        err.contains("the saved plan is stale: the live database changed since it was made"),
+        err.contains(&format!("the saved plan is stale: {why}")),
         "{err}"
     );
-    assert_eq!(columns_of_notes(&url).await, ["body,by_hand,id,owner"]);
 }
 
 #[tokio::test]
@@ -867,16 +872,7 @@ async fn a_saved_plan_is_refused_once_another_apply_changed_the_state() {
 
     // The configuration the plan was made from, back: only the state differs.
     std::fs::write(d.path().join("main.hcl"), saved_config).unwrap();
-    let out = supaform(
-        d.path(),
-        &["apply", "-e", "test", "tfplan.json", "--auto-approve"],
-    );
-    let err = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(
-        err.contains("the saved plan is stale: the state changed since it was made"),
-        "{err}"
-    );
+    saved_plan_refused(d.path(), "the state changed since it was made");
     assert_eq!(columns_of_notes(&url).await, ["body,id,owner"]);
 }
 

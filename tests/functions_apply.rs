@@ -248,34 +248,27 @@ async fn an_out_of_band_deploy_is_redeployed_and_a_partial_failure_finishes_next
 async fn a_secret_never_set_is_not_recorded_nor_reported_as_deleted() {
     let fake = FakeApi::start().await;
     let d = project("fn_secret_unset").await;
-    let out = supaform(
-        d.path(),
-        &fake,
-        &["apply", "-e", "prod", "--auto-approve"],
-        None,
-    );
-    assert!(out.status.success(), "{}", text(&out));
+    apply_ok(d.path(), &fake, None);
     assert!(!recorded(d.path(), "secret.PAY_KEY"));
     let out = supaform(d.path(), &fake, &["drift", "-e", "prod"], None);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 
-    let out = supaform(
-        d.path(),
-        &fake,
-        &["apply", "-e", "prod", "--auto-approve"],
-        Some("k1"),
-    );
-    assert!(out.status.success(), "{}", text(&out));
+    apply_ok(d.path(), &fake, Some("k1"));
     assert!(recorded(d.path(), "secret.PAY_KEY"));
     // Without the value here, a secret set earlier stays recorded and is still checked.
+    apply_ok(d.path(), &fake, None);
+    assert!(recorded(d.path(), "secret.PAY_KEY"));
+}
+
+/// `apply -e prod --auto-approve` (with `PAY_KEY` set to `secret`), which must succeed.
+fn apply_ok(dir: &Path, fake: &FakeApi, secret: Option<&str>) {
     let out = supaform(
-        d.path(),
-        &fake,
+        dir,
+        fake,
         &["apply", "-e", "prod", "--auto-approve"],
-        None,
+        secret,
     );
     assert!(out.status.success(), "{}", text(&out));
-    assert!(recorded(d.path(), "secret.PAY_KEY"));
 }
 
 /// Whether the state of `prod` holds a resource at `addr`.

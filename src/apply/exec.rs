@@ -165,19 +165,10 @@ where
             phase: Phase::Transaction,
             steps: tx.len(),
         });
-        let mut setup = String::from("BEGIN; SET LOCAL check_function_bodies = off;");
-        if let Some(v) = &opts.lock_timeout {
-            setup.push_str(&format!(
-                " SET LOCAL lock_timeout = {};",
-                crate::quote::literal(v)
-            ));
-        }
-        if let Some(v) = &opts.statement_timeout {
-            setup.push_str(&format!(
-                " SET LOCAL statement_timeout = {};",
-                crate::quote::literal(v)
-            ));
-        }
+        let setup = format!(
+            "BEGIN; SET LOCAL check_function_bodies = off;{}",
+            set_local_timeouts(opts)
+        );
         client
             .batch_execute(&setup)
             .await
@@ -255,18 +246,7 @@ where
             phase: Phase::Validate,
             steps: val.len(),
         });
-        let mut settings = String::new();
-        for (name, v) in [
-            ("lock_timeout", &opts.lock_timeout),
-            ("statement_timeout", &opts.statement_timeout),
-        ] {
-            if let Some(v) = v {
-                settings.push_str(&format!(
-                    " SET LOCAL {name} = {};",
-                    crate::quote::literal(v)
-                ));
-            }
-        }
+        let settings = set_local_timeouts(opts);
         for (k, s) in val.into_iter().enumerate() {
             step_started(on_event, s);
             let t0 = Instant::now();
@@ -358,6 +338,24 @@ where
     }
     report.elapsed_ms = start.elapsed().as_millis();
     Ok(report)
+}
+
+/// ` SET LOCAL lock_timeout = …; SET LOCAL statement_timeout = …;` for the timeouts the
+/// environment sets (inside a transaction).
+fn set_local_timeouts(opts: &ExecOptions) -> String {
+    let mut out = String::new();
+    for (name, v) in [
+        ("lock_timeout", &opts.lock_timeout),
+        ("statement_timeout", &opts.statement_timeout),
+    ] {
+        if let Some(v) = v {
+            out.push_str(&format!(
+                " SET LOCAL {name} = {};",
+                crate::quote::literal(v)
+            ));
+        }
+    }
+    out
 }
 
 fn step_started(on_event: &mut dyn FnMut(Event), s: &Step) {

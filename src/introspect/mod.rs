@@ -88,20 +88,9 @@ pub enum IntrospectError {
 
 /// The batch sent to the server for `opts`.
 pub fn batch_sql(opts: &IntrospectOptions) -> String {
-    let schemas: Vec<String> = managed_schemas(opts)
-        .iter()
-        .map(|s| crate::quote::literal(s))
-        .collect();
-    let array = format!("ARRAY[{}]::text[]", schemas.join(", "));
-    let mut sql = String::from(
-        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;\nSET LOCAL search_path = '';\nSET LOCAL work_mem = '64MB';\n",
-    );
-    // Printing an expression locks its table: a session holding a strong lock on one
-    // would make the read wait forever.
-    sql.push_str(&format!(
-        "SET LOCAL lock_timeout = {};\n",
-        crate::quote::literal(&catalog_lock_timeout())
-    ));
+    let array = schemas_array(opts);
+    let mut sql = read_only_begin();
+    sql.push_str("SET LOCAL work_mem = '64MB';\n");
     for (_, q) in queries::all() {
         sql.push_str(&q.replace("{SCHEMAS}", &array));
         sql.push_str(";\n");
@@ -110,9 +99,28 @@ pub fn batch_sql(opts: &IntrospectOptions) -> String {
     sql
 }
 
+/// The managed schemas as an SQL array, for a query's `{SCHEMAS}`.
+fn schemas_array(opts: &IntrospectOptions) -> String {
+    let schemas: Vec<String> = managed_schemas(opts)
+        .iter()
+        .map(|s| crate::quote::literal(s))
+        .collect();
+    format!("ARRAY[{}]::text[]", schemas.join(", "))
+}
+
+/// How every catalog read begins: one read-only snapshot, names printed schema-qualified,
+/// and a bounded wait for locks (printing an expression locks its table: a session holding
+/// a strong lock on one would make the read wait forever).
+fn read_only_begin() -> String {
+    format!(
+        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;\nSET LOCAL search_path = '';\nSET LOCAL lock_timeout = {};\n",
+        crate::quote::literal(&catalog_lock_timeout())
+    )
+}
+
 /// How long reading the catalogs waits for a lock (`SUPAFORM_CATALOG_LOCK_TIMEOUT`,
 /// Postgres' syntax; default 30 s).
-pub(crate) fn catalog_lock_timeout() -> String {
+fn catalog_lock_timeout() -> String {
     std::env::var("SUPAFORM_CATALOG_LOCK_TIMEOUT")
         .ok()
         .filter(|v| !v.trim().is_empty())
@@ -151,14 +159,9 @@ pub async fn creator_defaults(
     client: &tokio_postgres::Client,
     opts: &IntrospectOptions,
 ) -> Result<CreatorDefaults, IntrospectError> {
-    let schemas: Vec<String> = managed_schemas(opts)
-        .iter()
-        .map(|s| crate::quote::literal(s))
-        .collect();
-    let array = format!("ARRAY[{}]::text[]", schemas.join(", "));
     let sql = format!(
         "SELECT current_user::text;\n{}",
-        queries::DEFAULT_ACLS.replace("{SCHEMAS}", &array)
+        queries::DEFAULT_ACLS.replace("{SCHEMAS}", &schemas_array(opts))
     );
     let messages = client
         .simple_query(&sql)

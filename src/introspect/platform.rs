@@ -159,7 +159,7 @@ pub async fn stand_ins(
         .collect();
     let wanted = format!("(VALUES {}) AS w(s, n)", pairs.join(", "));
     let sql = format!(
-        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;\nSET LOCAL search_path = '';\nSET LOCAL lock_timeout = {};\n\
+        "{}\
          SELECT pg_catalog.json_agg(pg_catalog.json_build_array(n.nspname, c.relname, \
            (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod)) ORDER BY a.attnum) \
               FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped), \
@@ -172,7 +172,7 @@ pub async fn stand_ins(
          FROM {wanted} JOIN pg_catalog.pg_namespace n ON n.nspname = w.s \
          JOIN pg_catalog.pg_proc p ON p.pronamespace = n.oid AND p.proname = w.n AND p.prokind IN ('f', 'p');\n\
          COMMIT;",
-        literal(&super::catalog_lock_timeout())
+        super::read_only_begin()
     );
     let messages = match client.simple_query(&sql).await {
         Ok(m) => m,
@@ -247,6 +247,14 @@ pub async fn stand_ins(
         ));
     }
     Ok(out)
+}
+
+/// Create [`stand_ins`] in a scratch database. A statement that fails is skipped: the
+/// object stays missing and Postgres names it where the configuration uses it.
+pub async fn create(client: &tokio_postgres::Client, stand_ins: &[String]) {
+    for stmt in stand_ins {
+        let _ = client.batch_execute(stmt).await;
+    }
 }
 
 #[cfg(test)]

@@ -224,78 +224,132 @@ pub fn marker() -> String {
 pub(crate) async fn ensure(inst: &Instance) -> Result<(), LocalError> {
     let client = connect(inst.port, "postgres").await?;
     let marker = marker();
-    let current: Option<Option<String>> = client
-        .query_opt(
-            "select pg_catalog.shobj_description(oid, 'pg_database') from pg_catalog.pg_database where datname = $1",
-            &[&TEMPLATE_DATABASE],
-        )
+    let current = template_marker(&client, TEMPLATE_DATABASE)
         .await
-        .map_err(|e| LocalError::sql("reading the template database", &e))?
-        .map(|row| row.get(0));
-    if current.flatten().as_deref() != Some(marker.as_str()) {
-        build_template(&client, inst, &marker).await?;
+        .map_err(|e| LocalError::sql("reading the template database", &e))?;
+    if current.as_deref() != Some(marker.as_str()) {
+        let roles = format!("{API_ROLES_SQL}\n{ROLES_REPAIR_SQL}");
+        let bootstrap_err = |_: &'static str, e: tokio_postgres::Error| LocalError::Bootstrap {
+            message: pg_message(&e),
+        };
+        let template = Template {
+            name: TEMPLATE_DATABASE,
+            roles_sql: &roles,
+            is_template: true,
+        };
+        build_template(
+            &client,
+            &template,
+            || connect(inst.port, TEMPLATE_DATABASE),
+            bootstrap_err,
+        )
+        .await?;
     }
-    let has_local = client
-        .query_opt(
-            "select 1 from pg_catalog.pg_database where datname = $1",
-            &[&LOCAL_DATABASE],
-        )
+    let has_local = exists(&client, LOCAL_DATABASE)
         .await
-        .map_err(|e| LocalError::sql("looking for the local database", &e))?
-        .is_some();
+        .map_err(|e| LocalError::sql("looking for the local database", &e))?;
     if !has_local {
         inst.create_database(LOCAL_DATABASE).await?;
     }
     Ok(())
 }
 
-async fn build_template(
+/// The bootstrap marker on the template database `name` (its comment), if it exists.
+pub(crate) async fn template_marker(
     client: &tokio_postgres::Client,
-    inst: &Instance,
-    marker: &str,
-) -> Result<(), LocalError> {
-    let tpl = quote::ident(TEMPLATE_DATABASE);
-    let bootstrap_err = |e: tokio_postgres::Error| LocalError::Bootstrap {
-        message: pg_message(&e),
-    };
-    client
-        .batch_execute(&format!("{API_ROLES_SQL}\n{ROLES_REPAIR_SQL}"))
-        .await
-        .map_err(bootstrap_err)?;
-    let exists = client
+    name: &str,
+) -> Result<Option<String>, tokio_postgres::Error> {
+    Ok(client
         .query_opt(
-            "select 1 from pg_catalog.pg_database where datname = $1",
-            &[&TEMPLATE_DATABASE],
+            "select pg_catalog.shobj_description(oid, 'pg_database') from pg_catalog.pg_database where datname = $1",
+            &[&name],
         )
+        .await?
+        .and_then(|row| row.get::<_, Option<String>>(0)))
+}
+
+/// A template database to build: the embedded server's, or supaform's own on a dev server
+/// of the user's.
+pub(crate) struct Template<'a> {
+    pub name: &'a str,
+    /// Cluster-wide role statements run first.
+    pub roles_sql: &'a str,
+    /// Mark it `is_template` (the embedded server, where supaform is superuser).
+    pub is_template: bool,
+}
+
+/// Build `template` afresh: its roles, the database from `template0` (an older one is
+/// dropped), [`TEMPLATE_SQL`] in one transaction through `connect`, then the marker. Each
+/// failing step goes through `err` with its name.
+pub(crate) async fn build_template<C, F>(
+    client: &tokio_postgres::Client,
+    template: &Template<'_>,
+    connect: C,
+    err: impl Fn(&'static str, tokio_postgres::Error) -> LocalError,
+) -> Result<(), LocalError>
+where
+    C: FnOnce() -> F,
+    F: std::future::Future<Output = Result<tokio_postgres::Client, LocalError>>,
+{
+    let tpl = quote::ident(template.name);
+    client
+        .batch_execute(template.roles_sql)
         .await
-        .map_err(bootstrap_err)?
-        .is_some();
-    if exists {
-        // Two calls: several statements in one would form an implicit transaction, which
-        // DROP DATABASE refuses.
+        .map_err(|e| err("creating the API roles", e))?;
+    if exists(client, template.name)
+        .await
+        .map_err(|e| err("reading the template database", e))?
+    {
+        // One statement per call: several in one would form an implicit transaction,
+        // which DROP DATABASE refuses.
         for sql in [
             format!("alter database {tpl} is_template false"),
             format!("drop database {tpl} with (force)"),
         ] {
-            client.batch_execute(&sql).await.map_err(bootstrap_err)?;
+            client
+                .batch_execute(&sql)
+                .await
+                .map_err(|e| err("dropping the old template database", e))?;
         }
     }
     client
         .batch_execute(&format!("create database {tpl} template template0"))
         .await
-        .map_err(bootstrap_err)?;
+        .map_err(|e| err("creating the template database", e))?;
     {
-        let t = connect(inst.port, TEMPLATE_DATABASE).await?;
+        let t = connect().await?;
         t.batch_execute(&format!("begin;\n{TEMPLATE_SQL}\ncommit;"))
             .await
-            .map_err(bootstrap_err)?;
+            .map_err(|e| {
+                err(
+                    "bootstrapping the template database (the extensions pgcrypto and uuid-ossp must be available)",
+                    e,
+                )
+            })?;
     }
+    let mark = if template.is_template {
+        format!("alter database {tpl} is_template true; ")
+    } else {
+        String::new()
+    };
     client
         .batch_execute(&format!(
-            "alter database {tpl} is_template true; comment on database {tpl} is {}",
-            quote::literal(marker)
+            "{mark}comment on database {tpl} is {}",
+            quote::literal(&marker())
         ))
         .await
-        .map_err(bootstrap_err)?;
-    Ok(())
+        .map_err(|e| err("marking the template database", e))
+}
+
+async fn exists(
+    client: &tokio_postgres::Client,
+    name: &str,
+) -> Result<bool, tokio_postgres::Error> {
+    Ok(client
+        .query_opt(
+            "select 1 from pg_catalog.pg_database where datname = $1",
+            &[&name],
+        )
+        .await?
+        .is_some())
 }

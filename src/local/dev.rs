@@ -128,7 +128,11 @@ impl RemoteDev {
     }
 
     async fn admin(&self) -> Result<tokio_postgres::Client, LocalError> {
-        crate::db::connect_url(&self.url)
+        self.connect(&self.url).await
+    }
+
+    async fn connect(&self, url: &DbUrl) -> Result<tokio_postgres::Client, LocalError> {
+        crate::db::connect_url(url)
             .await
             .map_err(|e| LocalError::DevServer {
                 target: self.url.redacted(),
@@ -169,19 +173,14 @@ impl RemoteDev {
     }
 
     /// Build the template when it is missing or was made by other bootstrap SQL. Several
-    /// processes may race: an advisory lock (held by this session) lets one build it.
+    /// processes may race: an advisory lock (held by this session) lets one build it. Only
+    /// the missing API roles are created; existing ones are left as they are.
     async fn ensure_template(&self, client: &tokio_postgres::Client) -> Result<(), LocalError> {
         const LOCK: i64 = 0x5375_7061_666f_726d; // "Supaform"
         let marker = bootstrap::marker();
-        let tpl = quote::ident(DEV_TEMPLATE_DATABASE);
         let current = || async {
-            client
-                .query_opt(
-                    "select pg_catalog.shobj_description(oid, 'pg_database') from pg_catalog.pg_database where datname = $1",
-                    &[&DEV_TEMPLATE_DATABASE],
-                )
+            bootstrap::template_marker(client, DEV_TEMPLATE_DATABASE)
                 .await
-                .map(|r| r.and_then(|r| r.get::<_, Option<String>>(0)))
                 .map_err(|e| self.error("reading its template database".into(), &e))
         };
         if current().await?.as_deref() == Some(marker.as_str()) {
@@ -195,39 +194,19 @@ impl RemoteDev {
             if current().await?.as_deref() == Some(marker.as_str()) {
                 return Ok(());
             }
-            let step = |what: &'static str| move |e: tokio_postgres::Error| self.error(what.into(), &e);
-            client
-                .batch_execute(bootstrap::API_ROLES_SQL)
-                .await
-                .map_err(step("creating the API roles"))?;
-            for sql in [
-                format!("drop database if exists {tpl} with (force)"),
-                format!("create database {tpl} template template0"),
-            ] {
-                client
-                    .batch_execute(&sql)
-                    .await
-                    .map_err(step("creating its template database"))?;
-            }
-            let t = crate::db::connect_url(&self.url_of(DEV_TEMPLATE_DATABASE))
-                .await
-                .map_err(|e| LocalError::DevServer {
-                    target: self.url.redacted(),
-                    reason: e.to_string(),
-                })?;
-            t.batch_execute(&format!("begin;\n{}\ncommit;", bootstrap::TEMPLATE_SQL))
-                .await
-                .map_err(step(
-                    "bootstrapping its template database (the extensions pgcrypto and uuid-ossp must be available)",
-                ))?;
-            drop(t);
-            client
-                .batch_execute(&format!(
-                    "comment on database {tpl} is {}",
-                    quote::literal(&marker)
-                ))
-                .await
-                .map_err(step("marking its template database"))
+            let template = bootstrap::Template {
+                name: DEV_TEMPLATE_DATABASE,
+                roles_sql: bootstrap::API_ROLES_SQL,
+                is_template: false,
+            };
+            let url = self.url_of(DEV_TEMPLATE_DATABASE);
+            bootstrap::build_template(
+                client,
+                &template,
+                || self.connect(&url),
+                |step, e| self.error(step.into(), &e),
+            )
+            .await
         }
         .await;
         let _ = client
