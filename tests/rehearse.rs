@@ -20,27 +20,29 @@ table "notes" {
 "#;
 
 async fn planned(tag: &str) -> engine::Planned {
+    // Live: the table exists without its index and body column.
+    planned_on(
+        tag,
+        "create table notes (id uuid primary key)",
+        &StateView::default(),
+    )
+    .await
+}
+
+/// The plan of the test configuration against a fresh database set up with `live_sql`.
+async fn planned_on(tag: &str, live_sql: &str, state: &StateView) -> engine::Planned {
     common::server();
     let url = common::fresh_db(tag).await;
     let c = supaform::db::connect(&url).await.unwrap();
-    // Live: the table exists without its index and body column.
-    c.batch_execute("create table notes (id uuid primary key)")
-        .await
-        .unwrap();
+    c.batch_execute(live_sql).await.unwrap();
     let opts = LoadOptions {
         env: Box::new(|_| None),
         ..Default::default()
     };
     let cfg = load_str(Path::new("."), &[("main.hcl", HCL)], &opts).unwrap();
-    engine::plan_config(
-        &cfg,
-        "test",
-        &url,
-        &StateView::default(),
-        &common::options(),
-    )
-    .await
-    .unwrap()
+    engine::plan_config(&cfg, "test", &url, state, &common::options())
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -85,31 +87,21 @@ async fn a_plan_that_leaves_a_difference_is_caught() {
 
 #[tokio::test]
 async fn a_plan_that_forgets_to_drop_an_owned_table_is_caught() {
-    common::server();
-    let url = common::fresh_db("rehearse_forgotten_drop").await;
-    let c = supaform::db::connect(&url).await.unwrap();
     // Live: the configured table without its index, and a table the state owns that the
     // config no longer has.
-    c.batch_execute(
-        "create table notes (id uuid primary key, body text);
-         create table old_notes (id uuid primary key)",
-    )
-    .await
-    .unwrap();
-    let opts = LoadOptions {
-        env: Box::new(|_| None),
-        ..Default::default()
-    };
-    let cfg = load_str(Path::new("."), &[("main.hcl", HCL)], &opts).unwrap();
     let state = StateView {
         owned: ["table.public.notes", "table.public.old_notes"]
             .map(String::from)
             .into(),
         ..Default::default()
     };
-    let planned = engine::plan_config(&cfg, "test", &url, &state, &common::options())
-        .await
-        .unwrap();
+    let planned = planned_on(
+        "rehearse_forgotten_drop",
+        "create table notes (id uuid primary key, body text);
+         create table old_notes (id uuid primary key)",
+        &state,
+    )
+    .await;
     let drop = "table.public.old_notes";
     assert!(
         planned.plan.steps.iter().any(|s| s.address == drop),
