@@ -231,6 +231,7 @@ pub async fn plan_against(client: &tokio_postgres::Client, req: PlanRequest<'_>)
         unmanaged,
         hints: d.hints.iter().map(PlanHint::from).collect(),
         targets: vec![],
+        compared: None,
     };
     Planned {
         plan,

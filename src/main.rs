@@ -2,7 +2,10 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = supaform::cli::Cli::parse();
+    let cli = match supaform::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return supaform::cli::usage_error(e),
+    };
     supaform::cli::install_error_handler(cli.no_color);
     match supaform::cli::run(cli) {
         Ok(code) => code,

@@ -533,7 +533,11 @@ async fn backup_and_restore_commands_round_trip_an_environment() {
     // No terminal, no --yes: refused before touching anything.
     let out = supaform(cfg.path(), &["restore", "bk", "-e", "test"]);
     assert!(!out.status.success());
-    assert!(text(&out.stderr).contains("--yes"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("--auto-approve"),
+        "{}",
+        text(&out.stderr)
+    );
     assert!(!exists(&c, "public.notes").await);
 
     let out = supaform(

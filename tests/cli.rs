@@ -180,3 +180,117 @@ fn the_example_is_formatted() {
         text(&out.stderr)
     );
 }
+
+/// A usage error exits 1, never clap's 2, which `--detailed-exitcode` and `drift` use for
+/// "changes present"; help and version exit 0.
+#[test]
+fn usage_errors_exit_1_and_help_and_version_exit_0() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("main.hcl"), VALID).unwrap();
+    let cases: &[&[&str]] = &[
+        &["plan", "--detailed-exitcod"],
+        &["plan", "--detailed-exitcode", "--json", "--sql"],
+        &["diff", "--from", "a", "--detailed-exitcode"],
+        &[
+            "diff",
+            "--from",
+            "a",
+            "--to",
+            "b",
+            "--detailed-exitcode",
+            "--nope",
+        ],
+        &["drift", "--format", "yaml"],
+        &["drift", "--json", "--format", "human"],
+        &["apply", "--auto-aprove"],
+        &["fmt", "--check", "--nope"],
+        &["nosuchcommand"],
+        &[],
+    ];
+    for args in cases {
+        let out = supaform(d.path(), args);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "supaform {args:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(!text(&out.stderr).is_empty(), "supaform {args:?} says why");
+    }
+    for args in [
+        &["--help"][..],
+        &["--version"],
+        &["plan", "--help"],
+        &["diff", "-h"],
+        &["drift", "--help"],
+        &["help", "apply"],
+    ] {
+        let out = supaform(d.path(), args);
+        assert_eq!(out.status.code(), Some(0), "supaform {args:?}");
+        assert!(!text(&out.stdout).is_empty(), "supaform {args:?} prints");
+    }
+}
+
+fn help(args: &[&str]) -> String {
+    let d = tempfile::tempdir().unwrap();
+    let mut all = args.to_vec();
+    all.push("--help");
+    let out = supaform(d.path(), &all);
+    assert!(out.status.success(), "{all:?}");
+    text(&out.stdout)
+}
+
+/// One name per idea, the other spellings accepted as aliases; global options under their
+/// own heading; `--dev-url` only where it is used.
+#[test]
+fn one_flag_name_per_idea_with_aliases() {
+    for cmd in [&["apply"][..], &["state", "list"]] {
+        let h = help(cmd);
+        assert!(h.contains("--lock-timeout <SECONDS>"), "{cmd:?}: {h}");
+        assert!(
+            !h.contains("--lock-wait <"),
+            "{cmd:?}: the alias is not listed as a flag: {h}"
+        );
+    }
+    for cmd in ["apply", "restore"] {
+        let h = help(&[cmd]);
+        assert!(h.contains("-y, --auto-approve"), "{cmd}: {h}");
+    }
+    assert!(help(&["drift"]).contains("--json"));
+    for cmd in ["plan", "apply", "drift"] {
+        let h = help(&[cmd]);
+        assert!(h.contains("--dev-url <URL>"), "{cmd}: {h}");
+        assert!(h.contains("Global options:"), "{cmd}: {h}");
+    }
+    for cmd in [
+        "fmt", "graph", "init", "validate", "import", "state", "backup",
+    ] {
+        let h = help(&[cmd]);
+        assert!(!h.contains("--dev-url"), "{cmd}: {h}");
+        assert!(
+            h.contains("Global options:\n  -c, --config <DIR>"),
+            "{cmd}: {h}"
+        );
+    }
+
+    // The old spellings still parse: these fail later, on the missing configuration, not
+    // as usage errors.
+    let d = tempfile::tempdir().unwrap();
+    let missing = d.path().join("missing");
+    let missing = missing.to_str().unwrap();
+    for args in [
+        &["-c", missing, "apply", "--lock-wait", "1", "--yes"][..],
+        &["-c", missing, "apply", "--lock-timeout", "1", "-y"],
+        &["-c", missing, "drift", "--json"],
+        &["-c", missing, "restore", "bk", "--yes"],
+        &["-c", missing, "restore", "bk", "--auto-approve"],
+    ] {
+        let out = supaform(d.path(), args);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(
+            !err.contains("unexpected argument") && !err.contains("Usage:"),
+            "{args:?} is not a usage error: {err}"
+        );
+    }
+}

@@ -20,6 +20,7 @@ const POINTS: &[&str] = &[
     "after_plan",
     "before_backup",
     "backup_mid_copy",
+    "backup_before_rename",
     "backup_after_manifest",
     "pre_after_statement_1",
     "pre_after_statement_2",
@@ -572,6 +573,7 @@ async fn scenario(base: Arc<Base>, i: usize, point: &'static str, kill_session: 
         "after_plan",
         "before_backup",
         "backup_mid_copy",
+        "backup_before_rename",
         "backup_after_manifest",
         "pre_after_statement_1",
         "pre_after_statement_2",
@@ -615,25 +617,52 @@ async fn scenario(base: Arc<Base>, i: usize, point: &'static str, kill_session: 
             "{point}: the killed save left its temporary file"
         );
     }
-    if point == "backup_mid_copy" {
-        // The crashed backup: a partial data file, no manifest.
+    let crashed_backup = point == "backup_mid_copy" || point == "backup_before_rename";
+    if crashed_backup {
+        // The crashed backup: only a `.partial` folder, which restore refuses.
         let left: Vec<PathBuf> = std::fs::read_dir(dir.join("backups").join(ENV))
             .unwrap()
             .map(|e| e.unwrap().path())
             .collect();
         assert_eq!(left.len(), 1, "{point}: {left:?}");
-        assert!(!left[0].join("manifest.json").exists(), "{point}");
-        let partial: u64 = std::fs::read_dir(&left[0])
-            .unwrap()
-            .map(|e| e.unwrap().metadata().unwrap().len())
-            .sum();
+        let name = left[0].file_name().unwrap().to_string_lossy().into_owned();
+        assert!(name.ends_with(".partial"), "{point}: {name}");
+        assert_eq!(
+            left[0].join("manifest.json").exists(),
+            point == "backup_before_rename",
+            "{point}"
+        );
+        if point == "backup_mid_copy" {
+            let partial: u64 = std::fs::read_dir(&left[0])
+                .unwrap()
+                .map(|e| e.unwrap().metadata().unwrap().len())
+                .sum();
+            assert!(
+                partial > 0 && partial < base.notes.len() as u64,
+                "{point}: killed mid-COPY, {partial} bytes of {} written",
+                base.notes.len()
+            );
+        }
+        let restore = tokio::task::spawn_blocking({
+            let dir = dir.clone();
+            let arg = left[0].display().to_string();
+            move || supaform(&dir, &["restore", &arg, "-e", ENV, "--auto-approve"], None)
+        })
+        .await
+        .unwrap();
+        assert_eq!(
+            restore.status.code(),
+            Some(1),
+            "{point}: {}",
+            text(&restore)
+        );
         assert!(
-            partial > 0 && partial < base.notes.len() as u64,
-            "{point}: killed mid-COPY, {partial} bytes of {} written",
-            base.notes.len()
+            text(&restore).contains("is an incomplete backup") && text(&restore).contains(&name),
+            "{point}: restore of the leftover: {}",
+            text(&restore)
         );
     }
-    if point == "backup_mid_copy" || point == "backup_after_manifest" {
+    if point == "backup_after_manifest" {
         occupy_next_seconds(&dir.join("backups").join(ENV));
     }
 
@@ -648,6 +677,23 @@ async fn scenario(base: Arc<Base>, i: usize, point: &'static str, kill_session: 
         out.status.success(),
         "{point}: the re-run failed: {}",
         text(&out)
+    );
+    if crashed_backup {
+        assert!(
+            text(&out).contains("Removed an incomplete backup left by an interrupted run"),
+            "{point}: the re-run does not report the leftover: {}",
+            text(&out)
+        );
+    }
+    let partials: Vec<PathBuf> = std::fs::read_dir(dir.join("backups").join(ENV))
+        .map(|rd| rd.map(|e| e.unwrap().path()).collect::<Vec<PathBuf>>())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|p: &PathBuf| p.to_string_lossy().ends_with(".partial"))
+        .collect();
+    assert!(
+        partials.is_empty(),
+        "{point}: leftovers after the re-run: {partials:?}"
     );
     let out = tokio::task::spawn_blocking({
         let dir = dir.clone();

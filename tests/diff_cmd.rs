@@ -375,3 +375,69 @@ async fn l303_reads_the_grants_beyond_supabases_defaults() {
     assert!(found[0].starts_with("table.public.notes "), "{found:?}");
     assert!(found[0].contains("is granted insert"), "{found:?}");
 }
+
+/// Every format names both sides: environment names, or the URLs without their password
+/// (`diff --sql` used to call the plan one for environment "<the --from URL>").
+#[tokio::test]
+async fn every_format_names_both_sides() {
+    let (from, to) = pair(
+        "diff_sides",
+        NOTES,
+        "",
+        "alter table public.notes add column title text;",
+    )
+    .await;
+    let with_password = |u: &str| u.replacen("postgres@", "postgres:SidesPw42@", 1);
+    let redacted = |u: &str| u.replacen("postgres@", "postgres:********@", 1);
+    let (from_pw, to_pw) = (with_password(&from), with_password(&to));
+    let (from_shown, to_shown) = (redacted(&from), redacted(&to));
+
+    let sql = text(&diff(&from_pw, &to_pw, &["--sql"]).stdout);
+    let first = sql.lines().next().unwrap_or_default();
+    assert_eq!(
+        first,
+        format!(
+            "-- supaform diff: the SQL that makes {from_shown} (--from) match {to_shown} (--to)"
+        ),
+        "{sql}"
+    );
+    let human = text(&diff(&from_pw, &to_pw, &[]).stdout);
+    assert!(
+        human.contains(&format!(
+            "on {from_shown} (--from) to make it match {to_shown} (--to)"
+        )),
+        "{human}"
+    );
+    let json = diff(&from_pw, &to_pw, &["--json"]);
+    let plan: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(plan["compared"]["from"], from_shown.as_str());
+    assert_eq!(plan["compared"]["to"], to_shown.as_str());
+    // The same databases: no changes, both named.
+    let same = text(&diff(&from_pw, &from_pw, &[]).stdout);
+    assert!(
+        same.contains(&format!("No changes. {from_shown} matches {from_shown}.")),
+        "{same}"
+    );
+
+    // Environments of a configuration are named by their names.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("envs.hcl"),
+        format!(
+            "environment \"staging\" {{\n  database_url = \"{to}\"\n}}\nenvironment \"production\" {{\n  database_url = \"{from}\"\n}}\n"
+        ),
+    )
+    .unwrap();
+    let out = supaform(
+        dir.path(),
+        &["diff", "--from", "production", "--to", "staging", "--sql"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).starts_with(
+            "-- supaform diff: the SQL that makes production (--from) match staging (--to)\n"
+        ),
+        "{}",
+        text(&out.stdout)
+    );
+}

@@ -1,6 +1,9 @@
 //! `examples/postcards`: the realistic app every later feature is exercised on.
 
+mod common;
+
 use std::path::Path;
+use std::process::{Command, Output};
 use supaform::config::{load, LoadOptions};
 use supaform::model::*;
 
@@ -109,4 +112,110 @@ fn the_example_graph_orders_tables_before_what_uses_them() {
         pos("table.public.profiles")
             < pos("table.public.postcards.foreign_key.postcards_owner_id_fkey")
     );
+}
+
+fn supaform(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_supaform"))
+        .current_dir(dir)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env("SUPAFORM_CACHE_DIR", common::cache_dir())
+        .env_remove("STRIPE_SECRET_KEY")
+        .output()
+        .expect("run supaform")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// `cp -r examples/postcards my-app`, as a newcomer does it (links copied as links).
+fn copy_example(to: &Path) {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/postcards");
+    let out = Command::new("cp")
+        .arg("-r")
+        .arg(&from)
+        .arg(to)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+}
+
+/// The README's main job, run from a copy of the example: the copy is self-contained (its
+/// state folder is created on the first apply), the first plan destroys nothing (the
+/// narrowing of what Supabase's default privileges give the new tables is a change), and
+/// a second plan is empty.
+#[test]
+fn a_copy_of_the_example_runs_the_main_job() {
+    common::server();
+    let d = tempfile::tempdir().unwrap();
+    let app = d.path().join("my-app");
+    copy_example(&app);
+    let app_s = app.to_str().unwrap();
+    assert!(
+        std::fs::symlink_metadata(app.join("state")).is_err(),
+        "the example ships no state link"
+    );
+    // A fresh local database: only this test changes it in the test cluster.
+    let out = supaform(d.path(), &["local", "reset"]);
+    assert!(out.status.success(), "{}", text(&out));
+
+    let out = supaform(d.path(), &["-c", app_s, "plan"]);
+    let plan = text(&out);
+    assert!(out.status.success(), "{plan}");
+    assert!(plan.contains("to change, 0 to destroy)."), "{plan}");
+    assert!(
+        plan.contains("  ~ grant.public.payments.authenticated [safe]"),
+        "{plan}"
+    );
+    assert!(
+        plan.contains(
+            "narrow the default privileges of authenticated on the new public.payments: \u{2212}INSERT \u{2212}UPDATE"
+        ),
+        "{plan}"
+    );
+    assert!(!plan.contains("  - grant."), "{plan}");
+
+    let out = supaform(d.path(), &["-c", app_s, "apply", "--auto-approve"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let state = app.join("state");
+    assert!(
+        state.is_dir() && !state.is_symlink(),
+        "a real state folder beside the configuration"
+    );
+    assert!(state.join("local.json").is_file());
+    let out = supaform(d.path(), &["-c", app_s, "plan", "--detailed-exitcode"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("No changes."), "{}", text(&out));
+}
+
+/// A state link that points nowhere (an old copy of the example) is named as such.
+#[test]
+fn a_dangling_state_link_is_a_clear_error() {
+    let d = tempfile::tempdir().unwrap();
+    let app = d.path().join("my-app");
+    copy_example(&app);
+    std::os::unix::fs::symlink("../../state", app.join("state")).unwrap();
+    // `state rm` locks the state (creating its folder) without needing a database.
+    let out = supaform(
+        d.path(),
+        &["-c", app.to_str().unwrap(), "state", "rm", "table.public.x"],
+    );
+    let err = text(&out);
+    let flat = err
+        .split_whitespace()
+        .filter(|w| *w != "|")
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        flat.contains("is a symbolic link to ../../state, which does not exist"),
+        "{err}"
+    );
+    assert!(err.contains("supaform::state::dangling_link"), "{err}");
+    assert!(!err.contains("File exists"), "{err}");
 }

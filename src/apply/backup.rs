@@ -167,6 +167,13 @@ pub enum BackupError {
     )]
     NoManifest { dir: String },
 
+    #[error("{dir} is an incomplete backup: the run writing it was interrupted")]
+    #[diagnostic(
+        code(supaform::restore::incomplete),
+        help("a backup is written under a `.partial` name and renamed when complete; this one never was, so its files cannot be trusted. The next apply or backup of the environment removes it")
+    )]
+    Incomplete { dir: String },
+
     #[error("{path} is not a valid backup manifest: {reason}")]
     #[diagnostic(
         code(supaform::restore::bad_manifest),
@@ -883,7 +890,10 @@ pub async fn take(
             dir: dir.display().to_string(),
         });
     }
-    std::fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
+    // Written under `<dir>.partial`, renamed once the manifest is complete.
+    let staging = super::staging::Staging::begin(dir).map_err(|e| io_err(dir, e))?;
+    let final_dir = dir;
+    let dir = staging.path();
 
     let mut schemas: Vec<String> = vec![];
     let mut tables: Vec<QName> = vec![];
@@ -943,6 +953,8 @@ pub async fn take(
     write_atomic(dir, ROLLBACK_FILE, rollback_sql(&manifest).as_bytes())?;
     let json = serde_json::to_vec_pretty(&manifest).map_err(|e| io_err(dir, e))?;
     write_atomic(dir, MANIFEST_FILE, &json)?;
+    crate::util::crash_point("backup_before_rename");
+    staging.finish().map_err(|e| io_err(final_dir, e))?;
     Ok(manifest)
 }
 
@@ -1186,8 +1198,14 @@ fn rollback_sql(m: &Manifest) -> String {
 // Restoring
 
 /// Read and check `dir/manifest.json`: format version, table and column names, file
-/// names (plain names inside the directory).
+/// names (plain names inside the directory). A `.partial` folder is refused whatever it
+/// holds: its run was interrupted before the backup was complete.
 pub fn read_manifest(dir: &Path) -> Result<Manifest, BackupError> {
+    if super::staging::is_partial(dir) {
+        return Err(BackupError::Incomplete {
+            dir: dir.display().to_string(),
+        });
+    }
     let path = dir.join(MANIFEST_FILE);
     if !path.exists() {
         return Err(BackupError::NoManifest {

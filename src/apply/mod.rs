@@ -4,3 +4,4 @@
 pub mod backup;
 pub mod exec;
 pub mod lock;
+pub mod staging;

@@ -22,8 +22,10 @@ pub struct Args {
     /// Environment to apply to (default: local, the embedded Postgres).
     #[arg(short = 'e', long = "env", value_name = "ENV")]
     pub env: Option<String>,
-    /// Do not ask for confirmation.
-    #[arg(long)]
+    #[command(flatten)]
+    pub dev: super::DevArgs,
+    /// Do not ask for confirmation (`--yes`, `-y` too).
+    #[arg(long, short = 'y', alias = "yes")]
     pub auto_approve: bool,
     /// Allow dangerous steps (data loss, exposure).
     #[arg(long)]
@@ -34,8 +36,13 @@ pub struct Args {
     /// Skip the rehearsal on a scratch copy of the live schema.
     #[arg(long)]
     pub no_rehearse: bool,
-    /// How long to wait for another apply's lock, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    /// How long to wait for another apply's lock, in seconds (`--lock-wait` too).
+    #[arg(
+        long = "lock-timeout",
+        alias = "lock-wait",
+        value_name = "SECONDS",
+        default_value_t = 60
+    )]
     pub lock_wait: u64,
     /// Accept what is live into the state; change nothing on the target.
     #[arg(long, conflicts_with = "plan_file")]
@@ -103,7 +110,7 @@ pub fn run(cli: &Cli, args: &Args) -> miette::Result<ExitCode> {
                 Backend::File(f) => Some(f.lock_async(wait).await?),
                 Backend::Database(_) => None,
             };
-            apply_locked(cli, args, &cfg, &env, &t, &client, style, &backend).await
+            apply_locked(args, &cfg, &env, &t, &client, style, &backend).await
         }
         .await;
         lock::release(&client).await;
@@ -111,9 +118,7 @@ pub fn run(cli: &Cli, args: &Args) -> miette::Result<ExitCode> {
     })
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn apply_locked(
-    cli: &Cli,
     args: &Args,
     cfg: &crate::config::Config,
     env: &crate::model::Environment,
@@ -123,6 +128,8 @@ async fn apply_locked(
     backend: &Backend,
 ) -> miette::Result<ExitCode> {
     crate::util::crash_point("after_lock");
+    // Under the lock: no other apply of this environment is writing a backup.
+    super::backup::report_leftovers(&cfg.dir, &env.name);
     let prev = match backend {
         Backend::File(f) => f.load()?,
         Backend::Database(d) => d.load(client).await?,
@@ -131,7 +138,7 @@ async fn apply_locked(
         return super::refresh::run(cfg, env, client, backend, prev, style).await;
     }
     let state = super::state_view(prev.as_ref());
-    let local = super::dev_options(cli);
+    let local = super::dev_options(&args.dev);
     let (planned, mut baseline) =
         engine::plan_config_prepared(cfg, &env.name, &t.url, &state, &local, !args.no_rehearse)
             .await?;

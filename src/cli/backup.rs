@@ -70,17 +70,16 @@ pub fn run(cli: &Cli, args: &Args) -> miette::Result<ExitCode> {
             target.redacted,
             shown(&dir)
         );
-        std::fs::create_dir_all(&dir).map_err(|e| crate::apply::backup::BackupError::Io {
-            path: dir.display().to_string(),
-            reason: e.to_string(),
-        })?;
+        report_leftovers(&cli.config, &env_name);
+        let started = std::time::Instant::now();
+        let m = backup::take(&client, &specs, &dir, &env_name, "supaform backup").await?;
+        // Into the complete backup: the schema dump is a convenience the manifest does not
+        // cover, and a failure to take it leaves the backup whole.
         let server_major = (live.server_version_num / 10_000) as u32;
         match schema_dump(&target.url, &opts.schemas, server_major, &dir).await {
             Ok(note) => println!("{note}"),
             Err(note) => println!("note: {note}"),
         }
-        let started = std::time::Instant::now();
-        let m = backup::take(&client, &specs, &dir, &env_name, "supaform backup").await?;
         let width = m.entries.iter().map(|e| e.table.len()).max().unwrap_or(0);
         let (mut rows, mut bytes) = (0u64, 0u64);
         for e in &m.entries {
@@ -115,12 +114,28 @@ fn non_empty_dir(d: &Path) -> bool {
     std::fs::read_dir(d).is_ok_and(|mut r| r.next().is_some())
 }
 
-/// The default directory, with a suffix when a backup of the same second exists.
+/// Remove the incomplete backups interrupted runs left under `backups/<env>/`, saying so
+/// on standard error (standard output may be a JSON stream).
+pub(crate) fn report_leftovers(config_dir: &Path, env: &str) {
+    let base = backup::default_dir(config_dir, env);
+    let Some(parent) = base.parent() else {
+        return;
+    };
+    for d in crate::apply::staging::remove_leftovers(parent) {
+        eprintln!(
+            "Removed an incomplete backup left by an interrupted run: {}",
+            shown(&d)
+        );
+    }
+}
+
+/// The default directory, with a suffix when a backup of the same second exists (or is
+/// being written).
 pub(crate) fn fresh_default(config_dir: &Path, env: &str) -> PathBuf {
     let base = backup::default_dir(config_dir, env);
     let mut dir = base.clone();
     let mut n = 1;
-    while dir.exists() {
+    while dir.exists() || crate::apply::staging::partial_dir(&dir).exists() {
         n += 1;
         let mut name = base.file_name().unwrap_or_default().to_os_string();
         name.push(format!("-{n}"));

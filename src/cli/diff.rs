@@ -126,7 +126,11 @@ pub fn run(cli: &Cli, args: &Args) -> miette::Result<ExitCode> {
             versions.1 / 10000
         );
     }
-    let plan = planned.plan;
+    let mut plan = planned.plan;
+    plan.compared = Some(crate::plan::Compared {
+        from: from.shown.clone(),
+        to: to.shown.clone(),
+    });
     if args.json {
         let json = serde_json::to_string_pretty(&plan)
             .map_err(|e| miette::miette!("cannot encode the plan: {e}"))?;

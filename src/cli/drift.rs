@@ -18,9 +18,14 @@ pub struct Args {
     /// Environment to inspect (default: local, the embedded Postgres).
     #[arg(short = 'e', long = "env", value_name = "ENV")]
     pub env: Option<String>,
+    #[command(flatten)]
+    pub dev: super::DevArgs,
     /// Output format (json: schemas/drift.schema.json; markdown: for a PR comment or issue).
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
+    /// The report as JSON, as elsewhere (the same as `--format json`).
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
 }
 
 /// Exit 0 when there is no drift, 2 when there is, 1 on error.
@@ -32,7 +37,7 @@ pub fn run(cli: &Cli, args: &Args) -> miette::Result<ExitCode> {
         let t = target::resolve(env.clone()).await?;
         let state = super::load_state(&cfg, &env, &t.url).await?;
         let view = super::state_view(state.as_ref());
-        let local = super::dev_options(cli);
+        let local = super::dev_options(&args.dev);
         let mut planned = engine::plan_config(&cfg, &env.name, &t.url, &view, &local).await?;
         engine::plan_functions(&mut planned, &cfg, &env, &view).await?;
         let remote = crate::drift::remote_view(&cfg, &env, state.as_ref()).await?;
@@ -44,7 +49,8 @@ pub fn run(cli: &Cli, args: &Args) -> miette::Result<ExitCode> {
             &planned.plan,
         ))
     })?;
-    match args.format {
+    let format = if args.json { Format::Json } else { args.format };
+    match format {
         Format::Json => {
             let json = serde_json::to_string_pretty(&report)
                 .map_err(|e| miette::miette!("cannot encode the drift report: {e}"))?;

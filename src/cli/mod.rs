@@ -36,33 +36,27 @@ pub struct Cli {
         long = "config",
         global = true,
         default_value = ".",
-        value_name = "DIR"
+        value_name = "DIR",
+        help_heading = "Global options"
     )]
     pub config: PathBuf,
 
     /// Set a variable: --var name=value (repeatable).
-    #[arg(long = "var", global = true, value_name = "NAME=VALUE", value_parser = parse_var)]
+    #[arg(long = "var", global = true, value_name = "NAME=VALUE", value_parser = parse_var, help_heading = "Global options")]
     pub vars: Vec<(String, String)>,
 
     /// Read variables from an HCL file of `name = value` lines (repeatable).
-    #[arg(long = "var-file", global = true, value_name = "FILE")]
+    #[arg(
+        long = "var-file",
+        global = true,
+        value_name = "FILE",
+        help_heading = "Global options"
+    )]
     pub var_files: Vec<PathBuf>,
 
     /// Never print colour (NO_COLOR is honoured too).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     pub no_color: bool,
-
-    /// PostgreSQL server where configurations are normalised and plans rehearsed, in
-    /// throwaway databases (default: the embedded local server). A throwaway server, never
-    /// production; its user must be able to create databases.
-    #[arg(
-        long = "dev-url",
-        global = true,
-        value_name = "URL",
-        env = "SUPAFORM_DEV_URL",
-        hide_env_values = true
-    )]
-    pub dev_url: Option<crate::db::DbUrl>,
 
     #[command(subcommand)]
     pub command: Command,
@@ -105,10 +99,26 @@ fn parse_var(s: &str) -> Result<(String, String), String> {
     }
 }
 
+/// `--dev-url`, on the commands that normalise a configuration or rehearse a plan (plan,
+/// apply, drift) and nowhere else.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DevArgs {
+    /// PostgreSQL server where configurations are normalised and plans rehearsed, in
+    /// throwaway databases (default: the embedded local server). A throwaway server, never
+    /// production; its user must be able to create databases.
+    #[arg(
+        long = "dev-url",
+        value_name = "URL",
+        env = "SUPAFORM_DEV_URL",
+        hide_env_values = true
+    )]
+    pub dev_url: Option<crate::db::DbUrl>,
+}
+
 /// Where normalisation and rehearsal run: `--dev-url`, else the embedded server.
-pub(crate) fn dev_options(cli: &Cli) -> crate::local::LocalOptions {
+pub(crate) fn dev_options(dev: &DevArgs) -> crate::local::LocalOptions {
     crate::local::LocalOptions {
-        dev_url: cli.dev_url.clone(),
+        dev_url: dev.dev_url.clone(),
         ..Default::default()
     }
 }
@@ -159,6 +169,18 @@ pub(crate) fn state_view(state: Option<&crate::state::State>) -> crate::engine::
                 .collect(),
         },
         None => crate::engine::StateView::default(),
+    }
+}
+
+/// What the command line could not be parsed into: `--help` and `--version` print and
+/// exit 0; every other usage error prints clap's message and exits 1, never clap's 2,
+/// which `--detailed-exitcode` and `drift` use for "changes present".
+pub fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    let _ = e.print();
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => ExitCode::SUCCESS,
+        _ => ExitCode::from(1),
     }
 }
 

@@ -11,6 +11,8 @@ pub struct Args {
     /// Environment to plan for (default: local, the embedded Postgres).
     #[arg(short = 'e', long = "env", value_name = "ENV")]
     pub env: Option<String>,
+    #[command(flatten)]
+    pub dev: super::DevArgs,
     /// Print the plan as JSON (schemas/plan.schema.json).
     #[arg(long, conflicts_with = "sql")]
     pub json: bool,
@@ -40,7 +42,7 @@ pub fn run(cli: &Cli, args: &Args) -> miette::Result<ExitCode> {
         let t = target::resolve(env.clone()).await?;
         let state_doc = super::load_state(&cfg, &env, &t.url).await?;
         let state = super::state_view(state_doc.as_ref());
-        let local = super::dev_options(cli);
+        let local = super::dev_options(&args.dev);
         let (mut planned, baseline) =
             engine::plan_config_prepared(&cfg, &env.name, &t.url, &state, &local, rehearse).await?;
         if let Err(e) = engine::plan_functions(&mut planned, &cfg, &env, &state).await {

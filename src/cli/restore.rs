@@ -1,4 +1,4 @@
-//! `supaform restore DIR [-e ENV] [--table T] [--yes]`: put a backup back.
+//! `supaform restore DIR [-e ENV] [--table T] [--auto-approve]`: put a backup back.
 
 use super::backup::human_bytes;
 use super::{load_config, runtime, shown, target, Cli};
@@ -24,8 +24,8 @@ pub struct Args {
     #[arg(long, value_name = "TABLE")]
     pub table: Option<String>,
 
-    /// Do not ask for confirmation (required without a terminal).
-    #[arg(long, short = 'y')]
+    /// Do not ask for confirmation (required without a terminal; `--yes`, `-y` too).
+    #[arg(long = "auto-approve", short = 'y', alias = "yes")]
     pub yes: bool,
 }
 
@@ -34,7 +34,7 @@ pub enum RestoreCliError {
     #[error("restore needs confirmation, and there is no terminal to ask on")]
     #[diagnostic(
         code(supaform::restore::needs_yes),
-        help("pass --yes to restore without asking")
+        help("pass --auto-approve (or --yes) to restore without asking")
     )]
     NeedsYes,
 

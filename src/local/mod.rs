@@ -28,6 +28,7 @@ mod scratch;
 pub use binaries::{find_binaries, find_binaries_in, Binaries, SearchPaths};
 pub use dev::{dev_server, DevServer};
 pub use error::LocalError;
+pub(crate) use process::alive as process_alive;
 
 use process::RunAs;
 use std::fs::{File, OpenOptions};

@@ -113,6 +113,19 @@ pub struct Plan {
     /// empty for a whole plan. Rehearsal and state then concern only these.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub targets: Vec<String>,
+    /// For `supaform diff`: the two databases compared (environment names, or URLs with
+    /// the password removed). The steps make `from` match `to`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compared: Option<Compared>,
+}
+
+/// The two sides of `supaform diff`, as shown to the user (never with a password).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Compared {
+    /// The database the steps change (`--from`).
+    pub from: String,
+    /// The database it is made to match (`--to`).
+    pub to: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]

@@ -36,6 +36,9 @@ struct B {
     /// A second step of the same change, in another phase (a column's `SET NOT NULL`,
     /// validated after the transaction that alters the rest of the column).
     then: Option<Box<B>>,
+    /// What the step does when it is not what the change says (a revoke that narrows the
+    /// default privileges of a new object changes it; it destroys nothing).
+    action: Option<crate::diff::Action>,
 }
 
 impl B {
@@ -51,6 +54,7 @@ impl B {
             rows_of: None,
             undo: vec![],
             then: None,
+            action: None,
         }
     }
     fn rule(mut self, r: Rule, reason: impl Into<String>) -> Self {
@@ -238,7 +242,7 @@ fn finish_one(change: &Change, b: B, ctx: &Context) -> Draft {
     Draft {
         step: Step {
             address: change.address().to_string(),
-            action: change.action(),
+            action: b.action.unwrap_or_else(|| change.action()),
             risk,
             rules: b.rules,
             summary: b.summary,
@@ -322,7 +326,10 @@ fn generate(change: &Change, ctx: &Context) -> B {
                     ),
                 )
             } else {
-                // Runs after the object is created (after the grants).
+                // Runs after the object is created (after the grants). It narrows what
+                // the new object gets by default: a change of it, not a destroy.
+                let removed: Vec<String> =
+                    g.privileges.iter().map(|p| format!("\u{2212}{p}")).collect();
                 let mut b = b.rule(
                     Rule::S019,
                     format!(
@@ -330,7 +337,14 @@ fn generate(change: &Change, ctx: &Context) -> B {
                         g.role, g.target
                     ),
                 );
+                b.summary = format!(
+                    "narrow the default privileges of {} on the new {}: {}",
+                    g.role,
+                    g.target,
+                    removed.join(" ")
+                );
                 b.tier = 45;
+                b.action = Some(crate::diff::Action::Update);
                 b
             }
         }

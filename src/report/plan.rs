@@ -44,19 +44,29 @@ impl Style {
 pub fn human(plan: &Plan, style: Style) -> String {
     let mut out = String::new();
     if !plan.has_changes() {
-        let _ = writeln!(
-            out,
-            "No changes. Environment \"{}\" matches the configuration.",
-            plan.environment
-        );
+        let _ = match &plan.compared {
+            Some(c) => writeln!(out, "No changes. {} matches {}.", c.from, c.to),
+            None => writeln!(
+                out,
+                "No changes. Environment \"{}\" matches the configuration.",
+                plan.environment
+            ),
+        };
         unmanaged_and_hints(plan, style, &mut out);
         return out;
     }
-    let _ = writeln!(
-        out,
-        "supaform will perform the following actions on environment \"{}\":\n",
-        plan.environment
-    );
+    let _ = match &plan.compared {
+        Some(c) => writeln!(
+            out,
+            "supaform would perform the following actions on {} (--from) to make it match {} (--to):\n",
+            c.from, c.to
+        ),
+        None => writeln!(
+            out,
+            "supaform will perform the following actions on environment \"{}\":\n",
+            plan.environment
+        ),
+    };
     let mut phase = None;
     for s in &plan.steps {
         if phase != Some(s.phase) {
@@ -182,10 +192,16 @@ pub fn summary_line(plan: &Plan) -> String {
 
 /// The exact SQL, per phase, as apply runs it.
 pub fn sql(plan: &Plan) -> String {
-    let mut out = format!(
-        "-- supaform plan for environment \"{}\"\n",
-        plan.environment
-    );
+    let mut out = match &plan.compared {
+        Some(c) => format!(
+            "-- supaform diff: the SQL that makes {} (--from) match {} (--to)\n",
+            c.from, c.to
+        ),
+        None => format!(
+            "-- supaform plan for environment \"{}\"\n",
+            plan.environment
+        ),
+    };
     for phase in [
         Phase::Pre,
         Phase::Transaction,
@@ -303,6 +319,7 @@ mod tests {
                 message: "if it was renamed, add renamed_from".into(),
             }],
             targets: vec![],
+            compared: None,
         }
     }
 

@@ -76,6 +76,17 @@ pub enum StateError {
     #[diagnostic(code(supaform::state::database))]
     Database { what: String, reason: String },
 
+    #[error("the state folder {dir} is a symbolic link to {target}, which does not exist")]
+    #[diagnostic(
+        code(supaform::state::dangling_link),
+        help(
+            "the link was probably copied from somewhere it pointed at a real folder (a copied \
+             example). Remove it (`rm {dir}`) and supaform creates a real folder on the next \
+             apply, or point it at an existing folder"
+        )
+    )]
+    DanglingLink { dir: String, target: String },
+
     #[error("environment name `{name}` cannot name a state file")]
     #[diagnostic(
         code(supaform::state::bad_environment_name),

@@ -243,6 +243,19 @@ impl FileBackend {
 
     fn create_dir(&self) -> Result<(), StateError> {
         let dir = self.dir();
+        // A link whose target is gone (an example copied elsewhere): say so, instead of
+        // the `File exists` that creating the folder would give.
+        if let Ok(meta) = std::fs::symlink_metadata(&dir) {
+            if meta.file_type().is_symlink() && std::fs::metadata(&dir).is_err() {
+                let target = std::fs::read_link(&dir)
+                    .map(|t| t.display().to_string())
+                    .unwrap_or_else(|_| "an unreadable target".into());
+                return Err(StateError::DanglingLink {
+                    dir: dir.display().to_string(),
+                    target,
+                });
+            }
+        }
         std::fs::create_dir_all(&dir).map_err(|e| {
             StateError::io(
                 format!("could not create the state folder {}", dir.display()),
