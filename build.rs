@@ -30,4 +30,30 @@ fn main() {
         std::fs::read(p).unwrap_or_default().hash(&mut h);
     }
     println!("cargo:rustc-env=SUPAFORM_SOURCE_HASH={:016x}", h.finish());
+    standins();
+}
+
+/// `$OUT_DIR/standins.rs`: the stand-in extension files of `src/local/standins/` (control
+/// files and scripts) as an array of `(file name, text)`, for `local::install::STANDINS`.
+fn standins() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/local/standins");
+    let mut names: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|rd| rd.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    names.retain(|p| {
+        let n = p.file_name().unwrap_or_default().to_string_lossy();
+        n.ends_with(".control") || (n.ends_with(".sql") && n.contains("--"))
+    });
+    names.sort();
+    let mut out = String::from("[\n");
+    for p in &names {
+        let n = p.file_name().unwrap_or_default().to_string_lossy();
+        out.push_str(&format!(
+            "    ({n:?}, include_str!({:?})),\n",
+            p.display().to_string()
+        ));
+    }
+    out.push(']');
+    let dest = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR")).join("standins.rs");
+    std::fs::write(dest, out).expect("write standins.rs");
 }

@@ -59,6 +59,7 @@ pub struct StateView {
 pub fn introspect_options(m: &Model) -> IntrospectOptions {
     IntrospectOptions {
         schemas: m.project.schemas.clone(),
+        all_user_schemas: !m.project.schemas_listed,
         managed_roles: m.project.managed_roles.clone(),
     }
 }

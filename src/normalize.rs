@@ -324,6 +324,7 @@ fn carry_over(desired: &Model, mut m: Model) -> Model {
         if let Some(d) = desired.tables.get(k) {
             t.renamed_from = d.renamed_from.clone();
             t.prevent_destroy = d.prevent_destroy;
+            t.realtime = d.realtime;
             for c in &mut t.columns {
                 if let Some(dc) = d.column(&c.name) {
                     c.renamed_from = dc.renamed_from.clone();

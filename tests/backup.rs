@@ -345,7 +345,7 @@ async fn one_table_restores_alone_and_a_populated_table_is_refused() {
     assert_eq!((row.get::<_, i32>(0), row.get::<_, i64>(1)), (4, 103));
     let seqs: Vec<String> = c
         .query(
-            "SELECT relname::text FROM pg_class WHERE relkind = 'S' ORDER BY 1",
+            "SELECT relname::text FROM pg_class WHERE relkind = 'S' AND relnamespace = 'public'::regnamespace ORDER BY 1",
             &[],
         )
         .await

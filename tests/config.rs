@@ -492,3 +492,32 @@ fn a_written_model_loads_back_equal() {
     back.environments.clear();
     assert_eq!(back, model);
 }
+
+/// Without `project.schemas` every user schema is managed: a block may live in any schema
+/// that is not the platform's, and the project's schemas are the ones the blocks use.
+#[test]
+fn without_a_schema_list_every_user_schema_is_managed() {
+    let src = r#"
+schema "app" {}
+enum "status" {
+  schema = "app"
+  values = ["a"]
+}
+table "notes" {
+  schema = "private"
+  column "id" { type = "bigint" }
+}
+"#;
+    let cfg = load_str(std::path::Path::new("."), &[("main.hcl", src)], &opts())
+        .unwrap_or_else(|d| panic!("{d:?}"));
+    let p = &cfg.model.project;
+    assert!(!p.schemas_listed);
+    assert_eq!(p.schemas, ["app", "private", "public"]);
+    // A platform schema is still refused.
+    let bad = "table \"t\" {\n  schema = \"auth\"\n  column \"id\" { type = \"bigint\" }\n}\n";
+    let err = format!(
+        "{:?}",
+        load_str(std::path::Path::new("."), &[("main.hcl", bad)], &opts()).unwrap_err()
+    );
+    assert!(err.contains("platform schema"), "{err}");
+}

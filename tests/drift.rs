@@ -550,6 +550,7 @@ policy "t{i}_own" {{
     let opts = supaform::introspect::IntrospectOptions {
         schemas: vec!["public".into()],
         managed_roles: vec!["anon".into(), "authenticated".into(), "service_role".into()],
+        all_user_schemas: false,
     };
     let t = std::time::Instant::now();
     let live = supaform::introspect::introspect(&client, &opts)

@@ -283,8 +283,13 @@ async fn import_writes_a_config_that_validates() {
     let v = run(&["-c", out.to_str().unwrap(), "validate"]);
     assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stderr));
 
-    // The imported config loads to the model introspection sees (minus pinned versions).
-    let live = introspect(&client, &opts()).await.unwrap();
+    // The imported config loads to the model introspection sees (minus pinned versions):
+    // every user schema, as import reads by default.
+    let all = IntrospectOptions {
+        all_user_schemas: true,
+        ..opts()
+    };
+    let live = introspect(&client, &all).await.unwrap();
     let cfg = config::load(&out, &LoadOptions::default()).unwrap();
     let mut loaded = cfg.model;
     loaded.environments.clear();
@@ -407,4 +412,53 @@ async fn an_imported_config_plans_no_changes_against_its_source() {
         let (code, out) = plan_after_import(file, file).await;
         assert_eq!(code, 0, "{file}: plan after import is not empty:\n{out}");
     }
+}
+
+/// Every user schema by default: `import` without `--schema` reads `private` too, writes
+/// its `schema` block and no `project.schemas` (so later schemas are covered as well), and
+/// the plan against the source is empty.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_user_schema_is_imported_and_planned_by_default() {
+    let (code, out) = plan_after_import("private_schema", "31_app_private_schema.sql").await;
+    assert_eq!(code, 0, "plan after import is not empty:\n{out}");
+
+    let sql = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/introspect/31_app_private_schema.sql"),
+    )
+    .unwrap();
+    let url = fresh_db("private_schema_model").await;
+    let client = supaform::db::connect(&url).await.unwrap();
+    client.batch_execute(&sql).await.unwrap();
+    let all = IntrospectOptions {
+        all_user_schemas: true,
+        ..opts()
+    };
+    let live = introspect(&client, &all).await.unwrap();
+    let m = &live.model;
+    assert_eq!(m.project.schemas, ["private", "public"]);
+    assert!(m.schemas.contains_key("private"));
+    assert!(m
+        .tables
+        .contains_key(&supaform::model::QName::new("private", "memberships")));
+    assert!(m
+        .functions
+        .contains_key(&supaform::model::QName::new("private", "is_member")));
+    // Platform schemas stay out, whatever they hold.
+    assert!(m
+        .tables
+        .keys()
+        .all(|q| q.schema != "auth" && q.schema != "storage"));
+    let written = supaform::config::write::write_model(&supaform::cli::import::import_model(&live));
+    let project = &written
+        .iter()
+        .find(|(f, _)| f == "project.hcl")
+        .expect("project.hcl")
+        .1;
+    assert!(project.contains("schema \"private\""), "{project}");
+    assert!(!project.contains("schemas"), "{project}");
+
+    // Narrowed to public, the other schema is not read.
+    let public = introspect(&client, &opts()).await.unwrap();
+    assert_eq!(public.model.project.schemas, ["public"]);
+    assert!(public.model.tables.keys().all(|q| q.schema == "public"));
 }

@@ -212,10 +212,7 @@ async fn schemas_extensions_and_platform_tables_exist() {
         .collect();
     assert_eq!(
         rls,
-        vec![
-            ("buckets".to_string(), false),
-            ("objects".to_string(), true)
-        ]
+        vec![("buckets".to_string(), true), ("objects".to_string(), true)]
     );
     let row = db
         .query_one(
@@ -530,7 +527,17 @@ async fn private_cluster_lifecycle() {
     let rebuilt = local::start(&opts).await.unwrap();
     assert!(rebuilt.reused);
     let now: Option<String> = admin.query_one(marker, &[]).await.unwrap().get(0);
-    assert_eq!(now, Some(local::bootstrap::marker()));
+    let offered: String = admin
+        .query_one(
+            "select coalesce(string_agg(name, ',' order by name), '') from pg_available_extensions where name in ('pg_stat_statements', 'supabase_vault', 'pg_graphql')",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(now, Some(local::bootstrap::marker(&offered)));
+    // The stand-ins of Supabase's extensions are offered by the embedded server.
+    assert_eq!(offered, "pg_graphql,pg_stat_statements,supabase_vault");
     drop(admin);
 
     assert!(local::stop(&opts).await.unwrap());
@@ -640,4 +647,53 @@ async fn scratch_databases_live_in_memory_and_survive_a_lost_directory() {
     }
     assert!(local::stop(&opts).await.unwrap());
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The stand-ins of Supabase's extensions (src/local/standins) on the embedded server:
+/// each fixture of tests/fixtures/standins uses its extension as real projects do (column
+/// types with typmods, hnsw indexes, vault.create_secret, net.http_post, cron.schedule,
+/// plpgsql bodies checked), then drops and creates it again.
+#[tokio::test]
+async fn the_standin_extensions_work_as_projects_use_them() {
+    common::server();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/standins");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    files.sort();
+    let names = supaform::local::install::standin_names();
+    assert_eq!(
+        files.len(),
+        names.len(),
+        "a fixture per stand-in: {names:?}"
+    );
+    let mut failures = vec![];
+    for f in files {
+        let name = f.file_stem().unwrap().to_string_lossy().into_owned();
+        assert!(names.contains(&name.as_str()), "{name} has no stand-in");
+        let url = common::fresh_db(&format!("standin_{name}")).await;
+        let c = common::connect(&url).await;
+        let sql = std::fs::read_to_string(&f).unwrap();
+        if let Err(e) = c.batch_execute(&sql).await {
+            failures.push(format!(
+                "{name}: {}",
+                e.as_db_error()
+                    .map(|d| d.message().to_string())
+                    .unwrap_or(e.to_string())
+            ));
+            continue;
+        }
+        let comment: String = c
+            .query_one(
+                "select coalesce(comment, '') from pg_available_extensions where name = $1 and installed_version is not null",
+                &[&name],
+            )
+            .await
+            .unwrap()
+            .get(0);
+        assert!(comment.contains("supaform stand-in"), "{name}: {comment}");
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -22,10 +22,7 @@ fn example() -> Config {
 }
 
 fn intro(cfg: &Config) -> IntrospectOptions {
-    IntrospectOptions {
-        schemas: cfg.model.project.schemas.clone(),
-        managed_roles: cfg.model.project.managed_roles.clone(),
-    }
+    supaform::engine::introspect_options(&cfg.model)
 }
 
 #[tokio::test]

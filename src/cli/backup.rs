@@ -3,7 +3,7 @@
 
 use super::{load_config, runtime, shown, target, Cli};
 use crate::apply::backup::{self, table_name};
-use crate::introspect::{introspect, IntrospectOptions};
+use crate::introspect::introspect;
 use crate::plan::BackupSpec;
 use miette::Diagnostic;
 use std::path::{Path, PathBuf};
@@ -36,10 +36,7 @@ pub fn run(cli: &Cli, args: &Args) -> miette::Result<ExitCode> {
     let config = load_config(cli)?;
     let env = target::environment(&config, args.env.as_deref())?;
     let env_name = env.name.clone();
-    let opts = IntrospectOptions {
-        schemas: config.model.project.schemas.clone(),
-        managed_roles: config.model.project.managed_roles.clone(),
-    };
+    let opts = crate::engine::introspect_options(&config.model);
     let dir = match &args.out {
         Some(d) => {
             if d.join(backup::MANIFEST_FILE).exists() || non_empty_dir(d) {

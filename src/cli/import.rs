@@ -35,7 +35,8 @@ pub struct Args {
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
 
-    /// Schemas to import (repeatable; default: the project's schemas, else public).
+    /// Schemas to import (repeatable; default: the project's schemas, else every schema
+    /// that is not Supabase's or an extension's).
     #[arg(long = "schema", value_name = "SCHEMA")]
     pub schemas: Vec<String>,
 
@@ -72,6 +73,7 @@ pub fn run(cli: &Cli, args: &Args) -> miette::Result<ExitCode> {
         let (url, mut opts) = source(cli, args).await?;
         if !args.schemas.is_empty() {
             opts.schemas = args.schemas.clone();
+            opts.all_user_schemas = false;
         }
         let client = crate::db::connect_url(&url).await?;
         let live = introspect(&client, &opts).await?;
@@ -120,6 +122,15 @@ pub fn run(cli: &Cli, args: &Args) -> miette::Result<ExitCode> {
 /// upgrades them itself), and environments are left to the user.
 pub fn import_model(live: &Live) -> Model {
     let mut m = live.model.clone();
+    m.extensions
+        .retain(|_, e| !crate::model::is_platform_extension(&e.name, &e.schema));
+    // Membership of Realtime's publication is declared where it holds; elsewhere the
+    // configuration says nothing (a later `realtime = true` by hand is then left alone).
+    for t in m.tables.values_mut() {
+        if t.realtime == Some(false) {
+            t.realtime = None;
+        }
+    }
     for e in m.extensions.values_mut() {
         e.version = None;
     }
@@ -186,10 +197,12 @@ async fn source(cli: &Cli, args: &Args) -> miette::Result<(DbUrl, IntrospectOpti
     } else {
         None
     };
-    let mut opts = IntrospectOptions::default();
+    let mut opts = IntrospectOptions {
+        all_user_schemas: true,
+        ..Default::default()
+    };
     if let Some(c) = &config {
-        opts.schemas = c.model.project.schemas.clone();
-        opts.managed_roles = c.model.project.managed_roles.clone();
+        opts = crate::engine::introspect_options(&c.model);
     }
     if let Some(u) = &args.database_url {
         return Ok((DbUrl::parse(u)?, opts));

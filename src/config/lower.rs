@@ -570,6 +570,12 @@ impl Lowerer<'_, '_> {
                 .at(span, "platform schema")
                 .help("put your objects in public or a schema of your own"),
             );
+        } else if !self.model.project.schemas_listed {
+            // Every user schema is managed: this one is now among the project's.
+            if !self.model.project.schemas.iter().any(|x| x == s) {
+                self.model.project.schemas.push(s.to_string());
+                self.model.project.schemas.sort();
+            }
         } else if !self.model.project.schemas.iter().any(|x| x == s) {
             self.push(
                 Diag::new(
@@ -744,6 +750,7 @@ pub(super) fn lower_table(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
             "renamed_from",
             "primary_key",
             "primary_key_name",
+            "realtime",
             "depends_on",
         ],
         &[
@@ -760,6 +767,7 @@ pub(super) fn lower_table(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
     let mut t = Table::new(qn.clone());
     t.comment = lw.string(b, "comment").map(|s| s.0);
     t.renamed_from = lw.string(b, "renamed_from").map(|s| s.0);
+    t.realtime = lw.boolean(b, "realtime");
     lw.depends_on(b, addr);
 
     let mut part_names: BTreeMap<(&str, String), Span> = BTreeMap::new();

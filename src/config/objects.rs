@@ -27,6 +27,7 @@ pub(super) fn lower_project(lw: &mut Lowerer, b: &Blk) {
             }
         }
         lw.model.project.schemas = s.into_iter().map(|x| x.0).collect();
+        lw.model.project.schemas_listed = true;
     }
     if let Some(r) = lw.strings(b, "managed_roles") {
         lw.model.project.managed_roles = r.into_iter().map(|x| x.0).collect();

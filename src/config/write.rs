@@ -417,7 +417,11 @@ impl Writer<'_> {
         if let Some(n) = &self.model.project.name {
             a.set("name", hcl_string(n));
         }
-        a.set("schemas", list(&self.model.project.schemas));
+        // Without the list every user schema is managed; it is written only when the
+        // import was narrowed to some (`--schema`).
+        if self.model.project.schemas_listed {
+            a.set("schemas", list(&self.model.project.schemas));
+        }
         a.set("managed_roles", list(&roles));
         a.write(&mut s);
         block_close(&mut s, 0);
@@ -534,6 +538,9 @@ impl Writer<'_> {
                     a.set("primary_key_name", hcl_string(n));
                 }
             }
+        }
+        if let Some(r) = t.realtime {
+            a.set("realtime", r.to_string());
         }
         a.write(s);
         for fk in &t.foreign_keys {

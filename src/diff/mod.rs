@@ -145,6 +145,11 @@ pub enum Change {
         from: Rls,
         to: Rls,
     },
+    /// Add the table to Supabase Realtime's `supabase_realtime` publication, or remove it.
+    SetRealtime {
+        table: QName,
+        realtime: bool,
+    },
     CreatePolicy(Policy),
     DropPolicy(Policy),
     /// Roles, `USING` or `WITH CHECK` changed: `ALTER POLICY`.
@@ -260,7 +265,9 @@ impl Change {
             RebuildEnum { to, .. } => Address::Enum(to.name.clone()),
             CreateTable(t) | DropTable(t) => Address::Table(t.name.clone()),
             RenameTable { to, .. } => Address::Table(to.clone()),
-            SetTableComment { table, .. } | SetRls { table, .. } => Address::Table(table.clone()),
+            SetTableComment { table, .. } | SetRls { table, .. } | SetRealtime { table, .. } => {
+                Address::Table(table.clone())
+            }
             AddColumn { table, column } | DropColumn { table, column } => {
                 part(table, "column", &column.name)
             }
@@ -361,6 +368,7 @@ impl Change {
             | AlterColumn { .. }
             | SetPrimaryKey { .. }
             | SetRls { .. }
+            | SetRealtime { .. }
             | AlterPolicy { .. }
             | ReplaceFunction { .. }
             | ReplaceTrigger { .. }
@@ -631,6 +639,12 @@ impl Differ<'_> {
                 Some(l) => self.table(l, t),
                 None => {
                     self.push(Change::CreateTable(t.clone()));
+                    if t.realtime == Some(true) {
+                        self.push(Change::SetRealtime {
+                            table: t.name.clone(),
+                            realtime: true,
+                        });
+                    }
                     created.push(t);
                 }
             }
@@ -777,6 +791,15 @@ impl Differ<'_> {
                 from: l.rls,
                 to: t.rls,
             });
+        }
+        // Only what the configuration says: without `realtime`, membership is left alone.
+        if let Some(want) = t.realtime {
+            if l.realtime.unwrap_or(false) != want {
+                self.push(Change::SetRealtime {
+                    table: name.clone(),
+                    realtime: want,
+                });
+            }
         }
     }
 

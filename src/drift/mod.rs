@@ -244,11 +244,23 @@ pub fn out_of_band(state: &State, live: &Model, remote: Option<&RemoteView>) -> 
 }
 
 /// What the configuration left to the server is not drift: an extension declared without a
-/// `version` takes whatever version the server installs.
+/// `version` takes whatever version the server installs; a table declared without
+/// `realtime` keeps whatever membership of the Realtime publication it has.
 fn unspecified(recorded: &Value, live: &mut Value) {
     if let (Some(r), Some(l)) = (recorded.as_object(), live.as_object_mut()) {
         if r.get("version").is_some_and(Value::is_null) && r.contains_key("schema") {
             l.insert("version".into(), Value::Null);
+        }
+        if r.contains_key("columns") {
+            match r.get("realtime") {
+                None => {
+                    l.remove("realtime");
+                }
+                Some(Value::Null) => {
+                    l.insert("realtime".into(), Value::Null);
+                }
+                Some(_) => {}
+            }
         }
     }
 }

@@ -361,6 +361,11 @@ pub(super) fn build(
     };
     let server_version_num: i32 = doc("server_version").trim().parse().unwrap_or(0);
     let schemas: Vec<SchemaRow> = decode("schemas", doc("schemas"))?;
+    let realtime: BTreeSet<u32> = decode::<u32>("realtime", doc("realtime"))?
+        .into_iter()
+        .collect();
+    let has_realtime =
+        !decode::<bool>("realtime_publication", doc("realtime_publication"))?.is_empty();
     let ext_rels: BTreeSet<u32> = decode::<u32>("extension_relations", doc("extension_relations"))?
         .into_iter()
         .collect();
@@ -417,6 +422,15 @@ pub(super) fn build(
     let mut invalid_indexes = Vec::new();
     let mut row_estimates = BTreeMap::new();
     m.project.schemas = managed.to_vec();
+    m.project.schemas_listed = !opts.all_user_schemas;
+    if opts.all_user_schemas {
+        // The user schemas the database holds, beside those asked for.
+        m.project
+            .schemas
+            .extend(schemas.iter().map(|s| s.name.clone()));
+        m.project.schemas.sort();
+        m.project.schemas.dedup();
+    }
     m.project.managed_roles = opts.managed_roles.clone();
 
     // Schemas: `public` always exists and is not declared.
@@ -502,6 +516,9 @@ pub(super) fn build(
                     force: r.force,
                 };
                 t.comment = r.comment.clone();
+                if has_realtime {
+                    t.realtime = Some(realtime.contains(&r.oid));
+                }
                 tables.insert(r.oid, t);
                 row_estimates.insert(q.clone(), r.estimate);
                 rel_acls.push((GrantTarget::Table(q), acl()?));

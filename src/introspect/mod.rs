@@ -24,6 +24,9 @@ use thiserror::Error;
 pub struct IntrospectOptions {
     /// The managed schemas (platform schemas are ignored even if listed).
     pub schemas: Vec<String>,
+    /// Also every schema of the database that is neither the platform's nor an
+    /// extension's (a configuration without `project.schemas`, `import` by default).
+    pub all_user_schemas: bool,
     /// Roles added to `project.managed_roles` in the result (the defaults when empty).
     pub managed_roles: Vec<String>,
 }
@@ -32,6 +35,7 @@ impl Default for IntrospectOptions {
     fn default() -> Self {
         IntrospectOptions {
             schemas: vec!["public".into()],
+            all_user_schemas: false,
             managed_roles: crate::model::Project::default().managed_roles,
         }
     }
@@ -105,7 +109,22 @@ fn schemas_array(opts: &IntrospectOptions) -> String {
         .iter()
         .map(|s| crate::quote::literal(s))
         .collect();
-    format!("ARRAY[{}]::text[]", schemas.join(", "))
+    let listed = format!("ARRAY[{}]::text[]", schemas.join(", "));
+    if !opts.all_user_schemas {
+        return listed;
+    }
+    let platform: Vec<String> = crate::model::PLATFORM_SCHEMAS
+        .iter()
+        .map(|s| crate::quote::literal(s))
+        .collect();
+    // Every user schema: not `pg_*`, not the platform's, not created by an extension.
+    format!(
+        "({listed} || ARRAY(SELECT u.nspname::text FROM pg_catalog.pg_namespace u \
+         WHERE u.nspname NOT LIKE 'pg\\_%' AND u.nspname <> ALL (ARRAY[{}]::text[]) \
+         AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_namespace'::pg_catalog.regclass \
+         AND d.objid = u.oid AND d.deptype = 'e')))",
+        platform.join(", ")
+    )
 }
 
 /// How every catalog read begins: one read-only snapshot, names printed schema-qualified,

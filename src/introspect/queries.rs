@@ -333,6 +333,22 @@ pub const OWNED_SEQUENCES: &str = concat!(
     "AND d.deptype IN ('a', 'i') AND d.refobjsubid > 0 AND n.nspname = ANY({SCHEMAS})"
 );
 
+/// Tables Supabase Realtime publishes: the members of the `supabase_realtime` publication
+/// (every table when it is `FOR ALL TABLES`), by oid. No rows without the publication.
+pub const REALTIME: &str = concat!(
+    agg!("c.oid::bigint"),
+    "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ",
+    "JOIN pg_catalog.pg_publication p ON p.pubname = 'supabase_realtime' ",
+    "WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY({SCHEMAS}) AND (p.puballtables OR EXISTS (",
+    "SELECT FROM pg_catalog.pg_publication_rel pr WHERE pr.prpubid = p.oid AND pr.prrelid = c.oid))"
+);
+
+/// Whether the `supabase_realtime` publication exists (one row, `[true]` or `[]`).
+pub const REALTIME_PUBLICATION: &str = concat!(
+    agg!("true"),
+    "FROM pg_catalog.pg_publication p WHERE p.pubname = 'supabase_realtime'"
+);
+
 /// The queries in the order their results are read.
 pub fn all() -> Vec<(&'static str, &'static str)> {
     vec![
@@ -352,6 +368,8 @@ pub fn all() -> Vec<(&'static str, &'static str)> {
         ("default_acls", DEFAULT_ACLS),
         ("owned_sequences", OWNED_SEQUENCES),
         ("opclasses", OPCLASSES),
+        ("realtime", REALTIME),
+        ("realtime_publication", REALTIME_PUBLICATION),
     ]
 }
 

@@ -10,24 +10,7 @@ use crate::quote;
 
 /// Cluster-wide: the API roles, created when missing. Safe to run again; on a dev server
 /// of the user's (`--dev-url`) only this part runs, so existing roles are left as they are.
-pub const API_ROLES_SQL: &str = r#"
-do $$
-begin
-  if not exists (select from pg_catalog.pg_roles where rolname = 'anon') then
-    create role anon nologin noinherit;
-  end if;
-  if not exists (select from pg_catalog.pg_roles where rolname = 'authenticated') then
-    create role authenticated nologin noinherit;
-  end if;
-  if not exists (select from pg_catalog.pg_roles where rolname = 'service_role') then
-    create role service_role nologin noinherit bypassrls;
-  end if;
-  if not exists (select from pg_catalog.pg_roles where rolname = 'authenticator') then
-    create role authenticator login noinherit;
-  end if;
-end
-$$;
-"#;
+pub const API_ROLES_SQL: &str = include_str!("platform/roles.sql");
 
 /// The local server's roles as Supabase has them (run after [`API_ROLES_SQL`]).
 const ROLES_REPAIR_SQL: &str = r#"
@@ -41,177 +24,42 @@ alter role postgres set search_path to "$user", public, extensions;
 
 /// Per database: schemas, extensions, `auth`, `storage`, grants and default privileges.
 /// Runs in the template database, in one transaction.
-pub const TEMPLATE_SQL: &str = r#"
-create schema if not exists extensions;
-create extension if not exists "uuid-ossp" with schema extensions;
-create extension if not exists pgcrypto with schema extensions;
-grant usage on schema extensions to postgres, anon, authenticated, service_role;
-
-grant usage on schema public to postgres, anon, authenticated, service_role;
-alter default privileges for role postgres in schema public
-  grant all on tables to anon, authenticated, service_role;
-alter default privileges for role postgres in schema public
-  grant all on functions to anon, authenticated, service_role;
-alter default privileges for role postgres in schema public
-  grant all on sequences to anon, authenticated, service_role;
-
--- auth ----------------------------------------------------------------------------------
-create schema if not exists auth;
-grant usage on schema auth to anon, authenticated, service_role;
-
-create table if not exists auth.users (
-  instance_id uuid,
-  id uuid not null default gen_random_uuid(),
-  aud varchar(255),
-  role varchar(255),
-  email varchar(255),
-  encrypted_password varchar(255),
-  email_confirmed_at timestamptz,
-  invited_at timestamptz,
-  confirmation_token varchar(255),
-  confirmation_sent_at timestamptz,
-  recovery_token varchar(255),
-  recovery_sent_at timestamptz,
-  email_change varchar(255),
-  email_change_sent_at timestamptz,
-  last_sign_in_at timestamptz,
-  raw_app_meta_data jsonb,
-  raw_user_meta_data jsonb,
-  is_super_admin boolean,
-  created_at timestamptz default now(),
-  updated_at timestamptz default now(),
-  phone text default null,
-  phone_confirmed_at timestamptz,
-  confirmed_at timestamptz generated always as (least(email_confirmed_at, phone_confirmed_at)) stored,
-  banned_until timestamptz,
-  deleted_at timestamptz,
-  is_sso_user boolean not null default false,
-  is_anonymous boolean not null default false,
-  constraint users_pkey primary key (id),
-  constraint users_phone_key unique (phone)
+pub const TEMPLATE_SQL: &str = concat!(
+    include_str!("platform/base.sql"),
+    include_str!("standins/supabase_platform_graphql.sql"),
+    include_str!("platform/extensions.sql"),
+    include_str!("platform/auth.sql"),
+    include_str!("platform/storage.sql"),
+    include_str!("platform/realtime.sql"),
+    include_str!("platform/supabase_functions.sql"),
 );
-create index if not exists users_instance_id_idx on auth.users (instance_id);
-create unique index if not exists users_email_partial_key on auth.users (email)
-  where (is_sso_user = false);
-comment on table auth.users is 'Auth: Stores user login data within a secure schema.';
 
-create or replace function auth.uid()
-  returns uuid
-  language sql stable
-  set search_path to ''
-as $$
-  select
-    coalesce(
-      nullif(current_setting('request.jwt.claim.sub', true), ''),
-      (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub')
-    )::uuid
-$$;
+/// The extensions [`TEMPLATE_SQL`] installs when the server offers them.
+const OPTIONAL_EXTENSIONS: &str = "ARRAY['pg_stat_statements', 'supabase_vault', 'pg_graphql']";
 
-create or replace function auth.role()
-  returns text
-  language sql stable
-  set search_path to ''
-as $$
-  select
-    coalesce(
-      nullif(current_setting('request.jwt.claim.role', true), ''),
-      (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'role')
-    )::text
-$$;
-
-create or replace function auth.email()
-  returns text
-  language sql stable
-  set search_path to ''
-as $$
-  select
-    coalesce(
-      nullif(current_setting('request.jwt.claim.email', true), ''),
-      (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'email')
-    )::text
-$$;
-
-create or replace function auth.jwt()
-  returns jsonb
-  language sql stable
-  set search_path to ''
-as $$
-  select
-    coalesce(
-      nullif(current_setting('request.jwt.claim', true), ''),
-      nullif(current_setting('request.jwt.claims', true), '')
-    )::jsonb
-$$;
-
--- storage -------------------------------------------------------------------------------
-create schema if not exists storage;
-grant usage on schema storage to postgres, anon, authenticated, service_role;
-
-create table if not exists storage.buckets (
-  id text not null,
-  name text not null,
-  owner uuid,
-  owner_id text,
-  created_at timestamptz default now(),
-  updated_at timestamptz default now(),
-  public boolean default false,
-  avif_autodetection boolean default false,
-  file_size_limit bigint,
-  allowed_mime_types text[],
-  constraint buckets_pkey primary key (id)
-);
-create unique index if not exists bname on storage.buckets (name);
-
-create table if not exists storage.objects (
-  id uuid not null default gen_random_uuid(),
-  bucket_id text,
-  name text,
-  owner uuid,
-  owner_id text,
-  created_at timestamptz default now(),
-  updated_at timestamptz default now(),
-  last_accessed_at timestamptz default now(),
-  metadata jsonb,
-  path_tokens text[] generated always as (string_to_array(name, '/')) stored,
-  version text,
-  user_metadata jsonb,
-  constraint objects_pkey primary key (id),
-  constraint "objects_bucketId_fkey" foreign key (bucket_id) references storage.buckets (id)
-);
-create unique index if not exists bucketid_objname on storage.objects (bucket_id, name);
-alter table storage.objects enable row level security;
-grant all on storage.buckets, storage.objects to anon, authenticated, service_role;
-
--- Helpers storage policies commonly call, e.g. (storage.foldername(name))[1].
-create or replace function storage.foldername(name text)
-  returns text[]
-  language sql immutable
-  set search_path to ''
-as $$
-  select (pg_catalog.string_to_array(name, '/'))[1:pg_catalog.array_length(pg_catalog.string_to_array(name, '/'), 1) - 1]
-$$;
-
-create or replace function storage.filename(name text)
-  returns text
-  language sql immutable
-  set search_path to ''
-as $$
-  select (pg_catalog.string_to_array(name, '/'))[pg_catalog.array_length(pg_catalog.string_to_array(name, '/'), 1)]
-$$;
-
-create or replace function storage.extension(name text)
-  returns text
-  language sql immutable
-  set search_path to ''
-as $$
-  select pg_catalog.reverse(pg_catalog.split_part(pg_catalog.reverse(storage.filename(name)), '.', 1))
-$$;
-"#;
+/// Which of the optional platform extensions the server offers, e.g.
+/// `pg_graphql,pg_stat_statements,supabase_vault`: part of the template's marker, so a
+/// template built while the server lacked one is rebuilt once it has it.
+pub(crate) async fn offered_extensions(
+    client: &tokio_postgres::Client,
+) -> Result<String, tokio_postgres::Error> {
+    let row = client
+        .query_one(
+            &format!(
+                "select coalesce(string_agg(name, ',' order by name), '') from pg_catalog.pg_available_extensions where name = any ({OPTIONAL_EXTENSIONS})"
+            ),
+            &[],
+        )
+        .await?;
+    Ok(row.get(0))
+}
 
 /// Written as the template database's comment once the bootstrap completed; a different
-/// value (older SQL, or an interrupted bootstrap) makes the next start rebuild the template.
-pub fn marker() -> String {
+/// value (older SQL, other extensions offered, or an interrupted bootstrap) makes the next
+/// start rebuild the template.
+pub fn marker(offered: &str) -> String {
     let mut h = blake3::Hasher::new();
+    h.update(offered.as_bytes());
     h.update(API_ROLES_SQL.as_bytes());
     h.update(ROLES_REPAIR_SQL.as_bytes());
     h.update(TEMPLATE_SQL.as_bytes());
@@ -223,7 +71,10 @@ pub fn marker() -> String {
 /// current. Cheap when they are (one query). Callers hold the start lock.
 pub(crate) async fn ensure(inst: &Instance) -> Result<(), LocalError> {
     let client = connect(inst.port, "postgres").await?;
-    let marker = marker();
+    let offered = offered_extensions(&client)
+        .await
+        .map_err(|e| LocalError::sql("reading the available extensions", &e))?;
+    let marker = marker(&offered);
     let current = template_marker(&client, TEMPLATE_DATABASE)
         .await
         .map_err(|e| LocalError::sql("reading the template database", &e))?;
@@ -236,6 +87,7 @@ pub(crate) async fn ensure(inst: &Instance) -> Result<(), LocalError> {
             name: TEMPLATE_DATABASE,
             roles_sql: &roles,
             is_template: true,
+            marker: &marker,
         };
         build_template(
             &client,
@@ -276,6 +128,8 @@ pub(crate) struct Template<'a> {
     pub roles_sql: &'a str,
     /// Mark it `is_template` (the embedded server, where supaform is superuser).
     pub is_template: bool,
+    /// [`marker`] of the server it is built on.
+    pub marker: &'a str,
 }
 
 /// Build `template` afresh: its roles, the database from `template0` (an older one is
@@ -335,7 +189,7 @@ where
     client
         .batch_execute(&format!(
             "{mark}comment on database {tpl} is {}",
-            quote::literal(&marker())
+            quote::literal(template.marker)
         ))
         .await
         .map_err(|e| err("marking the template database", e))

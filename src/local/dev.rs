@@ -177,7 +177,10 @@ impl RemoteDev {
     /// the missing API roles are created; existing ones are left as they are.
     async fn ensure_template(&self, client: &tokio_postgres::Client) -> Result<(), LocalError> {
         const LOCK: i64 = 0x5375_7061_666f_726d; // "Supaform"
-        let marker = bootstrap::marker();
+        let offered = bootstrap::offered_extensions(client)
+            .await
+            .map_err(|e| self.error("reading its available extensions".into(), &e))?;
+        let marker = bootstrap::marker(&offered);
         let current = || async {
             bootstrap::template_marker(client, DEV_TEMPLATE_DATABASE)
                 .await
@@ -198,6 +201,7 @@ impl RemoteDev {
                 name: DEV_TEMPLATE_DATABASE,
                 roles_sql: bootstrap::API_ROLES_SQL,
                 is_template: false,
+                marker: &marker,
             };
             let url = self.url_of(DEV_TEMPLATE_DATABASE);
             bootstrap::build_template(

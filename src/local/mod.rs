@@ -22,6 +22,7 @@ pub mod binaries;
 pub mod bootstrap;
 pub mod dev;
 mod error;
+pub mod install;
 mod process;
 mod scratch;
 
@@ -286,6 +287,10 @@ async fn start_locked(opts: &LocalOptions) -> Result<(Instance, process::Lock), 
         return Ok((inst, lock));
     }
     let bins = find_binaries()?;
+    // Run from a private tree that offers stand-ins of Supabase's extensions; without one
+    // (no pg_config) the server starts as installed, and `create extension` of them fails
+    // with Postgres' own error, at the configuration's block.
+    let (bins, _without_standins) = install::prepare(&cache, &bins);
     let inst = boot(&cache, &bins, user.as_ref()).await?;
     bootstrap::ensure(&inst).await?;
     Ok((inst, lock))

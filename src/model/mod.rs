@@ -95,8 +95,13 @@ pub fn grants_by_key<'a>(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Project {
     pub name: Option<String>,
-    /// Schemas supaform manages.
+    /// Schemas supaform manages. Unless `schemas_listed`, every schema that is not the
+    /// platform's is managed: these are the ones the configuration (or the database) uses.
     pub schemas: Vec<String>,
+    /// `project.schemas` was written: only those schemas are managed. Otherwise every user
+    /// schema is (what a real project has: `private`, an app schema, …).
+    #[serde(default)]
+    pub schemas_listed: bool,
     pub managed_roles: Vec<String>,
 }
 
@@ -104,6 +109,7 @@ impl Default for Project {
     fn default() -> Self {
         Project {
             name: None,
+            schemas_listed: false,
             schemas: vec!["public".into()],
             managed_roles: vec!["anon".into(), "authenticated".into(), "service_role".into()],
         }
@@ -171,6 +177,10 @@ pub struct Table {
     pub comment: Option<String>,
     pub renamed_from: Option<String>,
     pub prevent_destroy: bool,
+    /// In Supabase Realtime's `supabase_realtime` publication (clients subscribed to it
+    /// receive its changes). `None` in a configuration that does not say: left as it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub realtime: Option<bool>,
 }
 
 impl Table {
@@ -187,6 +197,7 @@ impl Table {
             comment: None,
             renamed_from: None,
             prevent_destroy: false,
+            realtime: None,
         }
     }
 
@@ -760,6 +771,23 @@ pub const PLATFORM_SCHEMAS: &[&str] = &[
     "repack",
     "information_schema",
 ];
+
+/// Extensions Supabase installs on every project, in its own schemas: the platform's, not
+/// the project's (`import` leaves them out; a plan never creates or drops them). One a
+/// project installed elsewhere (pgcrypto in public) is the project's.
+pub const PLATFORM_EXTENSIONS: &[&str] = &[
+    "pg_graphql",
+    "supabase_vault",
+    "pg_stat_statements",
+    "pgcrypto",
+    "uuid-ossp",
+    "plpgsql",
+];
+
+/// Whether the extension `name` installed in `schema` is the platform's.
+pub fn is_platform_extension(name: &str, schema: &str) -> bool {
+    PLATFORM_EXTENSIONS.contains(&name) && is_platform_schema(schema)
+}
 
 /// Roles every Supabase project has; configs may name them without listing them in
 /// `managed_roles`.

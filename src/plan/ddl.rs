@@ -459,6 +459,15 @@ pub fn set_rls(t: &QName, enabled: bool) -> String {
     )
 }
 
+/// Supabase Realtime's publication: `ALTER PUBLICATION supabase_realtime ADD|DROP TABLE`.
+pub fn set_realtime(t: &QName, realtime: bool) -> String {
+    format!(
+        "ALTER PUBLICATION supabase_realtime {} TABLE {}",
+        if realtime { "ADD" } else { "DROP" },
+        t.sql()
+    )
+}
+
 pub fn set_force_rls(t: &QName, force: bool) -> String {
     format!(
         "ALTER TABLE {} {}FORCE ROW LEVEL SECURITY",

@@ -77,6 +77,7 @@ rules! {
     S017 => Safe, "drop an index or constraint (no data lost)";
     S018 => Safe, "make a column nullable";
     S019 => Safe, "narrow the default privileges of an object created by this plan";
+    S020 => Safe, "add a table to Supabase Realtime (the supabase_realtime publication)";
     C101 => Caution, "change a column's type (rewrite; conversion may fail)";
     C102 => Caution, "build an index without CONCURRENTLY (locks writes)";
     C103 => Caution, "add a constraint to a populated table (existing rows must pass)";
@@ -91,6 +92,7 @@ rules! {
     C112 => Caution, "drop an enum, schema, extension, SQL function, view or trigger nothing else depends on";
     C113 => Caution, "replace a trigger or view, or update an extension";
     C114 => Caution, "delete a secret no Edge Function uses";
+    C115 => Caution, "remove a table from Supabase Realtime (subscribed clients stop receiving its changes)";
     D201 => Dangerous, "drop a table (data loss)";
     D202 => Dangerous, "drop a column (data loss)";
     D203 => Dangerous, "truncate or delete rows";

@@ -1,27 +1,27 @@
 table "linked_accounts" {
   column "id" { type = "uuid" }
-  column "identity_id" { type = "uuid" }
+  column "response_id" { type = "bigint" }
   primary_key = ["id"]
-  foreign_key "linked_accounts_identity_id_fkey" {
-    columns    = ["identity_id"]
-    references = "auth.identities(id)"
+  foreign_key "linked_accounts_response_id_fkey" {
+    columns    = ["response_id"]
+    references = "net._http_response(id)"
   }
-  index "linked_accounts_identity_id_idx" { columns = ["identity_id"] }
+  index "linked_accounts_response_id_idx" { columns = ["response_id"] }
   rls { enabled = true }
 }
 
-policy "linked_accounts_own" {
+policy "linked_accounts_ok" {
   table   = table.linked_accounts
   command = "select"
   roles   = ["authenticated"]
-  using   = "exists (select 1 from auth.identities i where i.id = identity_id and i.user_id = (select auth.uid()))"
+  using   = "exists (select 1 from net._http_response r where r.id = response_id and r.status_code = 200)"
 }
 
-function "store_token" {
-  argument "token" { type = "text" }
-  returns     = "uuid"
+function "lookup_user" {
+  argument "name" { type = "text" }
+  returns     = "text"
   language    = "sql"
   security    = "definer"
   search_path = ""
-  body        = "select vault.create_secret(token)"
+  body        = "select username from pgbouncer.get_auth(name)"
 }

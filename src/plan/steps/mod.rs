@@ -1,6 +1,8 @@
 //! One change → one step: its SQL, phase, ordering tier, rules and backup. Each arm of
 //! [`draft`] is the generator for one change kind.
 
+mod realtime;
+
 use super::ddl;
 use super::rules::{Rule, RuleHit};
 use super::{BackupSpec, Context, Phase, Step};
@@ -852,6 +854,7 @@ fn generate(change: &Change, ctx: &Context) -> B {
             }
             b
         }
+        SetRealtime { table, realtime } => realtime::set(table, *realtime),
         SetTableComment { table, comment } => B::new(40, format!("set the comment of {table}"))
             .rule(Rule::S015, "metadata only")
             .sql(ddl::comment_on("TABLE", &table.sql(), comment.as_deref())),

@@ -1,0 +1,4 @@
+create table "schema2"."z" (
+    "id" uuid,
+    "value" text
+);

@@ -1,0 +1,1 @@
+select id, body from public.messages order by id
