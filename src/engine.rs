@@ -405,9 +405,28 @@ async fn current_user(client: &tokio_postgres::Client) -> String {
 pub fn implied_grants(live: &Model, desired: &Model, user: &str) -> Vec<crate::model::Grant> {
     use crate::model::{DefaultPrivilegeOn, Grant, GrantTarget};
     let managed = |r: &str| desired.project.managed_roles.iter().any(|m| m == r);
+    // The default privileges in force when the plan creates its objects: the target's,
+    // with the configuration's blocks in their place (the plan alters those first).
+    let key = |d: &crate::model::DefaultPrivilege| {
+        (d.owner.clone(), d.schema.clone(), d.on, d.role.clone())
+    };
+    let declared: std::collections::BTreeSet<_> =
+        desired.default_privileges.iter().map(key).collect();
+    let effective: Vec<&crate::model::DefaultPrivilege> = live
+        .default_privileges
+        .iter()
+        .filter(|d| !declared.contains(&key(d)))
+        .chain(
+            desired
+                .default_privileges
+                .iter()
+                .filter(|d| !d.privileges.is_empty()),
+        )
+        .collect();
     let applies = |on: DefaultPrivilegeOn, schema: &str| -> Vec<&crate::model::DefaultPrivilege> {
-        live.default_privileges
+        effective
             .iter()
+            .copied()
             .filter(|d| {
                 d.on == on
                     && d.owner == user
@@ -442,13 +461,30 @@ pub fn implied_grants(live: &Model, desired: &Model, user: &str) -> Vec<crate::m
         .keys()
         .filter(|q| !live.functions.contains_key(*q))
     {
-        // Postgres' built-in default: every new function is executable by PUBLIC.
-        out.push(Grant {
-            target: GrantTarget::Function(q.clone()),
-            role: "public".into(),
-            privileges: vec!["EXECUTE".into()],
-            columns: vec![],
-        });
+        // Executable by PUBLIC by Postgres' built-in default, unless the creator's defaults
+        // for every schema (read from the target) say otherwise: `ALTER DEFAULT PRIVILEGES
+        // REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC`, which security-minded projects run.
+        let everywhere: Vec<&&crate::model::DefaultPrivilege> = effective
+            .iter()
+            .filter(|d| {
+                d.owner == user && d.schema.is_none() && d.on == DefaultPrivilegeOn::Functions
+            })
+            .collect();
+        let public = if everywhere.is_empty() && user != "postgres" {
+            true
+        } else {
+            everywhere
+                .iter()
+                .any(|d| d.role == "public" && d.privileges.iter().any(|p| p == "EXECUTE"))
+        };
+        if public {
+            out.push(Grant {
+                target: GrantTarget::Function(q.clone()),
+                role: "public".into(),
+                privileges: vec!["EXECUTE".into()],
+                columns: vec![],
+            });
+        }
         for d in applies(DefaultPrivilegeOn::Functions, &q.schema) {
             out.push(Grant {
                 target: GrantTarget::Function(q.clone()),
@@ -648,7 +684,7 @@ async fn rebuild(
         .batch_execute("SET check_function_bodies = off")
         .await
         .map_err(|e| RehearsalError::Failed(e.to_string()))?;
-    let statements = crate::plan::ddl::create_model(live);
+    let statements = crate::plan::ddl::create_model_exact(live);
     let batch = format!("BEGIN;\n{}\n;\nCOMMIT;", statements.join("\n;\n"));
     if let Err(e) = client.batch_execute(&batch).await {
         let _ = client.batch_execute("ROLLBACK").await;

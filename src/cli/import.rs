@@ -184,7 +184,56 @@ pub fn import_model(live: &Live) -> Model {
             }
         })
         .collect();
+    declare_default_privileges(&mut m);
     m
+}
+
+/// Default privileges are declared where they differ from what a new Supabase project
+/// has: the built-in ones of `postgres` in every schema (PUBLIC may execute new functions
+/// and use new types) are not written, and one revoked there, or one of Supabase's grants
+/// to the API roles in `public` revoked, is written as an empty block — otherwise a
+/// project applied from the import would get them back.
+fn declare_default_privileges(m: &mut Model) {
+    use crate::model::{DefaultPrivilege, DefaultPrivilegeOn as On};
+    let builtin = [(On::Functions, "EXECUTE"), (On::Types, "USAGE")];
+    let has = |m: &Model, schema: Option<&str>, on: On, role: &str| {
+        m.default_privileges.iter().any(|d| {
+            d.owner == "postgres" && d.schema.as_deref() == schema && d.on == on && d.role == role
+        })
+    };
+    let mut revoked: Vec<(Option<&str>, On, &str)> = vec![];
+    for (on, _) in builtin {
+        if !has(m, None, on, "public") {
+            revoked.push((None, on, "public"));
+        }
+    }
+    m.default_privileges.retain(|d| {
+        !(d.owner == "postgres"
+            && d.schema.is_none()
+            && d.role == "public"
+            && builtin
+                .iter()
+                .any(|(on, p)| d.on == *on && d.privileges == [p.to_string()]))
+    });
+
+    if m.project.schemas.iter().any(|s| s == "public") {
+        for on in [On::Tables, On::Sequences, On::Functions] {
+            for role in ["anon", "authenticated", "service_role"] {
+                if !has(m, Some("public"), on, role) {
+                    revoked.push((Some("public"), on, role));
+                }
+            }
+        }
+    }
+    for (schema, on, role) in revoked {
+        m.default_privileges.push(DefaultPrivilege {
+            owner: "postgres".into(),
+            schema: schema.map(str::to_string),
+            on,
+            role: role.into(),
+            privileges: vec![],
+        });
+    }
 }
 
 /// The database to read and the schemas to read from it: `--database-url`, or the

@@ -868,12 +868,12 @@ impl Differ<'_> {
 
     /// Default privileges. With a configuration, each (owner, schema, kind, grantee) a
     /// `default_privileges` block declares gets exactly its privileges and the rest is left
-    /// alone; comparing two databases, every entry of either side counts. Only entries for
-    /// one schema are planned (introspection reads those; see docs/architecture.md).
+    /// alone; comparing two databases, every entry of either side counts. An entry without
+    /// a schema is the owner's default in every schema.
     fn default_privileges(&mut self, desired: &Model, live: &Model) {
-        type Key = (String, String, DefaultPrivilegeOn, String);
+        type Key = (String, Option<String>, DefaultPrivilegeOn, String);
         let key = |d: &DefaultPrivilege| -> Option<Key> {
-            Some((d.owner.clone(), d.schema.clone()?, d.on, d.role.clone()))
+            Some((d.owner.clone(), d.schema.clone(), d.on, d.role.clone()))
         };
         let index = |m: &Model| -> BTreeMap<Key, BTreeSet<String>> {
             let mut out: BTreeMap<Key, BTreeSet<String>> = BTreeMap::new();
@@ -900,7 +900,7 @@ impl Differ<'_> {
                 privileges.sort_by_key(|p| privilege_rank(p));
                 DefaultPrivilege {
                     owner: k.0.clone(),
-                    schema: Some(k.1.clone()),
+                    schema: k.1.clone(),
                     on: k.2,
                     role: k.3.clone(),
                     privileges,
@@ -925,9 +925,11 @@ impl Differ<'_> {
         let have = grants_by_key(&live.grants);
         let in_scope = |k: &GrantKey| match &desired.grant_scope {
             Some(scope) => scope.contains(k),
-            None => {
-                desired.project.managed_roles.iter().any(|m| m == &k.1) && target_in(desired, &k.0)
-            }
+            // Comparing two databases (and rebuilding one in a scratch copy), every role's
+            // grants count: PUBLIC's EXECUTE on a function, a grant to a role of the
+            // project's own, WITH GRANT OPTION holders — a difference there must not hide
+            // behind `No changes.`.
+            None => target_in(desired, &k.0),
         };
         // The grant of `privileges` on `key`'s object and columns to its role.
         let grant_of = |key: &GrantKey, privileges: BTreeSet<String>| {

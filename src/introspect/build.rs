@@ -178,7 +178,9 @@ struct ExtRow {
 #[derive(Deserialize)]
 struct DefAclRow {
     owner: String,
-    schema: String,
+    /// `None`: the owner's defaults in every schema (`ALTER DEFAULT PRIVILEGES` without
+    /// `IN SCHEMA`), which replace Postgres' built-in ones.
+    schema: Option<String>,
     #[serde(rename = "type")]
     type_: String,
     acl: Option<Vec<String>>,
@@ -197,28 +199,59 @@ struct OwnedSeqRow {
 fn default_privileges_of(defacls: &[DefAclRow]) -> Result<Vec<DefaultPrivilege>, IntrospectError> {
     let mut out = Vec::new();
     for d in defacls {
-        let on = match d.type_.as_str() {
-            "r" => DefaultPrivilegeOn::Tables,
-            "S" => DefaultPrivilegeOn::Sequences,
-            "f" => DefaultPrivilegeOn::Functions,
-            "T" => DefaultPrivilegeOn::Types,
-            _ => DefaultPrivilegeOn::Schemas,
-        };
+        let on = on_of(&d.type_);
         let mut by_role: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for a in parse_acl("default_acls", d.acl.as_deref(), Some(&d.owner))? {
+        // In a row for one schema every entry is a grant, the owner's own included.
+        let owner = d.schema.is_none().then_some(d.owner.as_str());
+        for a in parse_acl("default_acls", d.acl.as_deref(), owner)? {
             by_role.entry(a.grantee).or_default().push(a.privilege);
         }
         for (role, privileges) in by_role {
+            // A row for every schema is the owner's whole default ACL: its own entry is
+            // what the owner always has, not a grant.
+            if d.schema.is_none() && role == d.owner {
+                continue;
+            }
             out.push(DefaultPrivilege {
                 owner: d.owner.clone(),
-                schema: Some(d.schema.clone()),
+                schema: d.schema.clone(),
                 on,
                 role,
                 privileges,
             });
         }
     }
+    // Without a row of its own, `postgres` (the role Supabase creates objects as) has
+    // Postgres' built-in defaults everywhere: new functions executable by PUBLIC, new types
+    // usable by PUBLIC. Spelt out, so that revoking them is a difference.
+    for (on, privilege) in [
+        (DefaultPrivilegeOn::Functions, "EXECUTE"),
+        (DefaultPrivilegeOn::Types, "USAGE"),
+    ] {
+        let has_row = defacls
+            .iter()
+            .any(|d| d.owner == "postgres" && d.schema.is_none() && on_of(&d.type_) == on);
+        if !has_row {
+            out.push(DefaultPrivilege {
+                owner: "postgres".into(),
+                schema: None,
+                on,
+                role: "public".into(),
+                privileges: vec![privilege.into()],
+            });
+        }
+    }
     Ok(out)
+}
+
+fn on_of(t: &str) -> DefaultPrivilegeOn {
+    match t {
+        "r" => DefaultPrivilegeOn::Tables,
+        "S" => DefaultPrivilegeOn::Sequences,
+        "f" => DefaultPrivilegeOn::Functions,
+        "T" => DefaultPrivilegeOn::Types,
+        _ => DefaultPrivilegeOn::Schemas,
+    }
 }
 
 /// [`default_privileges_of`] the `default_acls` query's document.

@@ -311,8 +311,8 @@ pub const DEFAULT_ACLS: &str = concat!(
         ),
         order "pg_catalog.pg_get_userbyid(d.defaclrole), n.nspname, d.defaclobjtype"
     ),
-    "FROM pg_catalog.pg_default_acl d JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace ",
-    "WHERE n.nspname = ANY({SCHEMAS})"
+    "FROM pg_catalog.pg_default_acl d LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace ",
+    "WHERE d.defaclnamespace = 0 OR n.nspname = ANY({SCHEMAS})"
 );
 
 /// Sequences owned by a column: `serial` (deptype `a`) or identity (deptype `i`).

@@ -7,6 +7,7 @@
 
 use crate::model::*;
 use crate::quote::{dollar, ident, ident_list, literal, qualified, search_path};
+use std::collections::BTreeSet;
 
 pub fn create_schema(s: &Schema) -> String {
     format!("CREATE SCHEMA IF NOT EXISTS {}", ident(&s.name))
@@ -770,6 +771,16 @@ pub fn create_model(m: &Model) -> Vec<String> {
         .collect()
 }
 
+/// [`create_model`] with exactly the model's privileges, whatever the server's default
+/// privileges give new objects: rebuilding a live schema in a scratch copy (rehearsal),
+/// where a privilege the target revoked must stay revoked.
+pub fn create_model_exact(m: &Model) -> Vec<String> {
+    create_model_entries(m, true)
+        .into_iter()
+        .map(|(_, s)| s)
+        .collect()
+}
+
 /// [`create_model`], each statement with the address of the object it creates.
 /// Whether a function's return or argument types name the row type of a table of `m`
 /// (`setof public.notes`, `public.notes[]`): it can only be created after the table.
@@ -794,6 +805,10 @@ pub fn uses_row_type(f: &Function, m: &Model) -> bool {
 }
 
 pub fn create_model_annotated(m: &Model) -> Vec<(Address, String)> {
+    create_model_entries(m, false)
+}
+
+fn create_model_entries(m: &Model, exact_privileges: bool) -> Vec<(Address, String)> {
     let mut out = Vec::new();
     for s in m.schemas.values() {
         let a = Address::Schema(s.name.clone());
@@ -857,6 +872,30 @@ pub fn create_model_annotated(m: &Model) -> Vec<(Address, String)> {
         out.push((
             Address::Trigger(t.table.clone(), t.name.clone()),
             create_trigger(t),
+        ));
+    }
+    // Exactly the model's privileges, whatever the server's defaults gave the objects just
+    // created: everything is revoked from every role the model names (and PUBLIC), then
+    // granted as the model holds it. The owner (`postgres`) keeps its own.
+    let mut grantees: BTreeSet<&str> = m.grants.iter().map(|g| g.role.as_str()).collect();
+    grantees.extend(m.default_privileges.iter().map(|d| d.role.as_str()));
+    grantees.extend(m.project.managed_roles.iter().map(String::as_str));
+    grantees.insert("public");
+    grantees.remove("postgres");
+    let from: Vec<String> = grantees.iter().map(|r| role(r)).collect();
+    let from = from.join(", ");
+    let mut targets: BTreeSet<GrantTarget> = m.grants.iter().map(|g| g.target.clone()).collect();
+    targets.extend(m.tables.keys().map(|q| GrantTarget::Table(q.clone())));
+    targets.extend(m.views.keys().map(|q| GrantTarget::Table(q.clone())));
+    targets.extend(m.functions.keys().map(|q| GrantTarget::Function(q.clone())));
+    for t in targets.iter().filter(|_| exact_privileges) {
+        if matches!(t, GrantTarget::Schema(s) if s == "public") {
+            // The public schema is the platform's: only what the model grants is added.
+            continue;
+        }
+        out.push((
+            Address::Grant(t.clone(), "public".into()),
+            format!("REVOKE ALL ON {} FROM {from}", grant_object(t)),
         ));
     }
     for g in m.grants.iter().filter(|g| !g.privileges.is_empty()) {

@@ -137,7 +137,7 @@ alter table auth.flow_state enable row level security;
 
 create table if not exists auth.users (
   instance_id uuid,
-  id uuid not null default gen_random_uuid(), -- supaform: upstream has no default
+  id uuid not null default gen_random_uuid(), -- supaform: this and the two defaults below are not upstream (local inserts without id)
   aud varchar(255),
   role varchar(255),
   email varchar(255),
@@ -155,8 +155,8 @@ create table if not exists auth.users (
   raw_app_meta_data jsonb,
   raw_user_meta_data jsonb,
   is_super_admin boolean,
-  created_at timestamptz default now(), -- supaform: upstream has no default
-  updated_at timestamptz default now(), -- supaform: upstream has no default
+  created_at timestamptz default now(),
+  updated_at timestamptz default now(),
   phone text default null::character varying,
   phone_confirmed_at timestamptz,
   phone_change text default ''::character varying,

@@ -87,7 +87,7 @@ alter table realtime.messages enable row level security;
 
 create table if not exists realtime.schema_migrations (
   version bigint not null,
-  inserted_at timestamp(0) without time zone,
+  inserted_at timestamp(0) without time zone default now(),
   constraint schema_migrations_pkey primary key (version)
 );
 
@@ -944,6 +944,15 @@ grant select on realtime.subscription to anon, authenticated, service_role;
 grant all on sequence realtime.subscription_id_seq to postgres, dashboard_user;
 grant usage on sequence realtime.subscription_id_seq to anon, authenticated, service_role;
 grant all on all functions in schema realtime to postgres, dashboard_user;
+grant execute on function realtime.apply_rls(jsonb, integer),
+  realtime.build_prepared_statement_sql(text, regclass, realtime.wal_column[]),
+  realtime."cast"(text, regtype),
+  realtime.check_equality_op(realtime.equality_op, regtype, text, text),
+  realtime.check_equality_op(realtime.equality_op, regtype, text, text, boolean),
+  realtime.is_visible_through_filters(realtime.wal_column[], realtime.user_defined_filter[]),
+  realtime.quote_wal2json(regclass), realtime.subscription_check_filters(),
+  realtime.to_regrole(text)
+  to anon, authenticated, service_role;
 grant execute on function realtime.topic(), realtime.send(jsonb, text, text, boolean),
   realtime.broadcast_changes(text, text, text, text, text, record, record, text)
   to postgres, anon, authenticated, service_role;
