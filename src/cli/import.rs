@@ -146,7 +146,10 @@ pub fn import_model(live: &Live) -> Model {
                 c.default
                     .as_ref()
                     .is_some_and(|d| d.to_sql().contains(&q.name))
-                    || (c.identity.is_some() && q.name == format!("{}_{}_seq", t.name.name, c.name))
+                    || ((c.identity.is_some()
+                        || matches!(c.data_type.as_str(), "serial" | "bigserial" | "smallserial"))
+                        && q.schema == t.name.schema
+                        && q.name == format!("{}_{}_seq", t.name.name, c.name))
             })
         }),
     };
@@ -163,7 +166,26 @@ pub fn import_model(live: &Live) -> Model {
         default_privileges: m.default_privileges.clone(),
         ..Default::default()
     };
-    let implied = crate::engine::implied_grants(&base, &m, "postgres");
+    let mut implied = crate::engine::implied_grants(&base, &m, "postgres");
+    // The public schema exists on every Supabase project, usable by the API roles (and by
+    // PUBLIC, as Postgres makes it): only a difference from that is declared — a revoked
+    // USAGE as an empty grant, so a project applied from the import revokes it too.
+    if m.project.schemas.iter().any(|s| s == "public") {
+        for role in [
+            "postgres",
+            "anon",
+            "authenticated",
+            "service_role",
+            "public",
+        ] {
+            implied.push(Grant {
+                target: GrantTarget::Schema("public".into()),
+                role: role.into(),
+                privileges: vec!["USAGE".into()],
+                columns: vec![],
+            });
+        }
+    }
     let have = crate::model::grants_by_key(&live_grants);
     let default = crate::model::grants_by_key(&implied);
     let mut keys: BTreeSet<&GrantKey> = have.keys().collect();

@@ -902,6 +902,7 @@ pub(super) fn lower_trigger(lw: &mut Lowerer, b: &mut Blk) {
             "level",
             "when",
             "function",
+            "arguments",
             "depends_on",
         ],
         &[],
@@ -973,6 +974,12 @@ pub(super) fn lower_trigger(lw: &mut Lowerer, b: &mut Blk) {
         .choice(b, "level", &[("row", true), ("statement", false)])
         .unwrap_or(true);
     let when = lw.string(b, "when").map(|s| s.0);
+    let arguments: Vec<String> = lw
+        .strings(b, "arguments")
+        .unwrap_or_default()
+        .into_iter()
+        .map(|x| x.0)
+        .collect();
     let function = if b.attr("function").is_none() {
         lw.push(
             Diag::new(
@@ -1064,6 +1071,7 @@ pub(super) fn lower_trigger(lw: &mut Lowerer, b: &mut Blk) {
             for_each_row,
             when,
             function,
+            arguments,
         },
     );
 }

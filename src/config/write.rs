@@ -835,6 +835,9 @@ impl Writer<'_> {
                 None => hcl_string(&t.function.to_string()),
             },
         );
+        if !t.arguments.is_empty() {
+            a.set("arguments", list(&t.arguments));
+        }
         a.write(s);
         block_close(s, 0);
         s.push('\n');

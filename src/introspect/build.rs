@@ -141,6 +141,7 @@ struct TriggerRow {
     fschema: String,
     fname: String,
     nargs: i32,
+    args: Option<Vec<String>>,
     constraint: bool,
     def: String,
 }
@@ -883,14 +884,6 @@ pub(super) fn build(
             });
             continue;
         }
-        if t.nargs > 0 {
-            unmanaged.push(Unmanaged {
-                kind: "trigger".into(),
-                name: format!("{table}.{}", t.name),
-                reason: "triggers passing arguments to their function are not managed yet".into(),
-            });
-            continue;
-        }
         let ty = t.type_;
         let timing = if ty & 64 != 0 {
             TriggerTiming::InsteadOf
@@ -922,6 +915,11 @@ pub(super) fn build(
                 for_each_row: ty & 1 != 0,
                 when: trigger_when(&t.def),
                 function: QName::new(&t.fschema, &t.fname),
+                arguments: if t.nargs > 0 {
+                    t.args.clone().unwrap_or_default()
+                } else {
+                    vec![]
+                },
             },
         );
     }

@@ -246,6 +246,13 @@ pub const TRIGGERS: &str = concat!(
         "fschema" => "fn.nspname",
         "fname" => "f.proname",
         "nargs" => "t.tgnargs",
+        // tgargs holds each argument followed by a NUL byte; `escape` prints NUL as \000
+        // and a backslash as \\.
+        "args" => concat!(
+            "(SELECT pg_catalog.json_agg(pg_catalog.replace(x.arg, '\\\\', '\\') ORDER BY x.n) ",
+            "FROM pg_catalog.unnest((pg_catalog.string_to_array(pg_catalog.encode(t.tgargs, 'escape'), '\\000'))[1:t.tgnargs]) ",
+            "WITH ORDINALITY x(arg, n))"
+        ),
         "constraint" => "t.tgconstraint <> 0",
         "def" => "pg_catalog.pg_get_triggerdef(t.oid, true)",
     )),

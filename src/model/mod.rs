@@ -716,6 +716,10 @@ pub struct Trigger {
     pub for_each_row: bool,
     pub when: Option<String>,
     pub function: QName,
+    /// The arguments the trigger passes its function (`TG_ARGV`), as written:
+    /// `moddatetime(updated_at)`, `supabase_functions.http_request('https://…', 'POST', …)`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub arguments: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

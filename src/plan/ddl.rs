@@ -732,7 +732,12 @@ pub fn create_trigger(t: &Trigger) -> String {
     if let Some(w) = &t.when {
         s.push_str(&format!(" WHEN ({w})"));
     }
-    s.push_str(&format!(" EXECUTE FUNCTION {}()", t.function.sql()));
+    let args: Vec<String> = t.arguments.iter().map(|a| literal(a)).collect();
+    s.push_str(&format!(
+        " EXECUTE FUNCTION {}({})",
+        t.function.sql(),
+        args.join(", ")
+    ));
     s
 }
 
