@@ -182,8 +182,6 @@ async fn what_the_model_cannot_hold_is_reported_not_dropped() {
         .collect();
     for (kind, name) in [
         ("materialized view", "public.event_counts"),
-        ("domain", "public.email"),
-        ("composite type", "public.pair"),
         ("function", "public.dup(x integer)"),
         ("function", "public.dup(x text)"),
         ("procedure", "public.cleanup()"),
@@ -206,6 +204,15 @@ async fn what_the_model_cannot_hold_is_reported_not_dropped() {
         .contains_key(&supaform::model::QName::new("public", "events")));
     assert!(!live.model.grants.iter().any(|g| matches!(&g.target, supaform::model::GrantTarget::Sequence(q) if q.name == "invoice_numbers")));
     assert!(!live.model.functions.keys().any(|q| q.name == "dup"));
+    // Domains and composite types are modelled now.
+    assert!(live
+        .model
+        .domains
+        .contains_key(&supaform::model::QName::new("public", "email")));
+    assert!(live
+        .model
+        .composite_types
+        .contains_key(&supaform::model::QName::new("public", "pair")));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -9,6 +9,7 @@ pub mod graph;
 mod lower;
 mod objects;
 pub mod source;
+mod types;
 pub mod write;
 
 pub use diag::{Diag, Diagnostics};
@@ -105,6 +106,8 @@ const KINDS: &[&str] = &[
     "schema",
     "extension",
     "enum",
+    "domain",
+    "composite_type",
     "function",
     "table",
     "view",
@@ -749,6 +752,12 @@ fn load_sources(
                 "enum" => addr
                     .map(|a| objects::lower_enum(&mut lw, &mut blk, &a))
                     .unwrap_or(()),
+                "domain" => addr
+                    .map(|a| types::lower_domain(&mut lw, &mut blk, &a))
+                    .unwrap_or(()),
+                "composite_type" => addr
+                    .map(|a| types::lower_composite_type(&mut lw, &mut blk, &a))
+                    .unwrap_or(()),
                 "function" => addr
                     .map(|a| objects::lower_function(&mut lw, &mut blk, &a))
                     .unwrap_or(()),
@@ -824,6 +833,8 @@ fn declare<'a>(
         "schema",
         "extension",
         "enum",
+        "domain",
+        "composite_type",
         "function",
         "table",
         "view",
@@ -888,6 +899,8 @@ fn declare<'a>(
                 "schema" => Some(Address::Schema(label.clone())),
                 "extension" => Some(Address::Extension(label.clone())),
                 "enum" => Some(Address::Enum(qname(lw))),
+                "domain" => Some(Address::Domain(qname(lw))),
+                "composite_type" => Some(Address::CompositeType(qname(lw))),
                 "function" => Some(Address::Function(qname(lw))),
                 "table" => Some(Address::Table(qname(lw))),
                 "view" => Some(Address::View(qname(lw))),

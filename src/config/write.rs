@@ -184,6 +184,26 @@ fn render(model: &Model) -> Vec<(String, String)> {
         }
         files.insert("enums.hcl".into(), s);
     }
+    if !model.domains.is_empty() || !model.composite_types.is_empty() {
+        let mut s = String::new();
+        for d in model.domains.values() {
+            let label = w.labels.take(
+                "domain",
+                &label_pref(&d.name),
+                &format!("{}_{}", d.name.schema, d.name.name),
+            );
+            domain_block(&mut s, &label, d);
+        }
+        for t in model.composite_types.values() {
+            let label = w.labels.take(
+                "composite_type",
+                &label_pref(&t.name),
+                &format!("{}_{}", t.name.schema, t.name.name),
+            );
+            composite_block(&mut s, &label, t);
+        }
+        files.insert("types.hcl".into(), s);
+    }
     let mut placed_policies = BTreeSet::new();
     let mut placed_triggers = BTreeSet::new();
     let mut placed_grants = BTreeSet::new();
@@ -377,6 +397,56 @@ fn name_schema(a: &mut Attrs, label: &str, q: &QName) {
     if q.schema != "public" {
         a.set("schema", hcl_string(&q.schema));
     }
+}
+
+fn domain_block(s: &mut String, label: &str, d: &Domain) {
+    block_open(s, 0, &format!("domain {}", hcl_string(label)));
+    let mut a = Attrs::new(1);
+    name_schema(&mut a, label, &d.name);
+    a.set("type", hcl_string(&d.base_type));
+    if !d.nullable {
+        a.set("null", "false".into());
+    }
+    if let Some(e) = &d.default {
+        a.set("default", hcl_string(e));
+    }
+    if let Some(c) = &d.collation {
+        a.set("collation", hcl_string(c));
+    }
+    if let Some(c) = &d.comment {
+        a.set("comment", hcl_string(c));
+    }
+    a.write(s);
+    for c in &d.checks {
+        let _ = writeln!(
+            s,
+            "  check {} {{ expression = {} }}",
+            hcl_string(&c.name),
+            hcl_string(&c.expression)
+        );
+    }
+    block_close(s, 0);
+    s.push('\n');
+}
+
+fn composite_block(s: &mut String, label: &str, t: &CompositeType) {
+    block_open(s, 0, &format!("composite_type {}", hcl_string(label)));
+    let mut a = Attrs::new(1);
+    name_schema(&mut a, label, &t.name);
+    if let Some(c) = &t.comment {
+        a.set("comment", hcl_string(c));
+    }
+    a.write(s);
+    for at in &t.attributes {
+        let _ = writeln!(
+            s,
+            "  attribute {} {{ type = {} }}",
+            hcl_string(&at.name),
+            hcl_string(&at.data_type)
+        );
+    }
+    block_close(s, 0);
+    s.push('\n');
 }
 
 impl Writer<'_> {

@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 pub mod functions;
 mod renames;
+mod types;
 
 /// One difference between desired and live, with everything needed to render its SQL and
 /// classify its risk.
@@ -145,6 +146,20 @@ pub enum Change {
         from: Rls,
         to: Rls,
     },
+    CreateDomain(Domain),
+    DropDomain(Domain),
+    /// Default, NOT NULL or checks changed (a new base type cannot be altered in place).
+    AlterDomain {
+        from: Domain,
+        to: Domain,
+    },
+    CreateCompositeType(CompositeType),
+    DropCompositeType(CompositeType),
+    /// Attributes added, dropped or retyped.
+    AlterCompositeType {
+        from: CompositeType,
+        to: CompositeType,
+    },
     /// Add the table to Supabase Realtime's `supabase_realtime` publication, or remove it.
     SetRealtime {
         table: QName,
@@ -258,6 +273,12 @@ impl Change {
             CreateExtension(e) | DropExtension(e) => Address::Extension(e.name.clone()),
             UpdateExtension { to, .. } => Address::Extension(to.name.clone()),
             CreateEnum(e) | DropEnum(e) => Address::Enum(e.name.clone()),
+            CreateDomain(d) | DropDomain(d) | AlterDomain { to: d, .. } => {
+                Address::Domain(d.name.clone())
+            }
+            CreateCompositeType(t) | DropCompositeType(t) | AlterCompositeType { to: t, .. } => {
+                Address::CompositeType(t.name.clone())
+            }
             RenameEnum { to, .. } => Address::Enum(to.clone()),
             AddEnumValue { name, .. }
             | SetEnumComment { name, .. }
@@ -317,6 +338,8 @@ impl Change {
             | GrantDefault(_)
             | CreateExtension(_)
             | CreateEnum(_)
+            | CreateDomain(_)
+            | CreateCompositeType(_)
             | CreateTable(_)
             | AddColumn { .. }
             | AddForeignKey { .. }
@@ -338,6 +361,8 @@ impl Change {
             DropSchema(_)
             | DropExtension(_)
             | DropEnum(_)
+            | DropDomain(_)
+            | DropCompositeType(_)
             | DropTable(_)
             | DropColumn { .. }
             | DropForeignKey { .. }
@@ -369,6 +394,8 @@ impl Change {
             | SetPrimaryKey { .. }
             | SetRls { .. }
             | SetRealtime { .. }
+            | AlterDomain { .. }
+            | AlterCompositeType { .. }
             | AlterPolicy { .. }
             | ReplaceFunction { .. }
             | ReplaceTrigger { .. }
@@ -445,6 +472,9 @@ pub fn diff(desired: &Model, live: &Model, own: &Ownership) -> Diff {
     d.schemas(desired, live);
     d.extensions(desired, live);
     d.enums(desired, live);
+    d.new_types(desired, live);
+    d.domains(desired, live);
+    d.composite_types(desired, live);
     d.tables(desired, live);
     d.policies(desired, live);
     d.grants(desired, live);

@@ -116,6 +116,12 @@ struct TypeRow {
     kind: String,
     values: Option<Vec<String>>,
     comment: Option<String>,
+    base: Option<String>,
+    not_null: bool,
+    default: Option<String>,
+    checks: Option<Vec<(String, String, bool)>>,
+    collation: Option<String>,
+    attributes: Option<Vec<(String, String)>>,
 }
 
 #[derive(Deserialize)]
@@ -512,10 +518,47 @@ pub(super) fn build(
                     comment: t.comment.clone(),
                 },
             );
+        } else if t.kind == "d" {
+            m.domains.insert(
+                q.clone(),
+                Domain {
+                    name: q,
+                    base_type: t.base.clone().unwrap_or_default(),
+                    nullable: !t.not_null,
+                    default: t.default.clone(),
+                    checks: t
+                        .checks
+                        .iter()
+                        .flatten()
+                        .map(|(name, expression, valid)| Check {
+                            name: name.clone(),
+                            expression: expression.clone(),
+                            valid: *valid,
+                        })
+                        .collect(),
+                    collation: t.collation.clone(),
+                    comment: t.comment.clone(),
+                },
+            );
+        } else if t.kind == "c" {
+            m.composite_types.insert(
+                q.clone(),
+                CompositeType {
+                    name: q,
+                    attributes: t
+                        .attributes
+                        .iter()
+                        .flatten()
+                        .map(|(name, data_type)| Attribute {
+                            name: name.clone(),
+                            data_type: data_type.clone(),
+                        })
+                        .collect(),
+                    comment: t.comment.clone(),
+                },
+            );
         } else {
             let kind = match t.kind.as_str() {
-                "d" => "domain",
-                "c" => "composite type",
                 "r" => "range type",
                 _ => "multirange type",
             };

@@ -23,8 +23,15 @@ fn eligible(schema: &str) -> bool {
 /// and grants on platform tables, and `schema.name` in its SQL text.
 pub fn referenced(m: &Model) -> BTreeSet<QName> {
     let mut out = BTreeSet::new();
+    // What an extension of the configuration creates comes with it (a stand-in `cron`
+    // schema would make `create extension pg_cron` fail).
+    let from_extensions: BTreeSet<&str> = crate::model::EXTENSION_SCHEMAS
+        .iter()
+        .filter(|(e, _)| m.extensions.contains_key(*e))
+        .map(|(_, s)| *s)
+        .collect();
     let mut add = |q: &QName| {
-        if eligible(&q.schema) {
+        if eligible(&q.schema) && !from_extensions.contains(q.schema.as_str()) {
             out.insert(q.clone());
         }
     };

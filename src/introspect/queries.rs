@@ -205,6 +205,21 @@ pub const TYPES: &str = concat!(
             "kind" => "t.typtype",
             "values" => "CASE WHEN t.typtype = 'e' THEN (SELECT pg_catalog.json_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid) END",
             "comment" => "pg_catalog.obj_description(t.oid, 'pg_type')",
+            "base" => "CASE WHEN t.typtype = 'd' THEN pg_catalog.format_type(t.typbasetype, t.typtypmod) END",
+            "not_null" => "t.typnotnull",
+            "default" => "pg_catalog.pg_get_expr(t.typdefaultbin, 0)",
+            "checks" => concat!(
+                "CASE WHEN t.typtype = 'd' THEN (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(co.conname, pg_catalog.pg_get_expr(co.conbin, 0), co.convalidated) ORDER BY co.conname) ",
+                "FROM pg_catalog.pg_constraint co WHERE co.contypid = t.oid AND co.contype = 'c') END"
+            ),
+            "collation" => concat!(
+                "CASE WHEN t.typtype = 'd' AND t.typcollation <> 0 AND t.typcollation <> (SELECT b.typcollation FROM pg_catalog.pg_type b WHERE b.oid = t.typbasetype) ",
+                "THEN (SELECT pg_catalog.quote_ident(cl.collname) FROM pg_catalog.pg_collation cl WHERE cl.oid = t.typcollation) END"
+            ),
+            "attributes" => concat!(
+                "CASE WHEN t.typtype = 'c' THEN (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod)) ORDER BY a.attnum) ",
+                "FROM pg_catalog.pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped) END"
+            ),
         ),
         order "n.nspname, t.typname"
     ),

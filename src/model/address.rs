@@ -8,6 +8,8 @@ pub enum Address {
     Schema(String),
     Extension(String),
     Enum(QName),
+    Domain(QName),
+    CompositeType(QName),
     Table(QName),
     /// A part of a table: `kind` is `column`, `index`, `foreign_key`, `check`, `unique` or
     /// `primary_key` (whose name is empty).
@@ -31,6 +33,8 @@ impl Address {
             Address::Schema(_) => "schema",
             Address::Extension(_) => "extension",
             Address::Enum(_) => "enum",
+            Address::Domain(_) => "domain",
+            Address::CompositeType(_) => "composite_type",
             Address::Table(_) | Address::TablePart(..) => "table",
             Address::Policy(..) => "policy",
             Address::Grant(..) => "grant",
@@ -50,6 +54,8 @@ impl fmt::Display for Address {
             Address::Schema(s) => write!(f, "schema.{s}"),
             Address::Extension(s) => write!(f, "extension.{s}"),
             Address::Enum(q) => write!(f, "enum.{q}"),
+            Address::Domain(q) => write!(f, "domain.{q}"),
+            Address::CompositeType(q) => write!(f, "composite_type.{q}"),
             Address::Table(q) => write!(f, "table.{q}"),
             Address::TablePart(q, kind, name) if name.is_empty() => write!(f, "table.{q}.{kind}"),
             Address::TablePart(q, kind, name) => write!(f, "table.{q}.{kind}.{name}"),

@@ -7,10 +7,12 @@
 mod address;
 pub mod keyed;
 mod sensitive;
+mod types;
 
 pub use address::Address;
 pub use keyed::Keyed;
 pub use sensitive::Sensitive;
+pub use types::{creation_order, Attribute, CompositeType, Domain, UserType};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -52,6 +54,10 @@ pub struct Model {
     pub extensions: BTreeMap<String, Extension>,
     #[serde(with = "keyed")]
     pub enums: BTreeMap<QName, Enum>,
+    #[serde(default, with = "keyed")]
+    pub domains: BTreeMap<QName, Domain>,
+    #[serde(default, with = "keyed")]
+    pub composite_types: BTreeMap<QName, CompositeType>,
     #[serde(with = "keyed")]
     pub tables: BTreeMap<QName, Table>,
     #[serde(with = "keyed")]
@@ -788,6 +794,18 @@ pub const PLATFORM_EXTENSIONS: &[&str] = &[
     "plpgsql",
 ];
 
+/// The schemas Supabase's extensions create for their objects (besides the one they are
+/// installed in): `create extension pg_cron` makes `cron`, and so on.
+pub const EXTENSION_SCHEMAS: &[(&str, &str)] = &[
+    ("pg_cron", "cron"),
+    ("pg_net", "net"),
+    ("pgmq", "pgmq"),
+    ("pgsodium", "pgsodium"),
+    ("pgsodium", "pgsodium_masks"),
+    ("supabase_vault", "vault"),
+    ("pg_graphql", "graphql"),
+];
+
 /// Whether the extension `name` installed in `schema` is the platform's.
 pub fn is_platform_extension(name: &str, schema: &str) -> bool {
     PLATFORM_EXTENSIONS.contains(&name) && is_platform_schema(schema)
@@ -874,6 +892,12 @@ impl Model {
                 .map(|s| Address::Extension(s.clone())),
         );
         out.extend(self.enums.keys().map(|q| Address::Enum(q.clone())));
+        out.extend(self.domains.keys().map(|q| Address::Domain(q.clone())));
+        out.extend(
+            self.composite_types
+                .keys()
+                .map(|q| Address::CompositeType(q.clone())),
+        );
         out.extend(self.tables.keys().map(|q| Address::Table(q.clone())));
         out.extend(
             self.policies

@@ -78,6 +78,7 @@ rules! {
     S018 => Safe, "make a column nullable";
     S019 => Safe, "narrow the default privileges of an object created by this plan";
     S020 => Safe, "add a table to Supabase Realtime (the supabase_realtime publication)";
+    S021 => Safe, "create a domain or composite type";
     C101 => Caution, "change a column's type (rewrite; conversion may fail)";
     C102 => Caution, "build an index without CONCURRENTLY (locks writes)";
     C103 => Caution, "add a constraint to a populated table (existing rows must pass)";
@@ -92,6 +93,7 @@ rules! {
     C112 => Caution, "drop an enum, schema, extension, SQL function, view or trigger nothing else depends on";
     C113 => Caution, "replace a trigger or view, or update an extension";
     C114 => Caution, "delete a secret no Edge Function uses";
+    C116 => Caution, "alter a domain (default, NOT NULL, checks: existing values must pass) or a composite type's attributes";
     C115 => Caution, "remove a table from Supabase Realtime (subscribed clients stop receiving its changes)";
     D201 => Dangerous, "drop a table (data loss)";
     D202 => Dangerous, "drop a column (data loss)";

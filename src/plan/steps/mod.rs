@@ -2,6 +2,7 @@
 //! [`draft`] is the generator for one change kind.
 
 mod realtime;
+mod types;
 
 use super::ddl;
 use super::rules::{Rule, RuleHit};
@@ -855,6 +856,12 @@ fn generate(change: &Change, ctx: &Context) -> B {
             b
         }
         SetRealtime { table, realtime } => realtime::set(table, *realtime),
+        CreateDomain(_)
+        | DropDomain(_)
+        | AlterDomain { .. }
+        | CreateCompositeType(_)
+        | DropCompositeType(_)
+        | AlterCompositeType { .. } => types::step(change).expect("a type change"),
         SetTableComment { table, comment } => B::new(40, format!("set the comment of {table}"))
             .rule(Rule::S015, "metadata only")
             .sql(ddl::comment_on("TABLE", &table.sql(), comment.as_deref())),
@@ -1025,7 +1032,10 @@ fn constraint_rule(ctx: &Context, table: &QName, mut b: B, what: &str) -> B {
 /// Functions come before tables (a default or check may call one), those whose signature
 /// names a table's row type right after the tables (same tier: the diff lists tables first).
 fn function_tier(ctx: &Context, f: &Function) -> u32 {
-    if ddl::uses_row_type(f, ctx.desired) {
+    if ddl::uses_view_row_type(f, ctx.desired) {
+        // After the views (41).
+        42
+    } else if ddl::uses_row_type(f, ctx.desired) {
         34
     } else {
         33

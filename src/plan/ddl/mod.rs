@@ -5,6 +5,10 @@
 //! shape of the surrounding statement (parentheses for expressions, dollar quoting for
 //! bodies).
 
+mod types;
+
+pub use types::*;
+
 use crate::model::*;
 use crate::quote::{dollar, ident, ident_list, literal, qualified, search_path};
 use std::collections::BTreeSet;
@@ -18,11 +22,22 @@ pub fn drop_schema(name: &str) -> String {
 }
 
 pub fn create_extension(e: &Extension) -> String {
-    let mut s = format!(
-        "CREATE EXTENSION IF NOT EXISTS {} WITH SCHEMA {}",
-        ident(&e.name),
-        ident(&e.schema)
-    );
+    // An extension whose control file names its own schema (pgmq in `pgmq`) creates that
+    // schema itself; `WITH SCHEMA` would require it to exist already.
+    let own = crate::model::EXTENSION_SCHEMAS.iter().any(|(x, s)| {
+        *x == e.name
+            && *s == e.schema
+            && matches!(*x, "pgmq" | "pgsodium" | "supabase_vault" | "pg_graphql")
+    });
+    let mut s = if own {
+        format!("CREATE EXTENSION IF NOT EXISTS {}", ident(&e.name))
+    } else {
+        format!(
+            "CREATE EXTENSION IF NOT EXISTS {} WITH SCHEMA {}",
+            ident(&e.name),
+            ident(&e.schema)
+        )
+    };
     if let Some(v) = &e.version {
         s.push_str(&format!(" VERSION {}", literal(v)));
     }
@@ -790,6 +805,16 @@ pub fn create_model_exact(m: &Model) -> Vec<String> {
 /// Whether a function's return or argument types name the row type of a table of `m`
 /// (`setof public.notes`, `public.notes[]`): it can only be created after the table.
 pub fn uses_row_type(f: &Function, m: &Model) -> bool {
+    names_row_type(f, m.tables.keys())
+}
+
+/// Whether a function's return or argument types name the row type of a view of `m`
+/// (`setof public.packages` over a view): it can only be created after the views.
+pub fn uses_view_row_type(f: &Function, m: &Model) -> bool {
+    names_row_type(f, m.views.keys())
+}
+
+fn names_row_type<'a>(f: &Function, relations: impl Iterator<Item = &'a QName> + Clone) -> bool {
     let types =
         std::iter::once(f.returns.as_str()).chain(f.args.iter().map(|a| a.data_type.as_str()));
     types.into_iter().any(|ty| {
@@ -801,7 +826,7 @@ pub fn uses_row_type(f: &Function, m: &Model) -> bool {
             .trim()
             .trim_end_matches("[]")
             .trim();
-        m.tables.keys().any(|q| {
+        relations.clone().any(|q| {
             ty == q.sql()
                 || ty == format!("{}.{}", q.schema, q.name)
                 || (q.schema == "public" && ty == q.name)
@@ -832,6 +857,31 @@ fn create_model_entries(m: &Model, exact_privileges: bool) -> Vec<(Address, Stri
             out.push((a, comment_on("TYPE", &e.name.sql(), Some(c))));
         }
     }
+    // Domains (over enums or built-in types), then composite types (which may use them).
+    for ut in creation_order(m.domains.values(), m.composite_types.values()) {
+        match ut {
+            UserType::Domain(d) => {
+                let a = Address::Domain(d.name.clone());
+                // Its checks after the functions (one may call a function of the domain's
+                // base type).
+                let bare = Domain {
+                    checks: vec![],
+                    ..d.clone()
+                };
+                out.push((a.clone(), create_domain(&bare)));
+                if let Some(c) = &d.comment {
+                    out.push((a, comment_on("DOMAIN", &d.name.sql(), Some(c))));
+                }
+            }
+            UserType::Composite(t) => {
+                let a = Address::CompositeType(t.name.clone());
+                out.push((a.clone(), create_composite(t)));
+                if let Some(c) = &t.comment {
+                    out.push((a, comment_on("TYPE", &t.name.sql(), Some(c))));
+                }
+            }
+        }
+    }
     // Functions before tables (a default or check may call one), except those whose
     // signature names a table's row type (`returns = "setof public.notes"`).
     let function = |f: &Function, out: &mut Vec<(Address, String)>| {
@@ -841,8 +891,17 @@ fn create_model_entries(m: &Model, exact_privileges: bool) -> Vec<(Address, Stri
             out.push((a, comment_on("FUNCTION", &function_signature(f), Some(c))));
         }
     };
-    for f in m.functions.values().filter(|f| !uses_row_type(f, m)) {
+    let late = |f: &Function| uses_row_type(f, m) || uses_view_row_type(f, m);
+    for f in m.functions.values().filter(|f| !late(f)) {
         function(f, &mut out);
+    }
+    for d in m.domains.values() {
+        for c in &d.checks {
+            out.push((
+                Address::Domain(d.name.clone()),
+                add_domain_check(&d.name, c),
+            ));
+        }
     }
     for t in m.tables.values() {
         let a = Address::Table(t.name.clone());
@@ -855,7 +914,11 @@ fn create_model_entries(m: &Model, exact_privileges: bool) -> Vec<(Address, Stri
         }
         out.extend(table_extras(t).into_iter().map(|s| (a.clone(), s)));
     }
-    for f in m.functions.values().filter(|f| uses_row_type(f, m)) {
+    for f in m
+        .functions
+        .values()
+        .filter(|f| uses_row_type(f, m) && !uses_view_row_type(f, m))
+    {
         function(f, &mut out);
     }
     for t in m.tables.values() {
@@ -867,6 +930,9 @@ fn create_model_entries(m: &Model, exact_privileges: bool) -> Vec<(Address, Stri
         }
     }
     out.extend(create_views_in_order(m));
+    for f in m.functions.values().filter(|f| uses_view_row_type(f, m)) {
+        function(f, &mut out);
+    }
     for p in m.policies.values() {
         out.push((
             Address::Policy(p.table.clone(), p.name.clone()),

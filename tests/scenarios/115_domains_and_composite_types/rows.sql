@@ -1,0 +1,1 @@
+select id, handle from public.accounts order by id
