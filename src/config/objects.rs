@@ -783,6 +783,7 @@ pub(super) fn lower_function(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
             "language",
             "security",
             "volatility",
+            "parallel",
             "strict",
             "search_path",
             "body",
@@ -865,6 +866,18 @@ pub(super) fn lower_function(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
         )
         .unwrap_or_default();
     let strict = lw.boolean(b, "strict").unwrap_or(false);
+    let parallel = lw
+        .choice(
+            b,
+            "parallel",
+            &[
+                ("safe", Some("safe")),
+                ("restricted", Some("restricted")),
+                ("unsafe", None),
+            ],
+        )
+        .flatten()
+        .map(str::to_string);
     let search_path = lw.string(b, "search_path").map(|s| s.0);
     let body = lw.req_string(b, "body", "<<-SQL ... SQL");
     let comment = lw.string(b, "comment").map(|s| s.0);
@@ -881,6 +894,7 @@ pub(super) fn lower_function(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
                 security,
                 volatility,
                 strict,
+                parallel,
                 search_path,
                 body,
                 comment,

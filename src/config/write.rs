@@ -857,6 +857,9 @@ impl Writer<'_> {
         if f.volatility != Volatility::Volatile {
             a.set("volatility", hcl_string(f.volatility.as_str()));
         }
+        if let Some(p) = &f.parallel {
+            a.set("parallel", hcl_string(p));
+        }
         if f.strict {
             a.set("strict", "true".into());
         }

@@ -164,6 +164,7 @@ struct FuncRow {
     secdef: bool,
     volatility: String,
     strict: bool,
+    parallel: String,
     config: Option<Vec<String>>,
     src: Option<String>,
     sqlbody: Option<String>,
@@ -1080,6 +1081,11 @@ fn function(q: &QName, f: &FuncRow) -> Function {
             _ => Volatility::Volatile,
         },
         strict: f.strict,
+        parallel: match f.parallel.as_str() {
+            "s" => Some("safe".into()),
+            "r" => Some("restricted".into()),
+            _ => None,
+        },
         search_path,
         body: f
             .sqlbody

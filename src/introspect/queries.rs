@@ -290,6 +290,7 @@ pub const FUNCTIONS: &str = concat!(
         "secdef" => "p.prosecdef",
         "volatility" => "p.provolatile",
         "strict" => "p.proisstrict",
+        "parallel" => "p.proparallel",
         "config" => "p.proconfig",
         "src" => "p.prosrc",
         "sqlbody" => "CASE WHEN p.prosqlbody IS NOT NULL THEN pg_catalog.pg_get_function_sqlbody(p.oid) END",

@@ -666,6 +666,9 @@ pub struct Function {
     pub security: Security,
     pub volatility: Volatility,
     pub strict: bool,
+    /// `PARALLEL SAFE` / `RESTRICTED`; `None` is Postgres' default, `UNSAFE`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parallel: Option<String>,
     /// `Some("")` pins an empty search_path.
     pub search_path: Option<String>,
     pub body: String,

@@ -705,6 +705,11 @@ pub fn create_function(f: &Function, replace: bool) -> String {
     if f.strict {
         s.push_str(" STRICT");
     }
+    match f.parallel.as_deref() {
+        Some("safe") => s.push_str(" PARALLEL SAFE"),
+        Some("restricted") => s.push_str(" PARALLEL RESTRICTED"),
+        _ => {}
+    }
     if let Some(p) = &f.search_path {
         s.push_str(&format!(" SET search_path = {}", search_path(p)));
     }
@@ -1142,6 +1147,7 @@ mod tests {
             security: Security::Definer,
             volatility: Volatility::Stable,
             strict: true,
+            parallel: None,
             search_path: Some(String::new()),
             body: "select n + 1".into(),
             comment: None,

@@ -6,6 +6,7 @@ function "is_semver" {
   returns  = "boolean"
   language = "sql"
   body     = "select v ~ '^[0-9]+[.][0-9]+[.][0-9]+$'"
+  parallel = "safe"
 }
 
 domain "semver" {
