@@ -420,27 +420,138 @@ async fn real_projects_import_plan_apply_and_round_trip() {
             }
         }
     }
-    let got = table(&outcomes);
+    check_table(&table(&outcomes), BEGIN, END);
+}
+
+/// migra's test fixtures (tests/migra_fixtures/<name>/{a,b}.sql, vendored with their
+/// licence): `supaform diff --from a --to b --sql`, the SQL run on `a` with psql, then
+/// `diff` again must exit 0 and `pg_dump` of both be equal. The results are the second
+/// table of `docs/compatibility.md`, checked the same way.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn migra_fixtures_converge_through_diff() {
+    common::server();
+    let dir = root().join("tests/migra_fixtures");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().join("a.sql").is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let sem = Arc::new(tokio::sync::Semaphore::new(3));
+    let mut set = tokio::task::JoinSet::new();
+    for n in names {
+        let sem = sem.clone();
+        let dir = dir.clone();
+        set.spawn(async move {
+            let _permit = sem.acquire_owned().await.unwrap();
+            let r = migra_case(&dir.join(&n), &n).await;
+            (n, r)
+        });
+    }
+    let mut results = vec![];
+    while let Some(r) = set.join_next().await {
+        results.push(r.unwrap());
+    }
+    results.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut got = String::from("| fixture | result |\n|---|---|\n");
+    for (n, r) in &results {
+        match r {
+            Ok(()) => got.push_str(&format!("| {n} | pass |\n")),
+            Err((step, why)) => {
+                eprintln!("migra {n} · {step}: {why}");
+                got.push_str(&format!("| {n} | **fail** ({step}) |\n"));
+            }
+        }
+    }
+    let pass = results.iter().filter(|(_, r)| r.is_ok()).count();
+    got.push_str(&format!(
+        "\n{pass} of {} fixtures converge.\n",
+        results.len()
+    ));
+    check_table(&got, MIGRA_BEGIN, MIGRA_END);
+}
+
+const MIGRA_BEGIN: &str =
+    "<!-- migra table: written by `COMPAT_BLESS=1 cargo test --test corpus` -->\n";
+const MIGRA_END: &str = "<!-- end of migra table -->\n";
+
+async fn migra_case(dir: &Path, name: &str) -> Result<(), (&'static str, String)> {
+    // The role migra's own test set-up creates (rls fixtures name it).
+    let admin = common::connect(&common::server().url("postgres")).await;
+    let _ = admin
+        .batch_execute("DO $$ BEGIN CREATE ROLE schemainspect_test_role; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+        .await;
+    let tag = format!("mg_{name}");
+    let a = common::fresh_db(&format!("{tag}_a")).await;
+    let b = common::fresh_db(&format!("{tag}_b")).await;
+    for (url, file) in [(&a, "a.sql"), (&b, "b.sql")] {
+        let sql = std::fs::read_to_string(dir.join(file)).unwrap();
+        let c = common::connect(url).await;
+        c.batch_execute(&sql)
+            .await
+            .map_err(|e| ("load", format!("{file}: {e}")))?;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let out = supaform(tmp.path(), &["diff", "--from", &a, "--to", &b, "--sql"]);
+    if !out.status.success() {
+        return Err(("diff", brief(&text(&out))));
+    }
+    let script = tmp.path().join("diff.sql");
+    std::fs::write(&script, &out.stdout).unwrap();
+    let bins = supaform::local::find_binaries().map_err(|e| ("psql", format!("{e:?}")))?;
+    let run = Command::new(bins.bin_dir.join("psql"))
+        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", &a, "-f"])
+        .arg(&script)
+        .output()
+        .map_err(|e| ("apply", e.to_string()))?;
+    if !run.status.success() {
+        return Err(("apply", brief(&text(&run))));
+    }
+    let again = supaform(
+        tmp.path(),
+        &["diff", "--from", &a, "--to", &b, "--detailed-exitcode"],
+    );
+    if again.status.code() != Some(0) {
+        return Err(("converge", brief(&text(&again))));
+    }
+    match (dump(&a), dump(&b)) {
+        (Ok(x), Ok(y)) if x == y => Ok(()),
+        (Ok(x), Ok(y)) => Err((
+            "dump",
+            format!(
+                "only in a: {:?}; only in b: {:?}",
+                x.difference(&y).take(3).collect::<Vec<_>>(),
+                y.difference(&x).take(3).collect::<Vec<_>>()
+            ),
+        )),
+        (Err(e), _) | (_, Err(e)) => Err(("dump", e)),
+    }
+}
+
+/// Compare `got` with the table between `begin` and `end` of docs/compatibility.md, or
+/// rewrite it there with `COMPAT_BLESS=1`.
+fn check_table(got: &str, begin: &str, end: &str) {
     let doc_path = root().join("docs/compatibility.md");
     let doc = std::fs::read_to_string(&doc_path).unwrap_or_default();
     let recorded = doc
-        .split_once(BEGIN)
-        .and_then(|(_, rest)| rest.split_once(END))
+        .split_once(begin)
+        .and_then(|(_, rest)| rest.split_once(end))
         .map(|(t, _)| t.to_string());
     if std::env::var_os("COMPAT_BLESS").is_some() {
-        let new = match doc.split_once(BEGIN) {
+        let new = match doc.split_once(begin) {
             Some((head, rest)) => {
-                let tail = rest.split_once(END).map(|(_, t)| t).unwrap_or_default();
-                format!("{head}{BEGIN}{got}{END}{tail}")
+                let tail = rest.split_once(end).map(|(_, t)| t).unwrap_or_default();
+                format!("{head}{begin}{got}{end}{tail}")
             }
-            None => format!("{doc}\n{BEGIN}{got}{END}"),
+            None => format!("{doc}\n{begin}{got}{end}"),
         };
         std::fs::write(&doc_path, new).unwrap();
         return;
     }
     assert_eq!(
         recorded.as_deref(),
-        Some(got.as_str()),
-        "the corpus results differ from docs/compatibility.md (COMPAT_BLESS=1 rewrites it; the reasons are printed above)"
+        Some(got),
+        "the results differ from docs/compatibility.md (COMPAT_BLESS=1 rewrites it; the reasons are printed above)"
     );
 }

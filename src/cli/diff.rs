@@ -95,16 +95,20 @@ async fn resolve(
 
 pub fn run(cli: &Cli, args: &Args) -> miette::Result<ExitCode> {
     // The configuration names the environments and the schemas and roles to compare; a
-    // diff of two URLs needs none (the public schema and Supabase's roles, then).
+    // diff of two URLs needs none (every user schema and Supabase's roles, then).
     let cfg = if has_config(&cli.config) {
         Some(super::load_config(cli)?)
     } else {
         None
     };
+    // Without a configuration, every user schema of both databases is compared.
     let opts = cfg
         .as_ref()
         .map(|c| engine::introspect_options(&c.model))
-        .unwrap_or_default();
+        .unwrap_or_else(|| crate::introspect::IntrospectOptions {
+            all_user_schemas: true,
+            ..Default::default()
+        });
     let rt = super::runtime()?;
     let (planned, from, to, versions) = rt.block_on(async {
         let from = resolve(&args.from, cfg.as_ref(), &cli.config).await?;

@@ -1198,7 +1198,61 @@ fn add_column(ctx: &Context, table: &QName, c: &Column) -> B {
     b
 }
 
+/// The integer type behind `serial`, `bigserial`, `smallserial`.
+fn serial_base(t: &str) -> Option<&'static str> {
+    match t {
+        "serial" => Some("integer"),
+        "bigserial" => Some("bigint"),
+        "smallserial" => Some("smallint"),
+        _ => None,
+    }
+}
+
+/// A `serial` column and the same integer column with `nextval` of the same sequence
+/// differ only in who owns the sequence: `ALTER SEQUENCE … OWNED BY`, no type change
+/// (`serial` is not a type `ALTER COLUMN … TYPE` accepts).
+fn serial_ownership(table: &QName, from: &Column, to: &Column) -> Option<B> {
+    let seq = QName::new(&table.schema, format!("{}_{}_seq", table.name, to.name));
+    let uses_seq = |c: &Column| matches!(&c.default, Some(DefaultValue::Sql(e)) if e.contains("nextval(") && e.contains(&seq.name));
+    let same_rest = |a: &Column, b: &Column| {
+        a.nullable == b.nullable
+            && a.identity == b.identity
+            && a.generated == b.generated
+            && a.collation == b.collation
+    };
+    let (owned, plain) = match (serial_base(&to.data_type), serial_base(&from.data_type)) {
+        (Some(base), None) if from.data_type == base && uses_seq(from) => (true, from),
+        (None, Some(base)) if to.data_type == base && uses_seq(to) => (false, to),
+        _ => return None,
+    };
+    if !same_rest(from, to) {
+        return None;
+    }
+    let _ = plain;
+    let owner = if owned {
+        format!("{}.{}", table.sql(), crate::quote::ident(&to.name))
+    } else {
+        "NONE".to_string()
+    };
+    Some(
+        B::new(36, format!("alter column {table}.{}", to.name))
+            .refs([table_addr(table)])
+            .sql(format!("ALTER SEQUENCE {} OWNED BY {owner}", seq.sql()))
+            .rule(
+                Rule::S015,
+                if owned {
+                    format!("{} becomes a serial column: its sequence {seq} is owned by it; no rows change", to.name)
+                } else {
+                    format!("the sequence {seq} is no longer owned by {}; no rows change", to.name)
+                },
+            ),
+    )
+}
+
 fn alter_column(ctx: &Context, table: &QName, from: &Column, to: &Column) -> B {
+    if let Some(b) = serial_ownership(table, from, to) {
+        return b;
+    }
     let mut b = B::new(36, format!("alter column {table}.{}", to.name)).refs([table_addr(table)]);
     b.rows_of = Some(table.clone());
     let col_sql = format!("{}.{}", table.sql(), crate::quote::ident(&to.name));
