@@ -14,20 +14,10 @@
 # release binary (built if missing; SUPAFORM=path overrides).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export NO_COLOR=1
 PROJECT=${1:-chatbot-ui}
 RUNS=${2:-5}
-BIN=${SUPAFORM:-target/release/supaform}
-[[ -x $BIN ]] || cargo build --release --bin supaform
-[[ -x /usr/bin/time ]] || apt-get install -y time >/dev/null
-PSQL=$(ls /usr/lib/postgresql/*/bin/psql 2>/dev/null | sort -V | tail -1)
-PSQL=${PSQL:-psql}
-
-WORK=$(mktemp -d)
-chmod 755 "$WORK"
-trap 'rm -rf "$WORK"' EXIT
-ADMIN=$("$BIN" local start | grep -o 'postgresql://[^ ]*' | head -1 | sed 's#/supaform_local$#/postgres#')
-BASE=${ADMIN%/postgres}
+# shellcheck source=benches/lib.sh
+source benches/lib.sh
 DB=bench_corpus_${PROJECT//-/_}
 "$PSQL" "$ADMIN" -qc "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB TEMPLATE supaform_template" >/dev/null
 for f in tests/corpus/"$PROJECT"/migrations/*.sql; do
@@ -37,7 +27,6 @@ for f in tests/corpus/"$PROJECT"/migrations/*.sql; do
   }
 done
 
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 # timed LABEL CMD...: RUNS runs; prints "| label | median | range | peak |".
 timed() {
   local label=$1

@@ -19,20 +19,10 @@
 # missing; SUPAFORM=path overrides).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export NO_COLOR=1
 TABLES=${1:-300}
 RUNS=${2:-5}
-BIN=${SUPAFORM:-target/release/supaform}
-[[ -x $BIN ]] || cargo build --release --bin supaform
-[[ -x /usr/bin/time ]] || apt-get install -y time >/dev/null
-PSQL=$(ls /usr/lib/postgresql/*/bin/psql 2>/dev/null | sort -V | tail -1)
-PSQL=${PSQL:-psql}
-
-WORK=$(mktemp -d)
-chmod 755 "$WORK"
-trap 'rm -rf "$WORK"' EXIT
-ADMIN=$("$BIN" local start | grep -o 'postgresql://[^ ]*' | head -1 | sed 's#/supaform_local$#/postgres#')
-BASE=${ADMIN%/postgres}
+# shellcheck source=benches/lib.sh
+source benches/lib.sh
 
 benches/gen_tables_hcl.sh "$TABLES" >"$WORK/main.hcl"
 for db in bench_plan_empty bench_plan_applied; do
@@ -53,7 +43,6 @@ for i in range(1, 11):
 open(p, "w").write(s)
 PY
 
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 # run LABEL ENV [ARGS...]: RUNS plans; prints "label median (min–max) peakMiB steps".
 run() {
   local label=$1 env=$2
