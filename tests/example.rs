@@ -156,10 +156,14 @@ fn a_copy_of_the_example_runs_the_main_job() {
     let app = d.path().join("my-app");
     copy_example(&app);
     let app_s = app.to_str().unwrap();
+    let state = app.join("state");
     assert!(
-        std::fs::symlink_metadata(app.join("state")).is_err(),
-        "the example ships no state link"
+        !state.is_symlink(),
+        "the example ships no state link, so a copy is self-contained"
     );
+    // A checkout where the main job already ran has a state folder of its own (not
+    // committed); the newcomer's copy starts from what git ships.
+    let _ = std::fs::remove_dir_all(&state);
     // A fresh local database: only this test changes it in the test cluster.
     let out = supaform(d.path(), &["local", "reset"]);
     assert!(out.status.success(), "{}", text(&out));
@@ -182,7 +186,6 @@ fn a_copy_of_the_example_runs_the_main_job() {
 
     let out = supaform(d.path(), &["-c", app_s, "apply", "--auto-approve"]);
     assert!(out.status.success(), "{}", text(&out));
-    let state = app.join("state");
     assert!(
         state.is_dir() && !state.is_symlink(),
         "a real state folder beside the configuration"
@@ -199,6 +202,7 @@ fn a_dangling_state_link_is_a_clear_error() {
     let d = tempfile::tempdir().unwrap();
     let app = d.path().join("my-app");
     copy_example(&app);
+    let _ = std::fs::remove_dir_all(app.join("state"));
     std::os::unix::fs::symlink("../../state", app.join("state")).unwrap();
     // `state rm` locks the state (creating its folder) without needing a database.
     let out = supaform(

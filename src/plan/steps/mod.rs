@@ -856,12 +856,12 @@ fn generate(change: &Change, ctx: &Context) -> B {
             b
         }
         SetRealtime { table, realtime } => realtime::set(table, *realtime),
-        CreateDomain(_)
-        | DropDomain(_)
-        | AlterDomain { .. }
-        | CreateCompositeType(_)
-        | DropCompositeType(_)
-        | AlterCompositeType { .. } => types::step(change).expect("a type change"),
+        CreateDomain(d) => types::create_domain(d),
+        CreateCompositeType(t) => types::create_composite(t),
+        AlterDomain { from, to } => types::alter_domain(from, to),
+        AlterCompositeType { from, to } => types::alter_composite(from, to),
+        DropDomain(d) => types::drop_domain(d),
+        DropCompositeType(t) => types::drop_composite(t),
         SetTableComment { table, comment } => B::new(40, format!("set the comment of {table}"))
             .rule(Rule::S015, "metadata only")
             .sql(ddl::comment_on("TABLE", &table.sql(), comment.as_deref())),
@@ -1220,15 +1220,14 @@ fn serial_ownership(table: &QName, from: &Column, to: &Column) -> Option<B> {
             && a.generated == b.generated
             && a.collation == b.collation
     };
-    let (owned, plain) = match (serial_base(&to.data_type), serial_base(&from.data_type)) {
-        (Some(base), None) if from.data_type == base && uses_seq(from) => (true, from),
-        (None, Some(base)) if to.data_type == base && uses_seq(to) => (false, to),
+    let owned = match (serial_base(&to.data_type), serial_base(&from.data_type)) {
+        (Some(base), None) if from.data_type == base && uses_seq(from) => true,
+        (None, Some(base)) if to.data_type == base && uses_seq(to) => false,
         _ => return None,
     };
     if !same_rest(from, to) {
         return None;
     }
-    let _ = plain;
     let owner = if owned {
         format!("{}.{}", table.sql(), crate::quote::ident(&to.name))
     } else {

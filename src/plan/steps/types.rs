@@ -2,71 +2,71 @@
 //! that use them), altered in place, dropped after what used them.
 
 use super::B;
-use crate::diff::Change;
 use crate::model::{Address, CompositeType, Domain};
 use crate::plan::ddl;
 use crate::plan::rules::Rule;
 
-/// The step of a domain or composite type change; `None` for other changes.
-pub(super) fn step(change: &Change) -> Option<B> {
-    Some(match change {
-        Change::CreateDomain(d) => {
-            // The checks once the functions exist (a check may call one that takes the
-            // domain's base type), before the tables that use the domain.
-            let bare = Domain {
-                checks: vec![],
-                ..d.clone()
-            };
-            let mut b = B::new(32, format!("create domain {} ({})", d.name, d.base_type))
-                .rule(Rule::S021, "a new type")
-                .sql(ddl::create_domain(&bare))
-                .sqls(
-                    d.comment
-                        .as_deref()
-                        .map(|c| ddl::comment_on("DOMAIN", &d.name.sql(), Some(c))),
-                );
-            if !d.checks.is_empty() {
-                let checks = B::new(34, format!("add the checks of domain {}", d.name))
-                    .rule(
-                        Rule::S021,
-                        "the new type's checks, after the functions they may call",
-                    )
-                    .refs([Address::Domain(d.name.clone())])
-                    .sqls(d.checks.iter().map(|c| ddl::add_domain_check(&d.name, c)));
-                b.then = Some(Box::new(checks));
-            }
-            b
-        }
-        Change::CreateCompositeType(t) => B::new(
-            32,
-            format!("create type {} ({} attributes)", t.name, t.attributes.len()),
-        )
+pub(super) fn create_domain(d: &Domain) -> B {
+    // The checks once the functions exist (a check may call one that takes the
+    // domain's base type), before the tables that use the domain.
+    let bare = Domain {
+        checks: vec![],
+        ..d.clone()
+    };
+    let mut b = B::new(32, format!("create domain {} ({})", d.name, d.base_type))
         .rule(Rule::S021, "a new type")
-        .sql(ddl::create_composite(t))
+        .sql(ddl::create_domain(&bare))
         .sqls(
-            t.comment
+            d.comment
                 .as_deref()
-                .map(|c| ddl::comment_on("TYPE", &t.name.sql(), Some(c))),
-        ),
-        Change::AlterDomain { from, to } => alter_domain(from, to),
-        Change::AlterCompositeType { from, to } => alter_composite(from, to),
-        Change::DropDomain(d) => B::new(61, format!("drop domain {}", d.name))
+                .map(|c| ddl::comment_on("DOMAIN", &d.name.sql(), Some(c))),
+        );
+    if !d.checks.is_empty() {
+        let checks = B::new(34, format!("add the checks of domain {}", d.name))
             .rule(
-                Rule::C112,
-                "the type is removed (Postgres refuses while a column uses it)",
+                Rule::S021,
+                "the new type's checks, after the functions they may call",
             )
-            .sql(ddl::drop_domain(&d.name)),
-        Change::DropCompositeType(t) => B::new(61, format!("drop type {}", t.name))
-            .rule(
-                Rule::C112,
-                "the type is removed (Postgres refuses while something uses it)",
-            )
-            .sql(ddl::drop_type(&t.name)),
-        _ => return None,
-    })
+            .refs([Address::Domain(d.name.clone())])
+            .sqls(d.checks.iter().map(|c| ddl::add_domain_check(&d.name, c)));
+        b.then = Some(Box::new(checks));
+    }
+    b
 }
 
-fn alter_domain(from: &Domain, to: &Domain) -> B {
+pub(super) fn create_composite(t: &CompositeType) -> B {
+    B::new(
+        32,
+        format!("create type {} ({} attributes)", t.name, t.attributes.len()),
+    )
+    .rule(Rule::S021, "a new type")
+    .sql(ddl::create_composite(t))
+    .sqls(
+        t.comment
+            .as_deref()
+            .map(|c| ddl::comment_on("TYPE", &t.name.sql(), Some(c))),
+    )
+}
+
+pub(super) fn drop_domain(d: &Domain) -> B {
+    B::new(61, format!("drop domain {}", d.name))
+        .rule(
+            Rule::C112,
+            "the type is removed (Postgres refuses while a column uses it)",
+        )
+        .sql(ddl::drop_domain(&d.name))
+}
+
+pub(super) fn drop_composite(t: &CompositeType) -> B {
+    B::new(61, format!("drop type {}", t.name))
+        .rule(
+            Rule::C112,
+            "the type is removed (Postgres refuses while something uses it)",
+        )
+        .sql(ddl::drop_type(&t.name))
+}
+
+pub(super) fn alter_domain(from: &Domain, to: &Domain) -> B {
     let q = &to.name;
     let mut b = B::new(32, format!("alter domain {q}")).refs([Address::Domain(q.clone())]);
     let mut reasons: Vec<String> = vec![];
@@ -116,7 +116,7 @@ fn alter_domain(from: &Domain, to: &Domain) -> B {
     b.rule(Rule::C116, reason)
 }
 
-fn alter_composite(from: &CompositeType, to: &CompositeType) -> B {
+pub(super) fn alter_composite(from: &CompositeType, to: &CompositeType) -> B {
     let q = &to.name;
     let mut b = B::new(32, format!("alter type {q}")).refs([Address::CompositeType(q.clone())]);
     let mut reasons: Vec<String> = vec![];
