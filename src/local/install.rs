@@ -110,6 +110,15 @@ fn key(bins: &Binaries, layout: &Layout) -> String {
             h.update(format!("{t:?}").as_bytes());
         }
     }
+    // The system's extension files: one installed since (apt install postgis) gets a
+    // new tree that links it.
+    let mut system: Vec<_> = std::fs::read_dir(layout.sharedir.join("extension"))
+        .map(|d| d.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    system.sort();
+    for name in &system {
+        h.update(name.as_encoded_bytes());
+    }
     for (name, text) in STANDINS {
         h.update(name.as_bytes());
         h.update(text.as_bytes());
