@@ -751,6 +751,7 @@ pub(super) fn lower_table(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
             "primary_key",
             "primary_key_name",
             "realtime",
+            "replica_identity",
             "depends_on",
         ],
         &[
@@ -1231,6 +1232,7 @@ pub(super) fn lower_table(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
     t.indexes.sort_by(|a, b| a.name.cmp(&b.name));
     t.uniques.sort_by(|a, b| a.name.cmp(&b.name));
     t.checks.sort_by(|a, b| a.name.cmp(&b.name));
+    super::replication::lower_replica_identity(lw, b, &mut t);
     lw.model.tables.insert(qn.clone(), t);
 }
 

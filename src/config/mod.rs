@@ -8,6 +8,7 @@ pub mod fmt;
 pub mod graph;
 mod lower;
 mod objects;
+mod replication;
 pub mod source;
 mod types;
 pub mod write;

@@ -612,6 +612,9 @@ impl Writer<'_> {
         if let Some(r) = t.realtime {
             a.set("realtime", r.to_string());
         }
+        if let Some(r) = &t.replica_identity {
+            a.set("replica_identity", hcl_string(&r.spelled()));
+        }
         a.write(s);
         for fk in &t.foreign_keys {
             block_open(s, 1, &format!("foreign_key {}", hcl_string(&fk.name)));

@@ -161,6 +161,12 @@ pub enum Change {
         to: CompositeType,
     },
     /// Add the table to Supabase Realtime's `supabase_realtime` publication, or remove it.
+    /// `ALTER TABLE … REPLICA IDENTITY` (`None`: back to the default).
+    SetReplicaIdentity {
+        table: QName,
+        from: Option<ReplicaIdentity>,
+        to: Option<ReplicaIdentity>,
+    },
     SetRealtime {
         table: QName,
         realtime: bool,
@@ -286,9 +292,10 @@ impl Change {
             RebuildEnum { to, .. } => Address::Enum(to.name.clone()),
             CreateTable(t) | DropTable(t) => Address::Table(t.name.clone()),
             RenameTable { to, .. } => Address::Table(to.clone()),
-            SetTableComment { table, .. } | SetRls { table, .. } | SetRealtime { table, .. } => {
-                Address::Table(table.clone())
-            }
+            SetTableComment { table, .. }
+            | SetRls { table, .. }
+            | SetRealtime { table, .. }
+            | SetReplicaIdentity { table, .. } => Address::Table(table.clone()),
             AddColumn { table, column } | DropColumn { table, column } => {
                 part(table, "column", &column.name)
             }
@@ -394,6 +401,7 @@ impl Change {
             | SetPrimaryKey { .. }
             | SetRls { .. }
             | SetRealtime { .. }
+            | SetReplicaIdentity { .. }
             | AlterDomain { .. }
             | AlterCompositeType { .. }
             | AlterPolicy { .. }
@@ -669,6 +677,13 @@ impl Differ<'_> {
                 Some(l) => self.table(l, t),
                 None => {
                     self.push(Change::CreateTable(t.clone()));
+                    if t.replica_identity.is_some() {
+                        self.push(Change::SetReplicaIdentity {
+                            table: t.name.clone(),
+                            from: None,
+                            to: t.replica_identity.clone(),
+                        });
+                    }
                     if t.realtime == Some(true) {
                         self.push(Change::SetRealtime {
                             table: t.name.clone(),
@@ -820,6 +835,13 @@ impl Differ<'_> {
                 table: name.clone(),
                 from: l.rls,
                 to: t.rls,
+            });
+        }
+        if l.replica_identity != t.replica_identity {
+            self.push(Change::SetReplicaIdentity {
+                table: name.clone(),
+                from: l.replica_identity.clone(),
+                to: t.replica_identity.clone(),
             });
         }
         // Only what the configuration says: without `realtime`, membership is left alone.

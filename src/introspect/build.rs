@@ -34,6 +34,9 @@ struct RelRow {
     rls: bool,
     force: bool,
     partition: bool,
+    #[serde(default)]
+    replident: String,
+    replident_index: Option<String>,
     estimate: i64,
     options: Option<Vec<String>>,
     comment: Option<String>,
@@ -594,6 +597,12 @@ pub(super) fn build(
                     force: r.force,
                 };
                 t.comment = r.comment.clone();
+                t.replica_identity = match (r.replident.as_str(), &r.replident_index) {
+                    ("f", _) => Some(ReplicaIdentity::Full),
+                    ("n", _) => Some(ReplicaIdentity::Nothing),
+                    ("i", Some(i)) => Some(ReplicaIdentity::Index(i.clone())),
+                    _ => None,
+                };
                 if has_realtime {
                     t.realtime = Some(realtime.contains(&r.oid));
                 }

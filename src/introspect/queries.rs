@@ -73,6 +73,8 @@ pub const RELATIONS: &str = concat!(
         "rls" => "c.relrowsecurity",
         "force" => "c.relforcerowsecurity",
         "partition" => "c.relispartition",
+        "replident" => "c.relreplident",
+        "replident_index" => "CASE WHEN c.relreplident = 'i' THEN (SELECT ic.relname FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class ic ON ic.oid = x.indexrelid WHERE x.indrelid = c.oid AND x.indisreplident) END",
         "estimate" => "c.reltuples::bigint",
         "options" => "c.reloptions",
         "comment" => "ds.description",

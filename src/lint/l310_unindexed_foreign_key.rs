@@ -16,10 +16,19 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
     for t in cx.model.tables.values() {
         let label = Ctx::label(&t.name);
         if t.primary_key.is_none() {
+            // With a replica identity of its own, a published table still replicates.
+            let publication = if matches!(
+                t.replica_identity,
+                Some(crate::model::ReplicaIdentity::Full | crate::model::ReplicaIdentity::Index(_))
+            ) {
+                ""
+            } else {
+                ", and once the table is in a publication (Realtime, replication) its updates \
+                 and deletes fail"
+            };
             let message = format!(
                 "table `{}` has no primary key: nothing identifies a row, so duplicates go \
-                 unnoticed, clients cannot update or delete one row reliably, and once the \
-                 table is in a publication (Realtime, replication) its updates and deletes fail",
+                 unnoticed, clients cannot update or delete one row reliably{publication}",
                 t.name
             );
             let help = format!(
@@ -161,6 +170,24 @@ table "events" {
               identifies a row, so duplicates go unnoticed, clients cannot update or delete one \
               row reliably, and once the table is in a publication (Realtime, replication) its \
               updates and deletes fail"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_table_with_a_replica_identity_of_its_own_still_replicates() {
+        let hcl = r#"
+table "events" {
+  column "at" { type = "timestamptz" }
+  replica_identity = "full"
+}
+"#;
+        assert_eq!(
+            messages(Rule::L310, hcl),
+            [
+                "table.public.events: table `public.events` has no primary key: nothing \
+              identifies a row, so duplicates go unnoticed, clients cannot update or delete one \
+              row reliably"
             ]
         );
     }

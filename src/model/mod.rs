@@ -187,6 +187,31 @@ pub struct Table {
     /// receive its changes). `None` in a configuration that does not say: left as it is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub realtime: Option<bool>,
+    /// What the table's updates and deletes write to the WAL to identify the old row
+    /// (`ALTER TABLE … REPLICA IDENTITY`); `None` is Postgres' default (the primary key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replica_identity: Option<ReplicaIdentity>,
+}
+
+/// A table's replica identity other than the default: the whole old row, nothing, or the
+/// columns of one unique index.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReplicaIdentity {
+    Full,
+    Nothing,
+    Index(String),
+}
+
+impl ReplicaIdentity {
+    /// As the configuration spells it: `full`, `nothing`, `using index NAME`.
+    pub fn spelled(&self) -> String {
+        match self {
+            ReplicaIdentity::Full => "full".into(),
+            ReplicaIdentity::Nothing => "nothing".into(),
+            ReplicaIdentity::Index(i) => format!("using index {i}"),
+        }
+    }
 }
 
 impl Table {
@@ -204,6 +229,7 @@ impl Table {
             renamed_from: None,
             prevent_destroy: false,
             realtime: None,
+            replica_identity: None,
         }
     }
 

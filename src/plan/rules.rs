@@ -79,6 +79,7 @@ rules! {
     S019 => Safe, "narrow the default privileges of an object created by this plan";
     S020 => Safe, "add a table to Supabase Realtime (the supabase_realtime publication)";
     S021 => Safe, "create a domain or composite type";
+    S022 => Safe, "set a table's replica identity (what updates and deletes write to the WAL)";
     C101 => Caution, "change a column's type (rewrite; conversion may fail)";
     C102 => Caution, "build an index without CONCURRENTLY (locks writes)";
     C103 => Caution, "add a constraint to a populated table (existing rows must pass)";
@@ -95,6 +96,7 @@ rules! {
     C114 => Caution, "delete a secret no Edge Function uses";
     C116 => Caution, "alter a domain (default, NOT NULL, checks: existing values must pass) or a composite type's attributes";
     C115 => Caution, "remove a table from Supabase Realtime (subscribed clients stop receiving its changes)";
+    C117 => Caution, "set a table's replica identity to NOTHING (its updates and deletes fail once it is published)";
     D201 => Dangerous, "drop a table (data loss)";
     D202 => Dangerous, "drop a column (data loss)";
     D203 => Dangerous, "truncate or delete rows";

@@ -475,6 +475,17 @@ pub fn set_rls(t: &QName, enabled: bool) -> String {
     )
 }
 
+/// `ALTER TABLE … REPLICA IDENTITY DEFAULT | FULL | NOTHING | USING INDEX …`.
+pub fn set_replica_identity(t: &QName, to: Option<&ReplicaIdentity>) -> String {
+    let what = match to {
+        None => "DEFAULT".to_string(),
+        Some(ReplicaIdentity::Full) => "FULL".to_string(),
+        Some(ReplicaIdentity::Nothing) => "NOTHING".to_string(),
+        Some(ReplicaIdentity::Index(i)) => format!("USING INDEX {}", ident(i)),
+    };
+    format!("ALTER TABLE {} REPLICA IDENTITY {what}", t.sql())
+}
+
 /// Supabase Realtime's publication: `ALTER PUBLICATION supabase_realtime ADD|DROP TABLE`.
 pub fn set_realtime(t: &QName, realtime: bool) -> String {
     format!(
@@ -918,6 +929,10 @@ fn create_model_entries(m: &Model, exact_privileges: bool) -> Vec<(Address, Stri
             ));
         }
         out.extend(table_extras(t).into_iter().map(|s| (a.clone(), s)));
+        // After the indexes: `USING INDEX` names one.
+        if let Some(r) = &t.replica_identity {
+            out.push((a.clone(), set_replica_identity(&t.name, Some(r))));
+        }
     }
     for f in m
         .functions

@@ -2,6 +2,7 @@
 //! [`draft`] is the generator for one change kind.
 
 mod realtime;
+mod replica_identity;
 mod types;
 
 use super::ddl;
@@ -856,6 +857,7 @@ fn generate(change: &Change, ctx: &Context) -> B {
             b
         }
         SetRealtime { table, realtime } => realtime::set(table, *realtime),
+        SetReplicaIdentity { table, from, to } => replica_identity::set(ctx, table, from, to),
         CreateDomain(d) => types::create_domain(d),
         CreateCompositeType(t) => types::create_composite(t),
         AlterDomain { from, to } => types::alter_domain(from, to),
