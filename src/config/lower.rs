@@ -339,6 +339,24 @@ impl Lowerer<'_, '_> {
         }
     }
 
+    /// A whole number (`start = 1000`, `increment = -1`).
+    pub fn integer(&mut self, b: &Blk, name: &str) -> Option<i64> {
+        let v = self.val(b, name)?;
+        match &v.value {
+            Value::Number(n) => match n.parse::<i64>() {
+                Ok(x) => Some(x),
+                Err(_) => {
+                    self.wrong_type(&v, name, "a whole number that fits in a bigint");
+                    None
+                }
+            },
+            _ => {
+                self.wrong_type(&v, name, "a whole number");
+                None
+            }
+        }
+    }
+
     /// A list of strings (duplicates reported).
     pub fn strings(&mut self, b: &Blk, name: &str) -> Option<Vec<Loc>> {
         let v = self.val(b, name)?;
@@ -823,7 +841,7 @@ pub(super) fn lower_table(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
                 "comment",
                 "renamed_from",
             ],
-            &[],
+            &["sequence"],
         );
         let mut c = Column::new(name, "");
         match lw.val(&cb, "type") {
@@ -900,6 +918,7 @@ pub(super) fn lower_table(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
         c.collation = lw.string(&cb, "collation").map(|s| s.0);
         c.comment = lw.string(&cb, "comment").map(|s| s.0);
         c.renamed_from = lw.string(&cb, "renamed_from").map(|s| s.0);
+        c.identity_sequence = super::sequences::lower_identity_sequence(lw, &cb, &c).map(Box::new);
         t.columns.push(c);
     }
 

@@ -9,6 +9,7 @@ pub mod graph;
 mod lower;
 mod objects;
 mod replication;
+mod sequences;
 pub mod source;
 mod types;
 pub mod write;
@@ -109,6 +110,7 @@ const KINDS: &[&str] = &[
     "enum",
     "domain",
     "composite_type",
+    "sequence",
     "function",
     "table",
     "view",
@@ -759,6 +761,9 @@ fn load_sources(
                 "composite_type" => addr
                     .map(|a| types::lower_composite_type(&mut lw, &mut blk, &a))
                     .unwrap_or(()),
+                "sequence" => addr
+                    .map(|a| sequences::lower_sequence(&mut lw, &mut blk, &a))
+                    .unwrap_or(()),
                 "function" => addr
                     .map(|a| objects::lower_function(&mut lw, &mut blk, &a))
                     .unwrap_or(()),
@@ -836,6 +841,7 @@ fn declare<'a>(
         "enum",
         "domain",
         "composite_type",
+        "sequence",
         "function",
         "table",
         "view",
@@ -902,6 +908,7 @@ fn declare<'a>(
                 "enum" => Some(Address::Enum(qname(lw))),
                 "domain" => Some(Address::Domain(qname(lw))),
                 "composite_type" => Some(Address::CompositeType(qname(lw))),
+                "sequence" => Some(Address::Sequence(qname(lw))),
                 "function" => Some(Address::Function(qname(lw))),
                 "table" => Some(Address::Table(qname(lw))),
                 "view" => Some(Address::View(qname(lw))),

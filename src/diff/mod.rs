@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 pub mod functions;
 mod renames;
+mod sequences;
 mod types;
 
 /// One difference between desired and live, with everything needed to render its SQL and
@@ -146,6 +147,13 @@ pub enum Change {
         from: Rls,
         to: Rls,
     },
+    CreateSequence(Sequence),
+    DropSequence(Sequence),
+    /// Type, options, owner or comment.
+    AlterSequence {
+        from: Sequence,
+        to: Sequence,
+    },
     CreateDomain(Domain),
     DropDomain(Domain),
     /// Default, NOT NULL or checks changed (a new base type cannot be altered in place).
@@ -279,6 +287,9 @@ impl Change {
             CreateExtension(e) | DropExtension(e) => Address::Extension(e.name.clone()),
             UpdateExtension { to, .. } => Address::Extension(to.name.clone()),
             CreateEnum(e) | DropEnum(e) => Address::Enum(e.name.clone()),
+            CreateSequence(s) | DropSequence(s) | AlterSequence { to: s, .. } => {
+                Address::Sequence(s.name.clone())
+            }
             CreateDomain(d) | DropDomain(d) | AlterDomain { to: d, .. } => {
                 Address::Domain(d.name.clone())
             }
@@ -346,6 +357,7 @@ impl Change {
             | CreateExtension(_)
             | CreateEnum(_)
             | CreateDomain(_)
+            | CreateSequence(_)
             | CreateCompositeType(_)
             | CreateTable(_)
             | AddColumn { .. }
@@ -369,6 +381,7 @@ impl Change {
             | DropExtension(_)
             | DropEnum(_)
             | DropDomain(_)
+            | DropSequence(_)
             | DropCompositeType(_)
             | DropTable(_)
             | DropColumn { .. }
@@ -403,6 +416,7 @@ impl Change {
             | SetRealtime { .. }
             | SetReplicaIdentity { .. }
             | AlterDomain { .. }
+            | AlterSequence { .. }
             | AlterCompositeType { .. }
             | AlterPolicy { .. }
             | ReplaceFunction { .. }
@@ -483,6 +497,7 @@ pub fn diff(desired: &Model, live: &Model, own: &Ownership) -> Diff {
     d.new_types(desired, live);
     d.domains(desired, live);
     d.composite_types(desired, live);
+    d.sequences(desired, live);
     d.tables(desired, live);
     d.policies(desired, live);
     d.grants(desired, live);
@@ -1182,7 +1197,7 @@ fn target_in(m: &Model, t: &GrantTarget) -> bool {
         GrantTarget::Table(q) => m.tables.contains_key(q) || m.views.contains_key(q),
         GrantTarget::Function(q) => m.functions.contains_key(q),
         GrantTarget::Schema(s) => m.project.schemas.contains(s) || m.schemas.contains_key(s),
-        GrantTarget::Sequence(q) => m.tables.keys().any(|t| t.schema == q.schema),
+        GrantTarget::Sequence(q) => m.has_sequence(q),
     }
 }
 

@@ -456,6 +456,11 @@ pub(super) fn build(
     let exts: Vec<ExtRow> = decode("extensions", doc("extensions"))?;
     let defacls: Vec<DefAclRow> = decode("default_acls", doc("default_acls"))?;
     let owned: Vec<OwnedSeqRow> = decode("owned_sequences", doc("owned_sequences"))?;
+    let seq_rows: BTreeMap<u32, super::sequences::SeqRow> =
+        decode::<super::sequences::SeqRow>("sequences", doc("sequences"))?
+            .into_iter()
+            .map(|s| (s.oid, s))
+            .collect();
     let opclasses: BTreeMap<u32, String> = decode::<OpclassRow>("opclasses", doc("opclasses"))?
         .into_iter()
         .map(|o| (o.oid, o.name))
@@ -578,6 +583,7 @@ pub(super) fn build(
     let mut rel_name: BTreeMap<u32, QName> = BTreeMap::new();
     let mut tables: BTreeMap<u32, Table> = BTreeMap::new();
     let mut seq_names: BTreeMap<u32, QName> = BTreeMap::new();
+    let mut seq_comments: BTreeMap<u32, String> = BTreeMap::new();
     let mut rel_acls: Vec<(GrantTarget, Vec<AclRow>)> = Vec::new();
     let mut seq_acls: Vec<(u32, QName, Vec<AclRow>)> = Vec::new();
     for r in &rels {
@@ -637,6 +643,9 @@ pub(super) fn build(
             }
             "S" => {
                 seq_names.insert(r.oid, q.clone());
+                if let Some(c) = &r.comment {
+                    seq_comments.insert(r.oid, c.clone());
+                }
                 seq_acls.push((r.oid, q, acl()?));
             }
             "m" => unmanaged.push(Unmanaged {
@@ -658,24 +667,18 @@ pub(super) fn build(
         .iter()
         .map(|o| ((o.rel, o.col.clone()), (o.seq, o.deptype.clone())))
         .collect();
-    // A sequence a column of a managed table owns (serial, identity) comes with its table,
-    // so its grants are managed; a standalone sequence (and its grants) is not, yet.
-    let owned_seqs: BTreeSet<u32> = owned
+    // Every sequence's grants are managed: those of serial and identity columns come
+    // with their table, the others with their `sequence` block.
+    for (_, q, acl) in seq_acls {
+        object_grants(&GrantTarget::Sequence(q), &acl, &mut m.grants);
+    }
+    // Sequences a serial column (under its default name and options) or an identity
+    // column implies are not blocks of their own; the rest are.
+    let mut implied_seqs: BTreeSet<u32> = owned
         .iter()
-        .filter(|o| tables.contains_key(&o.rel))
+        .filter(|o| o.deptype == "i")
         .map(|o| o.seq)
         .collect();
-    for (oid, q, acl) in seq_acls {
-        if owned_seqs.contains(&oid) {
-            object_grants(&GrantTarget::Sequence(q), &acl, &mut m.grants);
-        } else {
-            unmanaged.push(Unmanaged {
-                kind: "sequence".into(),
-                name: q.to_string(),
-                reason: "standalone sequences and their grants are not managed yet".into(),
-            });
-        }
-    }
 
     // Columns, with column-level grants grouped by (role, privilege) → columns.
     let mut col_privs: BTreeMap<(u32, String, String), Vec<String>> = BTreeMap::new();
@@ -699,22 +702,59 @@ pub(super) fn build(
             "d" => Some(Identity::ByDefault),
             _ => None,
         };
+        if col.identity.is_some() {
+            col.identity_sequence = owned_by
+                .get(&(c.rel, c.name.clone()))
+                .filter(|(_, dep)| dep == "i")
+                .and_then(|(seq, _)| Some((seq_names.get(seq)?, seq_rows.get(seq)?)))
+                .and_then(|(q, row)| super::sequences::identity_sequence(&t.name, &c.name, q, row))
+                .map(Box::new);
+        }
         if c.generated == "s" {
             col.generated = c.default.clone();
         } else if let Some(d) = &c.default {
             let serial = owned_by
                 .get(&(c.rel, c.name.clone()))
                 .filter(|(_, dep)| dep == "a")
-                .and_then(|(seq, _)| seq_names.get(seq))
-                .and_then(|seq| serial_type(&t.name, &c.name, &c.type_, d, seq));
+                .and_then(|(seq, _)| {
+                    let row = seq_rows.get(seq)?;
+                    // Only a sequence of the column's type with the default options.
+                    if row.data_type != c.type_ || !row.options().is_default() {
+                        return None;
+                    }
+                    let st = serial_type(&t.name, &c.name, &c.type_, d, seq_names.get(seq)?)?;
+                    Some((*seq, st))
+                });
             match serial {
-                Some(st) => col.data_type = st.to_string(),
+                Some((seq, st)) => {
+                    implied_seqs.insert(seq);
+                    col.data_type = st.to_string();
+                }
                 None => col.default = classify_default(d, &c.type_),
             }
         }
         col.collation = c.collation.clone();
         col.comment = c.comment.clone();
         t.columns.push(col);
+    }
+    for (oid, q) in &seq_names {
+        let Some(row) = seq_rows.get(oid).filter(|_| !implied_seqs.contains(oid)) else {
+            continue;
+        };
+        let owned_by = owned
+            .iter()
+            .find(|o| o.seq == *oid && o.deptype == "a")
+            .and_then(|o| Some((rel_name.get(&o.rel)?.clone(), o.col.clone())));
+        m.sequences.insert(
+            q.clone(),
+            Sequence {
+                name: q.clone(),
+                data_type: row.data_type.clone(),
+                options: row.options(),
+                owned_by,
+                comment: seq_comments.get(oid).cloned(),
+            },
+        );
     }
     // Group column privileges: the same column set for one role → one grant.
     let mut col_grants: BTreeMap<(u32, String, Vec<String>), Vec<String>> = BTreeMap::new();
@@ -1020,8 +1060,7 @@ fn serial_type(
     default: &str,
     seq: &QName,
 ) -> Option<&'static str> {
-    let expected = format!("{table}_{column}_seq", table = table.name);
-    if seq.name != expected || seq.schema != table.schema || expected.len() > 63 {
+    if *seq != crate::plan::ddl::default_identity_sequence(table, column) {
         return None;
     }
     let regclass = format!(
@@ -1164,6 +1203,11 @@ mod tests {
                 "owned_sequences",
                 q::OWNED_SEQUENCES,
                 fields_of::<OwnedSeqRow>(),
+            ),
+            (
+                "sequences",
+                q::SEQUENCES,
+                fields_of::<super::super::sequences::SeqRow>(),
             ),
         ];
         let row_queries = q::all()

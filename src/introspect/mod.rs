@@ -14,6 +14,7 @@ mod build;
 mod parse;
 pub mod platform;
 pub mod queries;
+mod sequences;
 
 use crate::model::{Model, QName};
 use miette::Diagnostic;

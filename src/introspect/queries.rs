@@ -358,6 +358,25 @@ pub const OWNED_SEQUENCES: &str = concat!(
     "AND d.deptype IN ('a', 'i') AND d.refobjsubid > 0 AND n.nspname = ANY({SCHEMAS})"
 );
 
+/// Every sequence's type and options (`pg_sequence`).
+pub const SEQUENCES: &str = concat!(
+    agg!(
+        row!(
+            "oid" => "s.seqrelid::bigint",
+            "type" => "pg_catalog.format_type(s.seqtypid, NULL)",
+            "start" => "s.seqstart",
+            "increment" => "s.seqincrement",
+            "max" => "s.seqmax",
+            "min" => "s.seqmin",
+            "cache" => "s.seqcache",
+            "cycle" => "s.seqcycle",
+        ),
+        order "s.seqrelid"
+    ),
+    "FROM pg_catalog.pg_sequence s JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid ",
+    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ANY({SCHEMAS})"
+);
+
 /// Tables Supabase Realtime publishes: the members of the `supabase_realtime` publication
 /// (every table when it is `FOR ALL TABLES`), by oid. No rows without the publication.
 pub const REALTIME: &str = concat!(
@@ -392,6 +411,7 @@ pub fn all() -> Vec<(&'static str, &'static str)> {
         ("extensions", EXTENSIONS),
         ("default_acls", DEFAULT_ACLS),
         ("owned_sequences", OWNED_SEQUENCES),
+        ("sequences", SEQUENCES),
         ("opclasses", OPCLASSES),
         ("realtime", REALTIME),
         ("realtime_publication", REALTIME_PUBLICATION),

@@ -7,11 +7,13 @@
 mod address;
 pub mod keyed;
 mod sensitive;
+mod sequences;
 mod types;
 
 pub use address::Address;
 pub use keyed::Keyed;
 pub use sensitive::Sensitive;
+pub use sequences::{type_range, IdentitySequence, Sequence, SequenceOptions};
 pub use types::{creation_order, Attribute, CompositeType, Domain, UserType};
 
 use serde::{Deserialize, Serialize};
@@ -58,6 +60,8 @@ pub struct Model {
     pub domains: BTreeMap<QName, Domain>,
     #[serde(default, with = "keyed")]
     pub composite_types: BTreeMap<QName, CompositeType>,
+    #[serde(default, with = "keyed")]
+    pub sequences: BTreeMap<QName, Sequence>,
     #[serde(with = "keyed")]
     pub tables: BTreeMap<QName, Table>,
     #[serde(with = "keyed")]
@@ -249,6 +253,9 @@ pub struct Column {
     pub nullable: bool,
     pub default: Option<DefaultValue>,
     pub identity: Option<Identity>,
+    /// The identity's sequence, when its name or options are not Postgres' defaults.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_sequence: Option<Box<IdentitySequence>>,
     /// Expression of a stored generated column.
     pub generated: Option<String>,
     pub collation: Option<String>,
@@ -267,6 +274,7 @@ impl Column {
             nullable,
             default,
             identity,
+            identity_sequence,
             generated,
             collation,
             comment,
@@ -278,6 +286,7 @@ impl Column {
             && *nullable == other.nullable
             && *default == other.default
             && *identity == other.identity
+            && *identity_sequence == other.identity_sequence
             && *generated == other.generated
             && *collation == other.collation
             && *comment == other.comment
@@ -291,6 +300,7 @@ impl Column {
             nullable: false,
             default: None,
             identity: None,
+            identity_sequence: None,
             generated: None,
             collation: None,
             comment: None,
@@ -927,6 +937,7 @@ impl Model {
                 .keys()
                 .map(|q| Address::CompositeType(q.clone())),
         );
+        out.extend(self.sequences.keys().map(|q| Address::Sequence(q.clone())));
         out.extend(self.tables.keys().map(|q| Address::Table(q.clone())));
         out.extend(
             self.policies

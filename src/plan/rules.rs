@@ -80,6 +80,7 @@ rules! {
     S020 => Safe, "add a table to Supabase Realtime (the supabase_realtime publication)";
     S021 => Safe, "create a domain or composite type";
     S022 => Safe, "set a table's replica identity (what updates and deletes write to the WAL)";
+    S023 => Safe, "create a sequence";
     C101 => Caution, "change a column's type (rewrite; conversion may fail)";
     C102 => Caution, "build an index without CONCURRENTLY (locks writes)";
     C103 => Caution, "add a constraint to a populated table (existing rows must pass)";
@@ -97,6 +98,8 @@ rules! {
     C116 => Caution, "alter a domain (default, NOT NULL, checks: existing values must pass) or a composite type's attributes";
     C115 => Caution, "remove a table from Supabase Realtime (subscribed clients stop receiving its changes)";
     C117 => Caution, "set a table's replica identity to NOTHING (its updates and deletes fail once it is published)";
+    C118 => Caution, "alter a sequence (type, options, owner) or an identity column's sequence";
+    C119 => Caution, "drop a sequence (its current value is lost)";
     D201 => Dangerous, "drop a table (data loss)";
     D202 => Dangerous, "drop a column (data loss)";
     D203 => Dangerous, "truncate or delete rows";

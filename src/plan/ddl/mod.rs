@@ -5,8 +5,10 @@
 //! shape of the surrounding statement (parentheses for expressions, dollar quoting for
 //! bodies).
 
+mod sequences;
 mod types;
 
+pub use sequences::*;
 pub use types::*;
 
 use crate::model::*;
@@ -103,8 +105,9 @@ pub fn column_def(c: &Column) -> String {
     }
     if let Some(i) = c.identity {
         s.push_str(&format!(
-            " GENERATED {} AS IDENTITY",
-            i.as_str().to_uppercase()
+            " GENERATED {} AS IDENTITY{}",
+            i.as_str().to_uppercase(),
+            identity_options(c)
         ));
     }
     if let Some(d) = &c.default {
@@ -919,6 +922,13 @@ fn create_model_entries(m: &Model, exact_privileges: bool) -> Vec<(Address, Stri
             ));
         }
     }
+    for s in m.sequences.values() {
+        let a = Address::Sequence(s.name.clone());
+        out.push((a.clone(), create_sequence(s)));
+        if let Some(c) = &s.comment {
+            out.push((a, comment_on("SEQUENCE", &s.name.sql(), Some(c))));
+        }
+    }
     for t in m.tables.values() {
         let a = Address::Table(t.name.clone());
         out.push((a.clone(), create_table(t)));
@@ -940,6 +950,14 @@ fn create_model_entries(m: &Model, exact_privileges: bool) -> Vec<(Address, Stri
         .filter(|f| uses_row_type(f, m) && !uses_view_row_type(f, m))
     {
         function(f, &mut out);
+    }
+    for s in m.sequences.values() {
+        if let Some(owner) = &s.owned_by {
+            out.push((
+                Address::Sequence(s.name.clone()),
+                sequence_owned_by(&s.name, Some(owner)),
+            ));
+        }
     }
     for t in m.tables.values() {
         for fk in &t.foreign_keys {
@@ -979,6 +997,7 @@ fn create_model_entries(m: &Model, exact_privileges: bool) -> Vec<(Address, Stri
     targets.extend(m.tables.keys().map(|q| GrantTarget::Table(q.clone())));
     targets.extend(m.views.keys().map(|q| GrantTarget::Table(q.clone())));
     targets.extend(m.functions.keys().map(|q| GrantTarget::Function(q.clone())));
+    targets.extend(m.sequences.keys().map(|q| GrantTarget::Sequence(q.clone())));
     for t in targets.iter().filter(|_| exact_privileges) {
         if matches!(t, GrantTarget::Schema(s) if s == "public") {
             // The public schema is the platform's: only what the model grants is added.

@@ -3,6 +3,7 @@
 
 mod realtime;
 mod replica_identity;
+mod sequences;
 mod types;
 
 use super::ddl;
@@ -858,6 +859,9 @@ fn generate(change: &Change, ctx: &Context) -> B {
         }
         SetRealtime { table, realtime } => realtime::set(table, *realtime),
         SetReplicaIdentity { table, from, to } => replica_identity::set(ctx, table, from, to),
+        CreateSequence(s) => sequences::create(s),
+        AlterSequence { from, to } => sequences::alter(from, to),
+        DropSequence(s) => sequences::drop(s),
         CreateDomain(d) => types::create_domain(d),
         CreateCompositeType(t) => types::create_composite(t),
         AlterDomain { from, to } => types::alter_domain(from, to),
@@ -1214,7 +1218,7 @@ fn serial_base(t: &str) -> Option<&'static str> {
 /// differ only in who owns the sequence: `ALTER SEQUENCE … OWNED BY`, no type change
 /// (`serial` is not a type `ALTER COLUMN … TYPE` accepts).
 fn serial_ownership(table: &QName, from: &Column, to: &Column) -> Option<B> {
-    let seq = QName::new(&table.schema, format!("{}_{}_seq", table.name, to.name));
+    let seq = ddl::default_identity_sequence(table, &to.name);
     let uses_seq = |c: &Column| matches!(&c.default, Some(DefaultValue::Sql(e)) if e.contains("nextval(") && e.contains(&seq.name));
     let same_rest = |a: &Column, b: &Column| {
         a.nullable == b.nullable
@@ -1347,6 +1351,18 @@ fn alter_column(ctx: &Context, table: &QName, from: &Column, to: &Column) -> B {
             )
             .sqls(recreate_triggers(ctx, &triggers));
     }
+    // An identity goes before a default takes its place (Postgres refuses a default on an
+    // identity column).
+    let identity_dropped = from.identity.is_some() && to.identity.is_none();
+    if identity_dropped {
+        b = b
+            .sql(format!(
+                "ALTER TABLE {} ALTER COLUMN {} DROP IDENTITY",
+                table.sql(),
+                crate::quote::ident(&to.name)
+            ))
+            .rule(Rule::C101, "how the column's values are generated changes");
+    }
     if from.default != to.default && (!type_changed || generated_changed) {
         b = b
             .sql(ddl::set_default(table, &to.name, to.default.as_ref()))
@@ -1399,17 +1415,15 @@ fn alter_column(ctx: &Context, table: &QName, from: &Column, to: &Column) -> B {
             .sql(ddl::set_not_null(table, &to.name, false))
             .rule(Rule::S018, "no rows change");
     }
-    if from.identity != to.identity {
+    if from.identity != to.identity && !identity_dropped {
         let name = crate::quote::ident(&to.name);
         b = match (from.identity, to.identity) {
-            (Some(_), None) => b.sql(format!(
-                "ALTER TABLE {} ALTER COLUMN {name} DROP IDENTITY",
-                table.sql()
-            )),
+            (Some(_), None) => b,
             (None, Some(i)) => b.sql(format!(
-                "ALTER TABLE {} ALTER COLUMN {name} ADD GENERATED {} AS IDENTITY",
+                "ALTER TABLE {} ALTER COLUMN {name} ADD GENERATED {} AS IDENTITY{}",
                 table.sql(),
-                i.as_str().to_uppercase()
+                i.as_str().to_uppercase(),
+                ddl::identity_options(to)
             )),
             (_, Some(i)) => b.sql(format!(
                 "ALTER TABLE {} ALTER COLUMN {name} SET GENERATED {}",
@@ -1419,6 +1433,22 @@ fn alter_column(ctx: &Context, table: &QName, from: &Column, to: &Column) -> B {
             (None, None) => b,
         }
         .rule(Rule::C101, "how the column's values are generated changes");
+    }
+    if from.identity.is_some()
+        && to.identity.is_some()
+        && from.identity_sequence != to.identity_sequence
+    {
+        b = b
+            .sqls(ddl::alter_identity_sequence(
+                table,
+                &to.name,
+                from.identity_sequence.as_deref(),
+                to.identity_sequence.as_deref(),
+            ))
+            .rule(
+                Rule::C118,
+                "the identity's sequence: values handed out are kept; a maximum below the current value fails",
+            );
     }
     if from.comment != to.comment {
         b = b

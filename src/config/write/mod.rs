@@ -2,6 +2,8 @@
 //! enums, functions, views, standalone policies and triggers, and the project. Loading the
 //! files back gives the same model.
 
+mod sequences;
+
 use crate::model::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
@@ -203,6 +205,18 @@ fn render(model: &Model) -> Vec<(String, String)> {
             composite_block(&mut s, &label, t);
         }
         files.insert("types.hcl".into(), s);
+    }
+    if !model.sequences.is_empty() {
+        let mut s = String::new();
+        for q in model.sequences.values() {
+            let label = w.labels.take(
+                "sequence",
+                &label_pref(&q.name),
+                &format!("{}_{}", q.name.schema, q.name.name),
+            );
+            sequences::sequence_block(&mut s, &label, q);
+        }
+        files.insert("sequences.hcl".into(), s);
     }
     let mut placed_policies = BTreeSet::new();
     let mut placed_triggers = BTreeSet::new();
@@ -593,11 +607,14 @@ impl Writer<'_> {
                 a.set("comment", hcl_string(cm));
             }
             let head = format!("column {}", hcl_string(&c.name));
-            if a.lines.len() == 1 && !a.lines[0].1.contains('\n') {
+            if c.identity_sequence.is_none() && a.lines.len() == 1 && !a.lines[0].1.contains('\n') {
                 let _ = writeln!(s, "  {head} {{ {} = {} }}", a.lines[0].0, a.lines[0].1);
             } else {
                 block_open(s, 1, &head);
                 a.write(s);
+                if let Some(q) = &c.identity_sequence {
+                    sequences::identity_sequence_block(s, q);
+                }
                 block_close(s, 1);
             }
         }
