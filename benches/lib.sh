@@ -1,9 +1,11 @@
 # lib.sh — set-up shared by the bench scripts (sourced, from the repository root):
-# the release binary (built if missing; SUPAFORM=path overrides), GNU time, psql, a work
+# the release binary (built, or brought up to date with the sources; SUPAFORM=path
+# overrides), GNU time, psql, a work
 # folder removed on exit, the embedded server's admin URL and base URL, and `median`.
 export NO_COLOR=1
 BIN=${SUPAFORM:-target/release/supaform}
-[[ -x $BIN ]] || cargo build --release --bin supaform
+# Always through cargo: a binary older than the sources would measure old code.
+[[ -n ${SUPAFORM:-} ]] || cargo build --release --bin supaform
 [[ -x /usr/bin/time ]] || apt-get install -y time >/dev/null
 PSQL=$(ls /usr/lib/postgresql/*/bin/psql 2>/dev/null | sort -V | tail -1)
 PSQL=${PSQL:-psql}
