@@ -1091,6 +1091,7 @@ pub(super) fn lower_view(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
             "schema",
             "query",
             "security_invoker",
+            "check_option",
             "comment",
             "depends_on",
         ],
@@ -1099,6 +1100,13 @@ pub(super) fn lower_view(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
     lw.check_name_and_schema(b);
     let query = lw.req_string(b, "query", "\"select ...\"");
     let security_invoker = lw.boolean(b, "security_invoker").unwrap_or(false);
+    let check_option = lw
+        .choice(
+            b,
+            "check_option",
+            &[("local", "local"), ("cascaded", "cascaded")],
+        )
+        .map(str::to_string);
     let comment = lw.string(b, "comment").map(|s| s.0);
     lw.depends_on(b, addr);
     if let Some((query, _)) = query {
@@ -1108,6 +1116,7 @@ pub(super) fn lower_view(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
                 name: q.clone(),
                 query: query.trim().to_string(),
                 security_invoker,
+                check_option,
                 comment,
             },
         );

@@ -636,6 +636,13 @@ pub(super) fn build(
                         name: q.clone(),
                         query,
                         security_invoker: invoker,
+                        check_option: r.options.iter().flatten().find_map(|o| {
+                            match o.to_ascii_lowercase().as_str() {
+                                "check_option=local" => Some("local".to_string()),
+                                "check_option=cascaded" => Some("cascaded".to_string()),
+                                _ => None,
+                            }
+                        }),
                         comment: r.comment.clone(),
                     },
                 );

@@ -772,6 +772,10 @@ pub struct View {
     pub name: QName,
     pub query: String,
     pub security_invoker: bool,
+    /// `WITH LOCAL | CASCADED CHECK OPTION`: `local` or `cascaded`; rows written through the
+    /// view must satisfy its condition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_option: Option<String>,
     pub comment: Option<String>,
 }
 

@@ -944,6 +944,9 @@ impl Writer<'_> {
         if v.security_invoker {
             a.set("security_invoker", "true".into());
         }
+        if let Some(c) = &v.check_option {
+            a.set("check_option", hcl_string(c));
+        }
         if let Some(c) = &v.comment {
             a.set("comment", hcl_string(c));
         }

@@ -781,15 +781,24 @@ pub fn drop_trigger(t: &QName, name: &str) -> String {
 
 pub fn create_view(v: &View, replace: bool) -> String {
     let query = v.query.trim().trim_end_matches(';').trim_end();
+    let mut options = vec![];
+    if v.security_invoker {
+        options.push("security_invoker = true".to_string());
+    }
+    if let Some(c) = &v.check_option {
+        // Only `local` or `cascaded` reach the model (the loader and the catalog say so).
+        let c = if c == "local" { "local" } else { "cascaded" };
+        options.push(format!("check_option = {c}"));
+    }
+    let with = if options.is_empty() {
+        String::new()
+    } else {
+        format!(" WITH ({})", options.join(", "))
+    };
     format!(
-        "CREATE {}VIEW {}{} AS\n{}",
+        "CREATE {}VIEW {}{with} AS\n{}",
         if replace { "OR REPLACE " } else { "" },
         v.name.sql(),
-        if v.security_invoker {
-            " WITH (security_invoker = true)"
-        } else {
-            ""
-        },
         query
     )
 }

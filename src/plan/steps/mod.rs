@@ -882,7 +882,10 @@ fn generate(change: &Change, ctx: &Context) -> B {
         ReplaceView { from, to } => {
             let b = B::new(41, format!("replace view {}", to.name));
             let above = views_on(ctx, &[from]);
-            if from.query != to.query || from.security_invoker != to.security_invoker {
+            if from.query != to.query
+                || from.security_invoker != to.security_invoker
+                || from.check_option != to.check_option
+            {
                 b.rule(
                     Rule::C113,
                     "clients reading the view see the new definition",
