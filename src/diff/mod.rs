@@ -990,6 +990,9 @@ impl Differ<'_> {
     fn grants(&mut self, desired: &Model, live: &Model) {
         let want = grants_by_key(&desired.grants);
         let have = grants_by_key(&live.grants);
+        // Sequences the desired model holds, once (serial and identity columns imply some).
+        let sequences = desired.sequence_names();
+        let target_in = |m: &Model, t: &GrantTarget| target_in(m, &sequences, t);
         let in_scope = |k: &GrantKey| match &desired.grant_scope {
             Some(scope) => scope.contains(k),
             // Comparing two databases (and rebuilding one in a scratch copy), every role's
@@ -1192,12 +1195,13 @@ fn looks_like(a: &Table, b: &Table) -> bool {
             .all(|(x, y)| x.name == y.name && x.data_type == y.data_type)
 }
 
-fn target_in(m: &Model, t: &GrantTarget) -> bool {
+/// Whether `m` holds the object of a grant; `sequences` are `m.sequence_names()`.
+fn target_in(m: &Model, sequences: &BTreeSet<QName>, t: &GrantTarget) -> bool {
     match t {
         GrantTarget::Table(q) => m.tables.contains_key(q) || m.views.contains_key(q),
         GrantTarget::Function(q) => m.functions.contains_key(q),
         GrantTarget::Schema(s) => m.project.schemas.contains(s) || m.schemas.contains_key(s),
-        GrantTarget::Sequence(q) => m.has_sequence(q),
+        GrantTarget::Sequence(q) => sequences.contains(q),
     }
 }
 

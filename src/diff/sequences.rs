@@ -7,6 +7,8 @@ use crate::model::{Address, Model};
 
 impl Differ<'_> {
     pub(super) fn sequences(&mut self, desired: &Model, live: &Model) {
+        let (live_implied, desired_implied) =
+            (live.implied_sequences(), desired.implied_sequences());
         // A serial column's sequence that becomes a block of its own (or the reverse) is
         // the same sequence: altered, not created or dropped.
         for (name, s) in &desired.sequences {
@@ -14,7 +16,7 @@ impl Differ<'_> {
                 .sequences
                 .get(name)
                 .cloned()
-                .or_else(|| live.implied_sequence(name))
+                .or_else(|| live_implied.get(name).cloned())
             {
                 None => self.push(Change::CreateSequence(s.clone())),
                 Some(l) if l != *s => self.push(Change::AlterSequence {
@@ -28,10 +30,10 @@ impl Differ<'_> {
             if desired.sequences.contains_key(name) {
                 continue;
             }
-            match desired.implied_sequence(name) {
-                Some(d) if d != *l => self.push(Change::AlterSequence {
+            match desired_implied.get(name) {
+                Some(d) if d != l => self.push(Change::AlterSequence {
                     from: l.clone(),
-                    to: d,
+                    to: d.clone(),
                 }),
                 Some(_) => {}
                 None => self.extra(

@@ -1067,7 +1067,7 @@ fn serial_type(
     default: &str,
     seq: &QName,
 ) -> Option<&'static str> {
-    if *seq != crate::plan::ddl::default_identity_sequence(table, column) {
+    if *seq != column_sequence_name(table, column) {
         return None;
     }
     let regclass = format!(

@@ -39,7 +39,7 @@ pub(super) fn identity_sequence(
     seq: &QName,
     row: &SeqRow,
 ) -> Option<IdentitySequence> {
-    let default = crate::plan::ddl::default_identity_sequence(table, column);
+    let default = crate::model::column_sequence_name(table, column);
     let name = (seq.name != default.name || seq.schema != table.schema).then(|| seq.name.clone());
     let s = IdentitySequence {
         name,

@@ -13,7 +13,9 @@ mod types;
 pub use address::Address;
 pub use keyed::Keyed;
 pub use sensitive::Sensitive;
-pub use sequences::{type_range, IdentitySequence, Sequence, SequenceOptions};
+pub use sequences::{
+    column_sequence_name, type_range, IdentitySequence, Sequence, SequenceOptions,
+};
 pub use types::{creation_order, Attribute, CompositeType, Domain, UserType};
 
 use serde::{Deserialize, Serialize};

@@ -3,6 +3,7 @@
 
 use super::{Keyed, QName};
 use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A sequence's options; `None` is Postgres' default for the sequence's type and the
 /// direction of its increment (as `CREATE SEQUENCE` without the clause would give).
@@ -159,57 +160,77 @@ impl Keyed for Sequence {
     }
 }
 
+/// The name Postgres gives a serial or identity column's sequence (`<table>_<column>_seq`,
+/// the longer of the two names shortened first when it would exceed 63 bytes, as
+/// Postgres' `makeObjectName` does). Postgres adds a digit when the name is taken; such a
+/// sequence is read with its name.
+pub fn column_sequence_name(table: &QName, column: &str) -> QName {
+    let avail = 63 - "seq".len() - 2;
+    let (mut n1, mut n2) = (table.name.len(), column.len());
+    while n1 + n2 > avail {
+        if n1 > n2 {
+            n1 -= 1;
+        } else {
+            n2 -= 1;
+        }
+    }
+    let clip = |s: &str, mut n: usize| -> String {
+        while !s.is_char_boundary(n) {
+            n -= 1;
+        }
+        s[..n].to_string()
+    };
+    QName::new(
+        &table.schema,
+        format!("{}_{}_seq", clip(&table.name, n1), clip(column, n2)),
+    )
+}
+
 impl super::Model {
-    /// The sequence a `serial` column of the model implies, as a `sequence` block would
-    /// declare it (`serial` → `integer`, owned by the column, default options).
-    pub fn implied_sequence(&self, q: &QName) -> Option<Sequence> {
-        self.tables
-            .values()
-            .filter(|t| t.name.schema == q.schema)
-            .find_map(|t| {
-                t.columns.iter().find_map(|c| {
-                    let base = match c.data_type.as_str() {
-                        "serial" => "integer",
-                        "bigserial" => "bigint",
-                        "smallserial" => "smallint",
-                        _ => return None,
-                    };
-                    (crate::plan::ddl::default_identity_sequence(&t.name, &c.name) == *q).then(
-                        || Sequence {
-                            name: q.clone(),
-                            data_type: base.into(),
-                            options: SequenceOptions::default(),
-                            owned_by: Some((t.name.clone(), c.name.clone())),
-                            comment: None,
-                        },
-                    )
-                })
-            })
+    /// The sequences the model's `serial` columns imply, by name, as `sequence` blocks
+    /// would declare them (`serial` → `integer`, owned by the column, default options).
+    pub fn implied_sequences(&self) -> BTreeMap<QName, Sequence> {
+        let mut out = BTreeMap::new();
+        for t in self.tables.values() {
+            for c in &t.columns {
+                let base = match c.data_type.as_str() {
+                    "serial" => "integer",
+                    "bigserial" => "bigint",
+                    "smallserial" => "smallint",
+                    _ => continue,
+                };
+                let name = column_sequence_name(&t.name, &c.name);
+                out.insert(
+                    name.clone(),
+                    Sequence {
+                        name,
+                        data_type: base.into(),
+                        options: SequenceOptions::default(),
+                        owned_by: Some((t.name.clone(), c.name.clone())),
+                        comment: None,
+                    },
+                );
+            }
+        }
+        out
     }
 
-    /// Whether the model holds sequence `q`: a `sequence` of its own, or the one a serial
-    /// or identity column of one of its tables implies.
-    pub fn has_sequence(&self, q: &QName) -> bool {
-        if self.sequences.contains_key(q) {
-            return true;
-        }
-        if self.implied_sequence(q).is_some() {
-            return true;
-        }
-        self.tables
-            .values()
-            .filter(|t| t.name.schema == q.schema)
-            .any(|t| {
-                t.columns.iter().any(|c| {
-                    if c.identity.is_none() {
-                        return false;
-                    }
+    /// Every sequence the model holds: its `sequence` blocks, and those its serial and
+    /// identity columns imply.
+    pub fn sequence_names(&self) -> BTreeSet<QName> {
+        let mut out: BTreeSet<QName> = self.sequences.keys().cloned().collect();
+        out.extend(self.implied_sequences().into_keys());
+        for t in self.tables.values() {
+            for c in t.columns.iter().filter(|c| c.identity.is_some()) {
+                out.insert(
                     match c.identity_sequence.as_ref().and_then(|s| s.name.as_ref()) {
-                        Some(n) => *n == q.name,
-                        None => crate::plan::ddl::default_identity_sequence(&t.name, &c.name) == *q,
-                    }
-                })
-            })
+                        Some(n) => QName::new(&t.name.schema, n),
+                        None => column_sequence_name(&t.name, &c.name),
+                    },
+                );
+            }
+        }
+        out
     }
 }
 

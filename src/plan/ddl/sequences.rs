@@ -1,6 +1,8 @@
 //! SQL of sequences and of identity columns' sequences.
 
-use crate::model::{Column, IdentitySequence, QName, Sequence, SequenceOptions};
+use crate::model::{
+    column_sequence_name, Column, IdentitySequence, QName, Sequence, SequenceOptions,
+};
 use crate::quote::ident;
 
 /// `CREATE SEQUENCE name AS type …` (without `OWNED BY`: the column may not exist yet).
@@ -57,32 +59,6 @@ pub fn identity_options(c: &Column) -> String {
     }
 }
 
-/// The name Postgres gives a serial or identity column's sequence (`<table>_<column>_seq`,
-/// the longer of the two names shortened first when it would exceed 63 bytes, as
-/// Postgres' `makeObjectName` does). Postgres adds a digit when the name is taken; such a
-/// sequence is read with its name.
-pub fn default_identity_sequence(table: &QName, column: &str) -> QName {
-    let avail = 63 - "seq".len() - 2;
-    let (mut n1, mut n2) = (table.name.len(), column.len());
-    while n1 + n2 > avail {
-        if n1 > n2 {
-            n1 -= 1;
-        } else {
-            n2 -= 1;
-        }
-    }
-    let clip = |s: &str, mut n: usize| -> String {
-        while !s.is_char_boundary(n) {
-            n -= 1;
-        }
-        s[..n].to_string()
-    };
-    QName::new(
-        &table.schema,
-        format!("{}_{}_seq", clip(&table.name, n1), clip(column, n2)),
-    )
-}
-
 /// The statements that take an identity column's sequence from `from` to `to` (both of
 /// the column, which stays an identity): a rename, then `ALTER COLUMN … SET …`.
 pub fn alter_identity_sequence(
@@ -92,7 +68,7 @@ pub fn alter_identity_sequence(
     to: Option<&IdentitySequence>,
 ) -> Vec<String> {
     let mut out = vec![];
-    let default_name = default_identity_sequence(table, column).name;
+    let default_name = column_sequence_name(table, column).name;
     let from_name = from
         .and_then(|s| s.name.clone())
         .unwrap_or(default_name.clone());

@@ -1221,7 +1221,7 @@ fn serial_base(t: &str) -> Option<&'static str> {
 /// differ only in who owns the sequence: `ALTER SEQUENCE … OWNED BY`, no type change
 /// (`serial` is not a type `ALTER COLUMN … TYPE` accepts).
 fn serial_ownership(table: &QName, from: &Column, to: &Column) -> Option<B> {
-    let seq = ddl::default_identity_sequence(table, &to.name);
+    let seq = column_sequence_name(table, &to.name);
     let uses_seq = |c: &Column| matches!(&c.default, Some(DefaultValue::Sql(e)) if e.contains("nextval(") && e.contains(&seq.name));
     let same_rest = |a: &Column, b: &Column| {
         a.nullable == b.nullable
