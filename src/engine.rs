@@ -118,6 +118,19 @@ pub async fn row_counts(client: &tokio_postgres::Client, live: &Live, d: &Diff) 
             | Change::SetPrimaryKey { table, .. } => {
                 exact.insert(table.clone());
             }
+            Change::AttachPartition { table, .. } | Change::DetachPartition { table, .. } => {
+                exact.insert(table.clone());
+            }
+            // A new partition's bound is checked against the rows of the default one.
+            Change::CreateTable(t) => {
+                if let Some(d) = t
+                    .partition_of
+                    .as_ref()
+                    .and_then(|p| crate::plan::default_partition(&live.model, &p.parent))
+                {
+                    exact.insert(d.clone());
+                }
+            }
             Change::RebuildEnum { columns, .. } => {
                 exact.extend(columns.iter().map(|(t, _)| t.clone()));
             }

@@ -280,7 +280,7 @@ impl Lowerer<'_, '_> {
         }
     }
 
-    fn missing(&mut self, b: &Blk, name: &str, example: &str) {
+    pub fn missing(&mut self, b: &Blk, name: &str, example: &str) {
         self.push(
             Diag::new(
                 "config::missing_attribute",
@@ -770,6 +770,9 @@ pub(super) fn lower_table(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
             "primary_key_name",
             "realtime",
             "replica_identity",
+            "partition_by",
+            "partition_of",
+            "partition_bound",
             "depends_on",
         ],
         &[
@@ -788,6 +791,8 @@ pub(super) fn lower_table(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
     t.renamed_from = lw.string(b, "renamed_from").map(|s| s.0);
     t.realtime = lw.boolean(b, "realtime");
     lw.depends_on(b, addr);
+    super::partitions::lower_partitioning(lw, b, addr, &mut t);
+    super::partitions::check_no_columns(lw, b, &t);
 
     let mut part_names: BTreeMap<(&str, String), Span> = BTreeMap::new();
     let mut dup = |lw: &mut Lowerer, kind: &'static str, name: &str, span: &Span| {
@@ -923,7 +928,12 @@ pub(super) fn lower_table(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
     }
 
     let known: BTreeSet<String> = t.columns.iter().map(|c| c.name.clone()).collect();
+    // A partition's columns are its parent's, which Postgres checks when normalising.
+    let partition = t.partition_of.is_some();
     let check_cols = |lw: &mut Lowerer, cols: &[Loc], what: &str| -> bool {
+        if partition {
+            return true;
+        }
         let mut ok = true;
         for (c, span) in cols {
             if !known.contains(c) {

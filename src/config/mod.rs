@@ -8,6 +8,7 @@ pub mod fmt;
 pub mod graph;
 mod lower;
 mod objects;
+mod partitions;
 mod replication;
 mod sequences;
 pub mod source;

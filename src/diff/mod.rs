@@ -11,6 +11,7 @@ use crate::model::*;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub mod functions;
+mod partitions;
 mod renames;
 mod sequences;
 mod types;
@@ -179,6 +180,16 @@ pub enum Change {
         table: QName,
         realtime: bool,
     },
+    /// `ALTER TABLE parent DETACH PARTITION table`: the partition becomes a table of its own.
+    DetachPartition {
+        table: QName,
+        parent: QName,
+    },
+    /// `ALTER TABLE parent ATTACH PARTITION table FOR VALUES …`.
+    AttachPartition {
+        table: QName,
+        to: PartitionOf,
+    },
     CreatePolicy(Policy),
     DropPolicy(Policy),
     /// Roles, `USING` or `WITH CHECK` changed: `ALTER POLICY`.
@@ -306,7 +317,9 @@ impl Change {
             SetTableComment { table, .. }
             | SetRls { table, .. }
             | SetRealtime { table, .. }
-            | SetReplicaIdentity { table, .. } => Address::Table(table.clone()),
+            | SetReplicaIdentity { table, .. }
+            | DetachPartition { table, .. }
+            | AttachPartition { table, .. } => Address::Table(table.clone()),
             AddColumn { table, column } | DropColumn { table, column } => {
                 part(table, "column", &column.name)
             }
@@ -415,6 +428,8 @@ impl Change {
             | SetRls { .. }
             | SetRealtime { .. }
             | SetReplicaIdentity { .. }
+            | DetachPartition { .. }
+            | AttachPartition { .. }
             | AlterDomain { .. }
             | AlterSequence { .. }
             | AlterCompositeType { .. }
@@ -491,6 +506,17 @@ pub fn diff(desired: &Model, live: &Model, own: &Ownership) -> Diff {
         None
     };
     let live = renamed_live.as_ref().unwrap_or(live);
+    // Tables whose partitioning changes are dropped and created again: the rest of the
+    // diff compares against the live model without them.
+    let rebuilt = partitions::rebuilt(desired, live);
+    let without;
+    let live = if rebuilt.is_empty() {
+        live
+    } else {
+        d.drop_rebuilt(live, &rebuilt);
+        without = partitions::without(live, &rebuilt);
+        &without
+    };
     d.schemas(desired, live);
     d.extensions(desired, live);
     d.enums(desired, live);
@@ -689,7 +715,7 @@ impl Differ<'_> {
         let mut created: Vec<&Table> = Vec::new();
         for (name, t) in &desired.tables {
             match live.tables.get(name) {
-                Some(l) => self.table(l, t),
+                Some(l) => self.table(desired, live, l, t),
                 None => {
                     self.push(Change::CreateTable(t.clone()));
                     if t.replica_identity.is_some() {
@@ -737,7 +763,7 @@ impl Differ<'_> {
         }
     }
 
-    fn table(&mut self, l: &Table, t: &Table) {
+    fn table(&mut self, desired: &Model, live: &Model, l: &Table, t: &Table) {
         let name = &t.name;
         if l.comment != t.comment {
             self.push(Change::SetTableComment {
@@ -745,10 +771,14 @@ impl Differ<'_> {
                 comment: t.comment.clone(),
             });
         }
-        // Columns, in the desired order.
+        let attach = self.partition_of(l, t);
+        // Columns, in the desired order. A partition's are its parent's: compared there,
+        // unless the table joins or leaves a partitioned table (then its columns are
+        // compared with those it will have, before it is attached or once detached).
+        let (lcols, tcols) = partitions::columns_to_compare(desired, live, l, t);
         let mut added: Vec<&Column> = Vec::new();
-        for c in &t.columns {
-            match l.column(&c.name) {
+        for c in &tcols {
+            match lcols.iter().find(|x| x.name == c.name) {
                 Some(lc) if !lc.same_but_rename(c) => {
                     let mut lc = lc.clone();
                     lc.renamed_from = c.renamed_from.clone();
@@ -768,8 +798,8 @@ impl Differ<'_> {
                 }
             }
         }
-        for lc in &l.columns {
-            if t.column(&lc.name).is_some() {
+        for lc in &lcols {
+            if tcols.iter().any(|c| c.name == lc.name) {
                 continue;
             }
             if let Some(new) = added
@@ -790,6 +820,20 @@ impl Differ<'_> {
             });
         }
 
+        // Constraints and indexes: a partition leaving its parent keeps what it inherited,
+        // and one joining it adopts what matches the parent's.
+        let l_now;
+        let l = match (l.is_partition(), t.is_partition()) {
+            (true, false) => {
+                l_now = l.detached();
+                &l_now
+            }
+            (false, true) => {
+                l_now = l.attaching(t);
+                &l_now
+            }
+            _ => l,
+        };
         match (&l.primary_key, &t.primary_key) {
             (Some(a), Some(b)) if a.columns == b.columns && a.name != b.name => {
                 self.push(Change::RenameConstraint {
@@ -867,6 +911,9 @@ impl Differ<'_> {
                     realtime: want,
                 });
             }
+        }
+        if let Some(attach) = attach {
+            self.push(attach);
         }
     }
 

@@ -33,7 +33,9 @@ struct RelRow {
     kind: String,
     rls: bool,
     force: bool,
-    partition: bool,
+    partkey: Option<String>,
+    parent: Option<u32>,
+    bound: Option<String>,
     #[serde(default)]
     replident: String,
     replident_index: Option<String>,
@@ -57,6 +59,8 @@ struct ColRow {
     default: Option<String>,
     identity: String,
     generated: String,
+    #[serde(default)]
+    inherited: bool,
     collation: Option<String>,
     comment: Option<String>,
     owner: Option<String>,
@@ -88,6 +92,13 @@ struct ConRow {
     expr: Option<String>,
     nnd: Option<bool>,
     valid: bool,
+    #[serde(default = "yes")]
+    local: bool,
+    parent_rel: Option<u32>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Deserialize)]
@@ -102,6 +113,8 @@ struct IndexRow {
     name: String,
     unique: bool,
     valid: bool,
+    #[serde(default)]
+    partition: bool,
     method: String,
     nkey: usize,
     keys: Vec<i32>,
@@ -586,18 +599,19 @@ pub(super) fn build(
     let mut seq_comments: BTreeMap<u32, String> = BTreeMap::new();
     let mut rel_acls: Vec<(GrantTarget, Vec<AclRow>)> = Vec::new();
     let mut seq_acls: Vec<(u32, QName, Vec<AclRow>)> = Vec::new();
+    // (partition, parent, bound), resolved once every relation is named.
+    let mut partition_parents: Vec<(u32, u32, String)> = Vec::new();
     for r in &rels {
         let q = QName::new(&r.schema, &r.name);
         let acl = || parse_acl("relations", r.acl.as_deref(), r.owner.as_deref());
         rel_name.insert(r.oid, q.clone());
         match r.kind.as_str() {
-            "r" | "p" if r.partition => unmanaged.push(Unmanaged {
-                kind: "partition".into(),
-                name: q.to_string(),
-                reason: "partitions are not managed yet".into(),
-            }),
             "r" | "p" => {
                 let mut t = Table::new(q.clone());
+                t.partition_by = r.partkey.clone();
+                if let (Some(parent), Some(bound)) = (r.parent, &r.bound) {
+                    partition_parents.push((r.oid, parent, bound.clone()));
+                }
                 t.rls = Rls {
                     enabled: r.rls,
                     force: r.force,
@@ -670,6 +684,11 @@ pub(super) fn build(
     for (target, acl) in rel_acls {
         object_grants(&target, &acl, &mut m.grants);
     }
+    for (oid, parent, bound) in partition_parents {
+        if let (Some(parent), Some(t)) = (rel_name.get(&parent).cloned(), tables.get_mut(&oid)) {
+            t.partition_of = Some(PartitionOf { parent, bound });
+        }
+    }
     let owned_by: BTreeMap<(u32, String), (u32, String)> = owned
         .iter()
         .map(|o| ((o.rel, o.col.clone()), (o.seq, o.deptype.clone())))
@@ -699,6 +718,10 @@ pub(super) fn build(
         let Some(t) = tables.get_mut(&c.rel) else {
             continue;
         };
+        // A partition's columns are its parent's.
+        if c.inherited && t.partition_of.is_some() {
+            continue;
+        }
         let mut col = Column::new(&c.name, &c.type_);
         col.nullable = !c.notnull;
         if let Some(q) = enum_by_oid.get(&c.typoid) {
@@ -785,10 +808,21 @@ pub(super) fn build(
         });
     }
 
-    // Constraints.
+    // Constraints. What a partition inherits is collected apart (see `Inherited`); the
+    // copies Postgres adds to a foreign key for each partition it references are skipped.
+    let mut inherited: BTreeMap<u32, Table> = BTreeMap::new();
     for c in &cons {
-        let Some(t) = tables.get_mut(&c.rel) else {
+        let Some(own) = tables.get_mut(&c.rel) else {
             continue;
+        };
+        if c.parent_rel == Some(c.rel) {
+            continue;
+        }
+        let t = if own.partition_of.is_some() && (c.parent_rel.is_some() || !c.local) {
+            let name = own.name.clone();
+            inherited.entry(c.rel).or_insert_with(|| Table::new(name))
+        } else {
+            own
         };
         let cols = names_of("constraints", c.rel, &c.keys)?;
         match c.type_.as_str() {
@@ -835,8 +869,14 @@ pub(super) fn build(
 
     // Indexes not backing a constraint.
     for i in &idxs {
-        let Some(t) = tables.get_mut(&i.rel) else {
+        let Some(own) = tables.get_mut(&i.rel) else {
             continue;
+        };
+        let t = if own.partition_of.is_some() && i.partition {
+            let name = own.name.clone();
+            inherited.entry(i.rel).or_insert_with(|| Table::new(name))
+        } else {
+            own
         };
         if !i.valid {
             invalid_indexes.push((t.name.clone(), i.name.clone()));
@@ -893,6 +933,17 @@ pub(super) fn build(
         });
     }
 
+    for (oid, x) in inherited {
+        if let Some(t) = tables.get_mut(&oid) {
+            t.inherited = Some(Box::new(Inherited {
+                primary_key: x.primary_key,
+                foreign_keys: x.foreign_keys,
+                indexes: x.indexes,
+                uniques: x.uniques,
+                checks: x.checks,
+            }));
+        }
+    }
     for (_, t) in tables {
         m.tables.insert(t.name.clone(), t);
     }

@@ -72,7 +72,9 @@ pub const RELATIONS: &str = concat!(
         "kind" => "c.relkind",
         "rls" => "c.relrowsecurity",
         "force" => "c.relforcerowsecurity",
-        "partition" => "c.relispartition",
+        "partkey" => "CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END",
+        "parent" => "CASE WHEN c.relispartition THEN (SELECT ih.inhparent::bigint FROM pg_catalog.pg_inherits ih WHERE ih.inhrelid = c.oid) END",
+        "bound" => "CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END",
         "replident" => "c.relreplident",
         "replident_index" => "CASE WHEN c.relreplident = 'i' THEN (SELECT ic.relname FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class ic ON ic.oid = x.indexrelid WHERE x.indrelid = c.oid AND x.indisreplident) END",
         "estimate" => "c.reltuples::bigint",
@@ -100,6 +102,7 @@ pub const COLUMNS: &str = concat!(
         "default" => "pg_catalog.pg_get_expr(ad.adbin, CASE WHEN a.attgenerated <> '' THEN ad.adrelid ELSE 0 END)",
         "identity" => "a.attidentity",
         "generated" => "a.attgenerated",
+        "inherited" => "a.attinhcount > 0",
         "collation" => concat!(
             "CASE WHEN a.attcollation <> t.typcollation THEN ",
             "(SELECT CASE WHEN cn.nspname = 'pg_catalog' THEN co.collname::text ELSE cn.nspname || '.' || co.collname END ",
@@ -150,6 +153,11 @@ pub const CONSTRAINTS: &str = concat!(
         "expr" => "CASE WHEN co.contype = 'c' THEN pg_catalog.pg_get_expr(co.conbin, co.conrelid) END",
         "nnd" => "CASE WHEN co.contype = 'u' THEN (SELECT (pg_catalog.to_jsonb(i) ->> 'indnullsnotdistinct')::boolean FROM pg_catalog.pg_index i WHERE i.indexrelid = co.conindid) END",
         "valid" => "co.convalidated",
+        "local" => "co.conislocal",
+        // A constraint a partition inherits, or one Postgres adds for each partition a
+        // foreign key references, has a parent constraint: on the parent table, or on
+        // the same table.
+        "parent_rel" => "CASE WHEN co.conparentid <> 0 THEN (SELECT pc.conrelid::bigint FROM pg_catalog.pg_constraint pc WHERE pc.oid = co.conparentid) END",
     )),
     "FROM pg_catalog.pg_constraint co JOIN pg_catalog.pg_class c ON c.oid = co.conrelid ",
     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ",
@@ -166,6 +174,7 @@ pub const INDEXES: &str = concat!(
         "name" => "ic.relname",
         "unique" => "i.indisunique",
         "valid" => "i.indisvalid",
+        "partition" => "ic.relispartition",
         "method" => "am.amname",
         "nkey" => "i.indnkeyatts",
         "keys" => "i.indkey::pg_catalog.int2[]",
@@ -276,7 +285,8 @@ pub const TRIGGERS: &str = concat!(
     "FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid ",
     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ",
     "JOIN pg_catalog.pg_proc f ON f.oid = t.tgfoid JOIN pg_catalog.pg_namespace fn ON fn.oid = f.pronamespace ",
-    "WHERE NOT t.tgisinternal AND (n.nspname = ANY({SCHEMAS}) OR (n.nspname = 'auth' AND c.relname = 'users') ",
+    // A trigger a partition inherits (tgparentid) is its parent's.
+    "WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND (n.nspname = ANY({SCHEMAS}) OR (n.nspname = 'auth' AND c.relname = 'users') ",
     "OR (n.nspname = 'storage' AND c.relname IN ('objects', 'buckets') AND fn.nspname = ANY({SCHEMAS})))"
 );
 

@@ -15,7 +15,9 @@ use std::collections::BTreeSet;
 pub(super) fn check(cx: &mut Ctx<'_>) {
     for t in cx.model.tables.values() {
         let label = Ctx::label(&t.name);
-        if t.primary_key.is_none() {
+        // A partition has its parent's primary key, or lacks it with the parent (which is
+        // reported).
+        if t.primary_key.is_none() && !t.is_partition() {
             // With a replica identity of its own, a published table still replicates.
             let publication = if matches!(
                 t.replica_identity,
@@ -172,6 +174,23 @@ table "events" {
               updates and deletes fail"
             ]
         );
+    }
+
+    #[test]
+    fn a_partition_is_not_reported_apart_from_its_parent() {
+        let hcl = r#"
+table "events" {
+  partition_by = "range (at)"
+  column "at" { type = "timestamptz" }
+}
+table "events_2024" {
+  partition_of    = table.events
+  partition_bound = "for values from ('2024-01-01') to ('2025-01-01')"
+}
+"#;
+        let got = messages(Rule::L310, hcl);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(got[0].starts_with("table.public.events: "), "{got:?}");
     }
 
     #[test]

@@ -6,12 +6,14 @@
 
 mod address;
 pub mod keyed;
+mod partitions;
 mod sensitive;
 mod sequences;
 mod types;
 
 pub use address::Address;
 pub use keyed::Keyed;
+pub use partitions::{Inherited, PartitionOf};
 pub use sensitive::Sensitive;
 pub use sequences::{
     column_sequence_name, type_range, IdentitySequence, Sequence, SequenceOptions,
@@ -197,6 +199,17 @@ pub struct Table {
     /// (`ALTER TABLE … REPLICA IDENTITY`); `None` is Postgres' default (the primary key).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replica_identity: Option<ReplicaIdentity>,
+    /// A partitioned table's key, as `pg_get_partkeydef` prints it (`RANGE (logdate)`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition_by: Option<String>,
+    /// The partitioned table this one is a partition of, with its bound. A partition's
+    /// columns, and the constraints, indexes and triggers it inherits, are its parent's:
+    /// they are not in its model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition_of: Option<PartitionOf>,
+    /// Of a live partition: what it inherits from its parent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inherited: Option<Box<Inherited>>,
 }
 
 /// A table's replica identity other than the default: the whole old row, nothing, or the
@@ -236,6 +249,9 @@ impl Table {
             prevent_destroy: false,
             realtime: None,
             replica_identity: None,
+            partition_by: None,
+            partition_of: None,
+            inherited: None,
         }
     }
 

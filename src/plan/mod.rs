@@ -7,6 +7,7 @@ pub mod rules;
 mod steps;
 
 pub use rules::{Risk, Rule, RuleHit};
+pub use steps::default_partition;
 
 use crate::diff::{Action, Diff, Hint};
 use crate::model::{Address, Model, QName};
@@ -236,6 +237,7 @@ pub fn build(diff: &Diff, ctx: &Context) -> Vec<Step> {
     drafts.sort_by_key(|d| (d.step.phase, d.tier));
     order_views(&mut drafts);
     order_table_drops(&mut drafts);
+    order_table_creates(&mut drafts);
 
     let created: BTreeSet<String> = drafts
         .iter()
@@ -269,6 +271,15 @@ fn order_table_drops(drafts: &mut [steps::Draft]) {
         drafts,
         |d| d.drops_table,
         |a, b| b.refs.iter().any(|r| r.to_string() == a.step.address),
+    );
+}
+
+/// New tables: a partition after the partitioned table it belongs to.
+fn order_table_creates(drafts: &mut [steps::Draft]) {
+    reorder(
+        drafts,
+        |d| d.creates_table,
+        |a, b| a.refs.iter().any(|r| r.to_string() == b.step.address),
     );
 }
 

@@ -81,6 +81,7 @@ rules! {
     S021 => Safe, "create a domain or composite type";
     S022 => Safe, "set a table's replica identity (what updates and deletes write to the WAL)";
     S023 => Safe, "create a sequence";
+    S024 => Safe, "attach an empty table to a partitioned table";
     C101 => Caution, "change a column's type (rewrite; conversion may fail)";
     C102 => Caution, "build an index without CONCURRENTLY (locks writes)";
     C103 => Caution, "add a constraint to a populated table (existing rows must pass)";
@@ -100,6 +101,7 @@ rules! {
     C117 => Caution, "set a table's replica identity to NOTHING (its updates and deletes fail once it is published)";
     C118 => Caution, "alter a sequence (type, options, owner) or an identity column's sequence";
     C119 => Caution, "drop a sequence (its current value is lost)";
+    C120 => Caution, "attach a populated table as a partition or create one beside a populated default partition (rows checked against the bound), or detach a partition (its rows leave the partitioned table)";
     D201 => Dangerous, "drop a table (data loss)";
     D202 => Dangerous, "drop a column (data loss)";
     D203 => Dangerous, "truncate or delete rows";

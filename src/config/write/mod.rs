@@ -569,6 +569,16 @@ impl Writer<'_> {
         if let Some(c) = &t.comment {
             a.set("comment", hcl_string(c));
         }
+        if let Some(k) = &t.partition_by {
+            a.set("partition_by", hcl_string(k));
+        }
+        if let Some(p) = &t.partition_of {
+            match self.tables.get(&p.parent) {
+                Some(l) => a.set("partition_of", format!("table.{l}")),
+                None => a.set("partition_of", hcl_string(&p.parent.to_string())),
+            }
+            a.set("partition_bound", hcl_string(&p.bound));
+        }
         // Attribute lines with nothing between them form one aligned run.
         if !t.columns.is_empty() {
             a.write(s);

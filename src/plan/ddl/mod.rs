@@ -5,9 +5,11 @@
 //! shape of the surrounding statement (parentheses for expressions, dollar quoting for
 //! bodies).
 
+mod partitions;
 mod sequences;
 mod types;
 
+pub use partitions::*;
 pub use sequences::*;
 pub use types::*;
 
@@ -158,11 +160,30 @@ pub fn create_table(t: &Table) -> String {
             c.expression
         ));
     }
+    let by = t
+        .partition_by
+        .as_deref()
+        .map(|k| format!(" PARTITION BY {k}"))
+        .unwrap_or_default();
+    if let Some(p) = &t.partition_of {
+        // The columns are the parent's; only the partition's own constraints are listed.
+        let own = if parts.is_empty() {
+            String::new()
+        } else {
+            format!(" (\n  {}\n)", parts.join(",\n  "))
+        };
+        return format!(
+            "CREATE TABLE {} PARTITION OF {}{own} {}{by}",
+            t.name.sql(),
+            p.parent.sql(),
+            p.bound
+        );
+    }
     if parts.is_empty() {
-        return format!("CREATE TABLE {} ()", t.name.sql());
+        return format!("CREATE TABLE {} (){by}", t.name.sql());
     }
     format!(
-        "CREATE TABLE {} (\n  {}\n)",
+        "CREATE TABLE {} (\n  {}\n){by}",
         t.name.sql(),
         parts.join(",\n  ")
     )
@@ -938,7 +959,10 @@ fn create_model_entries(m: &Model, exact_privileges: bool) -> Vec<(Address, Stri
             out.push((a, comment_on("SEQUENCE", &s.name.sql(), Some(c))));
         }
     }
-    for t in m.tables.values() {
+    // A partitioned table before its partitions.
+    let mut tables: Vec<&Table> = m.tables.values().collect();
+    tables.sort_by_key(|t| m.partition_depth(t));
+    for t in tables {
         let a = Address::Table(t.name.clone());
         out.push((a.clone(), create_table(t)));
         for i in &t.indexes {

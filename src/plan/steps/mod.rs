@@ -1,6 +1,7 @@
 //! One change → one step: its SQL, phase, ordering tier, rules and backup. Each arm of
 //! [`draft`] is the generator for one change kind.
 
+mod partitions;
 mod realtime;
 mod replica_identity;
 mod sequences;
@@ -11,6 +12,7 @@ use super::rules::{Rule, RuleHit};
 use super::{BackupSpec, Context, Phase, Step};
 use crate::diff::Change;
 use crate::model::*;
+pub use partitions::default_partition;
 
 /// A step before ordering, with what it refers to.
 #[derive(Debug, Clone)]
@@ -26,6 +28,8 @@ pub(super) struct Draft {
     pub view_query: String,
     /// A `DROP TABLE` (ordered by the foreign keys between dropped tables).
     pub drops_table: bool,
+    /// A `CREATE TABLE` (a partition after the table it is a partition of).
+    pub creates_table: bool,
 }
 
 struct B {
@@ -176,6 +180,13 @@ pub(super) fn narrowing(from: &str, to: &str) -> bool {
     !texty(&tb)
 }
 
+fn is_partitioned(ctx: &Context, t: &QName) -> bool {
+    ctx.live
+        .tables
+        .get(t)
+        .is_some_and(|l| l.partition_by.is_some())
+}
+
 fn populated(ctx: &Context, t: &QName) -> bool {
     ctx.rows.get(t).is_none_or(|r| r.rows > 0)
 }
@@ -263,6 +274,7 @@ fn finish_one(change: &Change, b: B, ctx: &Context) -> Draft {
         view_name,
         view_query,
         drops_table: matches!(change, Change::DropTable(_)),
+        creates_table: matches!(change, Change::CreateTable(_)),
     }
 }
 
@@ -399,8 +411,10 @@ fn generate(change: &Change, ctx: &Context) -> B {
                     ),
                 )
                 .sql(ddl::drop_table(&t.name))
-                // The tables it references: dropped after it (see `order_table_drops`).
-                .refs(t.foreign_keys.iter().map(|fk| table_addr(&fk.ref_table)));
+                // The tables it references, and the one it is a partition of: dropped
+                // after it (see `order_table_drops`).
+                .refs(t.foreign_keys.iter().map(|fk| table_addr(&fk.ref_table)))
+                .refs(t.partition_of.iter().map(|p| table_addr(&p.parent)));
             b.backup = Some(BackupSpec {
                 table: t.name.to_string(),
                 columns: None,
@@ -685,11 +699,16 @@ fn generate(change: &Change, ctx: &Context) -> B {
             )
         }
         CreateTable(t) => {
-            let mut b = B::new(
-                34,
-                format!("create table {} ({} columns)", t.name, t.columns.len()),
-            )
-            .rule(Rule::S001, "a new, empty table")
+            let summary = match &t.partition_of {
+                Some(p) => format!("create partition {} of {} ({})", t.name, p.parent, p.bound),
+                None => format!("create table {} ({} columns)", t.name, t.columns.len()),
+            };
+            let b = B::new(34, summary);
+            let b = match &t.partition_of {
+                Some(p) => partitions::create(ctx, t, p, b),
+                None => b.rule(Rule::S001, "a new, empty table"),
+            };
+            let mut b = b
             .sqls(ddl::create_table_all(t))
             .refs(
                 t.columns
@@ -779,6 +798,27 @@ fn generate(change: &Change, ctx: &Context) -> B {
                     b = b.rule(Rule::C103, "existing rows must already be unique");
                     b.rows_of = Some(table.clone());
                 }
+            } else if existing && is_partitioned(ctx, table) {
+                // Postgres cannot build an index on a partitioned table concurrently: it
+                // builds one on every partition in the transaction.
+                b = b.sql(ddl::create_index(table, index, false));
+                b = if populated(ctx, table) {
+                    let b = b.rule(
+                        Rule::C102,
+                        format!(
+                            "{table} is partitioned (no CONCURRENTLY): writes to every partition wait while it is built ({})",
+                            rows_note(ctx, table)
+                        ),
+                    );
+                    if index.unique {
+                        b.rule(Rule::C103, "existing rows must already be unique")
+                    } else {
+                        b
+                    }
+                } else {
+                    b.rule(Rule::S003, "the partitioned table is empty")
+                };
+                b.rows_of = Some(table.clone());
             } else if existing {
                 b = b
                     .sql(ddl::create_index(table, index, true))
@@ -859,6 +899,8 @@ fn generate(change: &Change, ctx: &Context) -> B {
         }
         SetRealtime { table, realtime } => realtime::set(table, *realtime),
         SetReplicaIdentity { table, from, to } => replica_identity::set(ctx, table, from, to),
+        AttachPartition { table, to } => partitions::attach(ctx, table, to),
+        DetachPartition { table, parent } => partitions::detach(ctx, table, parent),
         CreateSequence(s) => sequences::create(s),
         AlterSequence { from, to } => sequences::alter(from, to),
         DropSequence(s) => sequences::drop(s),
