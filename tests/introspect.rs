@@ -184,7 +184,6 @@ async fn what_the_model_cannot_hold_is_reported_not_dropped() {
         ("materialized view", "public.event_counts"),
         ("function", "public.dup(x integer)"),
         ("function", "public.dup(x text)"),
-        ("procedure", "public.cleanup()"),
         (
             "exclusion constraint",
             "public.bookings.bookings_during_excl",
@@ -208,6 +207,9 @@ async fn what_the_model_cannot_hold_is_reported_not_dropped() {
         |g| matches!(&g.target, supaform::model::GrantTarget::Sequence(q) if *q == invoice_numbers)
     ));
     assert!(!live.model.functions.keys().any(|q| q.name == "dup"));
+    // Procedures are modelled now.
+    let cleanup = &live.model.functions[&supaform::model::QName::new("public", "cleanup")];
+    assert!(cleanup.procedure && cleanup.returns.is_empty());
     // Domains and composite types are modelled now.
     assert!(live
         .model

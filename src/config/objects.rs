@@ -780,6 +780,7 @@ pub(super) fn lower_function(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
             "body",
             "comment",
             "renamed_from",
+            "procedure",
             "depends_on",
         ],
         &["argument"],
@@ -830,7 +831,28 @@ pub(super) fn lower_function(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
             });
         }
     }
-    let returns = lw.req_string(b, "returns", "\"void\"");
+    // A procedure (`CALL name(…)`) returns nothing and has no volatility, strictness or
+    // parallel safety.
+    let procedure = lw.boolean(b, "procedure").unwrap_or(false);
+    if procedure {
+        for attr in ["returns", "volatility", "strict", "parallel"] {
+            if let Some(a) = b.attr(attr) {
+                lw.push(
+                    Diag::new(
+                        "config::conflicting_attributes",
+                        format!("a procedure has no `{attr}`"),
+                    )
+                    .at(&super::lower::attr_span(a, b.file), "not for a procedure")
+                    .help("remove it, or make this a function (without `procedure = true`)"),
+                );
+            }
+        }
+    }
+    let returns = if procedure {
+        Some((String::new(), b.head.clone()))
+    } else {
+        lw.req_string(b, "returns", "\"void\"")
+    };
     let language = lw
         .string(b, "language")
         .map(|s| s.0.to_ascii_lowercase())
@@ -880,7 +902,11 @@ pub(super) fn lower_function(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
             Function {
                 name: q.clone(),
                 args,
-                returns: super::lower::canonical_type(&returns),
+                returns: if procedure {
+                    returns
+                } else {
+                    super::lower::canonical_type(&returns)
+                },
                 language,
                 security,
                 volatility,
@@ -890,6 +916,7 @@ pub(super) fn lower_function(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
                 body,
                 comment,
                 renamed_from,
+                procedure,
             },
         );
     }

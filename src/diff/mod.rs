@@ -1127,6 +1127,7 @@ impl Differ<'_> {
             };
             let same_signature = in_types(&l) == in_types(f)
                 && l.returns == f.returns
+                && l.procedure == f.procedure
                 && l.args
                     .iter()
                     .map(|a| (&a.name, a.mode))

@@ -995,9 +995,8 @@ pub(super) fn build(
             continue;
         }
         let f = fs[0];
-        if f.kind != "f" {
+        if f.kind != "f" && f.kind != "p" {
             let kind = match f.kind.as_str() {
-                "p" => "procedure",
                 "a" => "aggregate",
                 _ => "window function",
             };
@@ -1174,7 +1173,11 @@ fn function(q: &QName, f: &FuncRow) -> Function {
     Function {
         name: q.clone(),
         args,
-        returns: f.result.clone().unwrap_or_else(|| "void".into()),
+        returns: if f.kind == "p" {
+            String::new()
+        } else {
+            f.result.clone().unwrap_or_else(|| "void".into())
+        },
         language: f.lang.clone(),
         security: if f.secdef {
             Security::Definer
@@ -1200,6 +1203,7 @@ fn function(q: &QName, f: &FuncRow) -> Function {
             .unwrap_or_default(),
         comment: f.comment.clone(),
         renamed_from: None,
+        procedure: f.kind == "p",
     }
 }
 

@@ -728,6 +728,30 @@ pub struct Function {
     pub body: String,
     pub comment: Option<String>,
     pub renamed_from: Option<String>,
+    /// A procedure (`CREATE PROCEDURE`, run with `CALL`): `returns` is empty, volatility
+    /// volatile, not strict, not parallel safe.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub procedure: bool,
+}
+
+impl Function {
+    /// `FUNCTION` or `PROCEDURE`, as `DROP`, `ALTER` and `COMMENT ON` name it.
+    /// `function` or `procedure`, as plans name it.
+    pub fn noun(&self) -> &'static str {
+        if self.procedure {
+            "procedure"
+        } else {
+            "function"
+        }
+    }
+
+    pub fn keyword(&self) -> &'static str {
+        if self.procedure {
+            "PROCEDURE"
+        } else {
+            "FUNCTION"
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

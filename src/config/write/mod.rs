@@ -879,7 +879,11 @@ impl Writer<'_> {
             a.write(s);
             block_close(s, 1);
         }
-        a.set("returns", hcl_string(&f.returns));
+        if f.procedure {
+            a.set("procedure", "true".into());
+        } else {
+            a.set("returns", hcl_string(&f.returns));
+        }
         a.set("language", hcl_string(&f.language));
         if f.security == Security::Definer {
             a.set("security", hcl_string("definer"));

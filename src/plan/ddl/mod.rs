@@ -608,7 +608,8 @@ fn grant_object(t: &GrantTarget) -> String {
         GrantTarget::Schema(s) => format!("SCHEMA {}", ident(s)),
         // Functions are granted by name alone: valid while the name is not overloaded,
         // which supaform's model (one function per name) guarantees.
-        GrantTarget::Function(q) => format!("FUNCTION {}", q.sql()),
+        // `ROUTINE`: a function or a procedure.
+        GrantTarget::Function(q) => format!("ROUTINE {}", q.sql()),
     }
 }
 
@@ -723,6 +724,23 @@ pub fn function_signature(f: &Function) -> String {
 }
 
 pub fn create_function(f: &Function, replace: bool) -> String {
+    if f.procedure {
+        let mut s = format!(
+            "CREATE {}PROCEDURE {}{} LANGUAGE {}",
+            if replace { "OR REPLACE " } else { "" },
+            f.name.sql(),
+            function_args(f, true),
+            ident(&f.language)
+        );
+        if f.security == Security::Definer {
+            s.push_str(" SECURITY DEFINER");
+        }
+        if let Some(p) = &f.search_path {
+            s.push_str(&format!(" SET search_path = {}", search_path(p)));
+        }
+        s.push_str(&format!(" AS {}", dollar(&f.body)));
+        return s;
+    }
     let mut s = format!(
         "CREATE {}FUNCTION {}{} RETURNS {} LANGUAGE {}",
         if replace { "OR REPLACE " } else { "" },
@@ -753,12 +771,13 @@ pub fn create_function(f: &Function, replace: bool) -> String {
 }
 
 pub fn drop_function(f: &Function) -> String {
-    format!("DROP FUNCTION {}", function_signature(f))
+    format!("DROP {} {}", f.keyword(), function_signature(f))
 }
 
 pub fn rename_function(f: &Function, to_name: &str) -> String {
     format!(
-        "ALTER FUNCTION {} RENAME TO {}",
+        "ALTER {} {} RENAME TO {}",
+        f.keyword(),
         function_signature(f),
         ident(to_name)
     )
@@ -937,7 +956,7 @@ fn create_model_entries(m: &Model, exact_privileges: bool) -> Vec<(Address, Stri
         let a = Address::Function(f.name.clone());
         out.push((a.clone(), create_function(f, false)));
         if let Some(c) = &f.comment {
-            out.push((a, comment_on("FUNCTION", &function_signature(f), Some(c))));
+            out.push((a, comment_on(f.keyword(), &function_signature(f), Some(c))));
         }
     };
     let late = |f: &Function| uses_row_type(f, m) || uses_view_row_type(f, m);
@@ -1219,6 +1238,7 @@ mod tests {
             body: "select n + 1".into(),
             comment: None,
             renamed_from: None,
+            procedure: false,
         };
         assert_eq!(
             create_function(&f, true),

@@ -424,7 +424,7 @@ fn generate(change: &Change, ctx: &Context) -> B {
         }
         // ---- late drops: after the updates that stop using them (a column leaving an
         // enum, a trigger moving to another function, a table leaving a schema)
-        DropFunction(f) => B::new(60, format!("drop function {}", f.name))
+        DropFunction(f) => B::new(60, format!("drop {} {}", f.noun(), f.name))
             .rule(
                 dependents_rule(ctx, &Address::Function(f.name.clone())),
                 "callers of the function break",
@@ -554,18 +554,21 @@ fn generate(change: &Change, ctx: &Context) -> B {
             .rule(Rule::S015, "metadata only")
             .sql(ddl::comment_on("TYPE", &name.sql(), comment.as_deref())),
         RebuildEnum { from, to, columns } => rebuild_enum(ctx, from, to, columns),
-        CreateFunction(f) => B::new(function_tier(ctx, f), format!("create function {}", f.name))
+        CreateFunction(f) => B::new(
+            function_tier(ctx, f),
+            format!("create {} {}", f.noun(), f.name),
+        )
             .rule(Rule::S006, "a new function")
             .sql(ddl::create_function(f, false))
             .sqls(
                 f.comment
                     .as_deref()
-                    .map(|c| ddl::comment_on("FUNCTION", &ddl::function_signature(f), Some(c))),
+                    .map(|c| ddl::comment_on(f.keyword(), &ddl::function_signature(f), Some(c))),
             ),
         ReplaceFunction { from, to } => {
             let mut b = B::new(
                 function_tier(ctx, to),
-                format!("replace function {}", to.name),
+                format!("replace {} {}", to.noun(), to.name),
             );
             let mut same = from.clone();
             same.comment = to.comment.clone();
@@ -577,7 +580,7 @@ fn generate(change: &Change, ctx: &Context) -> B {
             };
             if from.comment != to.comment {
                 b = b.sql(ddl::comment_on(
-                    "FUNCTION",
+                    to.keyword(),
                     &ddl::function_signature(to),
                     to.comment.as_deref(),
                 ));
@@ -629,15 +632,25 @@ fn generate(change: &Change, ctx: &Context) -> B {
             });
             B::new(
                 function_tier(ctx, to),
-                format!("recreate function {} with a new signature", to.name),
+                format!("recreate {} {} with a new signature", to.noun(), to.name),
             )
             .rule(
                 Rule::C109,
-                format!(
-                    "{} becomes {}; callers of the old signature break",
-                    ddl::function_signature(from),
-                    ddl::function_signature(to)
-                ),
+                if from.procedure != to.procedure {
+                    format!(
+                        "{} {} becomes a {}; callers of the {} break",
+                        from.noun(),
+                        ddl::function_signature(from),
+                        to.noun(),
+                        from.noun()
+                    )
+                } else {
+                    format!(
+                        "{} becomes {}; callers of the old signature break",
+                        ddl::function_signature(from),
+                        ddl::function_signature(to)
+                    )
+                },
             )
             .sqls(
                 triggers
@@ -695,7 +708,7 @@ fn generate(change: &Change, ctx: &Context) -> B {
             .sqls(
                 to.comment
                     .as_deref()
-                    .map(|c| ddl::comment_on("FUNCTION", &ddl::function_signature(to), Some(c))),
+                    .map(|c| ddl::comment_on(to.keyword(), &ddl::function_signature(to), Some(c))),
             )
         }
         CreateTable(t) => {

@@ -1,0 +1,6 @@
+function "purge" {
+  procedure  = true
+  returns    = "void"
+  volatility = "stable"
+  body       = "delete from public.drafts"
+}
