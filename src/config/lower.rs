@@ -1128,74 +1128,14 @@ pub(super) fn lower_table(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
                     continue;
                 }
                 pb.addr = Address::TablePart(qn.clone(), "index", name.clone()).to_string();
-                lw.check_shape(
+                if let Some(i) = lower_index(
+                    lw,
                     &pb,
-                    &[
-                        "columns",
-                        "expressions",
-                        "unique",
-                        "where",
-                        "method",
-                        "include",
-                    ],
-                    &[],
-                );
-                let cols = lw.strings(&pb, "columns");
-                let exprs = lw.strings(&pb, "expressions");
-                let parts: Option<Vec<IndexPart>> = match (cols, exprs) {
-                    (Some(c), None) if !c.is_empty() => check_cols(lw, &c, "index")
-                        .then(|| c.into_iter().map(|x| IndexPart::Column(x.0)).collect()),
-                    (None, Some(e)) if !e.is_empty() => Some(
-                        e.into_iter()
-                            .map(|(x, _)| match plain_column(&x, &known) {
-                                Some(c) => IndexPart::Column(c),
-                                None => IndexPart::Expression(x),
-                            })
-                            .collect(),
-                    ),
-                    (Some(_), Some(_)) => {
-                        lw.push(
-                            Diag::new("config::conflicting_attributes", "an index takes `columns` or `expressions`, not both")
-                                .at(&pb.head, "both given")
-                                .help("write plain columns as expressions too: expressions = [\"a\", \"lower(b)\"]"),
-                        );
-                        None
-                    }
-                    _ if pb.attr("columns").is_none() && pb.attr("expressions").is_none() => {
-                        lw.missing(&pb, "columns", "[\"column\"]");
-                        None
-                    }
-                    _ => None,
-                };
-                let unique = lw.boolean(&pb, "unique").unwrap_or(false);
-                let predicate = lw.string(&pb, "where").map(|s| s.0);
-                let method = match lw.string(&pb, "method") {
-                    None => "btree".to_string(),
-                    Some((m, span)) => {
-                        let ok = !m.is_empty()
-                            && m.chars()
-                                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-                        if !ok {
-                            lw.push(
-                                Diag::new("config::invalid_value", format!("`{m}` is not an index method"))
-                                    .at(&span, "invalid index method")
-                                    .help("btree (the default), hash, gin, gist, brin, spgist, or an extension's method such as hnsw"),
-                            );
-                        }
-                        m
-                    }
-                };
-                let include = lw.strings(&pb, "include").unwrap_or_default();
-                check_cols(lw, &include, "index include");
-                if let Some(parts) = parts {
-                    t.indexes.push(Index {
-                        name,
-                        parts,
-                        unique,
-                        method,
-                        predicate,
-                        include: include.into_iter().map(|c| c.0).collect(),
-                    });
+                    name,
+                    &known,
+                    &mut |lw: &mut Lowerer, c: &[Loc], w: &str| check_cols(lw, c, w),
+                ) {
+                    t.indexes.push(i);
                 }
             }
             "unique" => {
@@ -1263,6 +1203,90 @@ pub(super) fn lower_table(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
     t.checks.sort_by(|a, b| a.name.cmp(&b.name));
     super::replication::lower_replica_identity(lw, b, &mut t);
     lw.model.tables.insert(qn.clone(), t);
+}
+
+/// The body of an `index "NAME"` block of a table or materialized view; `check_cols`
+/// reports the names that are not columns, `known` are the columns (plain columns among
+/// `expressions` become columns).
+pub(super) fn lower_index(
+    lw: &mut Lowerer,
+    pb: &Blk,
+    name: String,
+    known: &BTreeSet<String>,
+    check_cols: &mut dyn FnMut(&mut Lowerer, &[Loc], &str) -> bool,
+) -> Option<Index> {
+    lw.check_shape(
+        pb,
+        &[
+            "columns",
+            "expressions",
+            "unique",
+            "where",
+            "method",
+            "include",
+        ],
+        &[],
+    );
+    let cols = lw.strings(pb, "columns");
+    let exprs = lw.strings(pb, "expressions");
+    let parts: Option<Vec<IndexPart>> = match (cols, exprs) {
+        (Some(c), None) if !c.is_empty() => check_cols(lw, &c, "index")
+            .then(|| c.into_iter().map(|x| IndexPart::Column(x.0)).collect()),
+        (None, Some(e)) if !e.is_empty() => Some(
+            e.into_iter()
+                .map(|(x, _)| match plain_column(&x, known) {
+                    Some(c) => IndexPart::Column(c),
+                    None => IndexPart::Expression(x),
+                })
+                .collect(),
+        ),
+        (Some(_), Some(_)) => {
+            lw.push(
+                Diag::new(
+                    "config::conflicting_attributes",
+                    "an index takes `columns` or `expressions`, not both",
+                )
+                .at(&pb.head, "both given")
+                .help(
+                    "write plain columns as expressions too: expressions = [\"a\", \"lower(b)\"]",
+                ),
+            );
+            None
+        }
+        _ if pb.attr("columns").is_none() && pb.attr("expressions").is_none() => {
+            lw.missing(pb, "columns", "[\"column\"]");
+            None
+        }
+        _ => None,
+    };
+    let unique = lw.boolean(pb, "unique").unwrap_or(false);
+    let predicate = lw.string(pb, "where").map(|s| s.0);
+    let method = match lw.string(pb, "method") {
+        None => "btree".to_string(),
+        Some((m, span)) => {
+            let ok = !m.is_empty()
+                && m.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            if !ok {
+                lw.push(
+                    Diag::new("config::invalid_value", format!("`{m}` is not an index method"))
+                        .at(&span, "invalid index method")
+                        .help("btree (the default), hash, gin, gist, brin, spgist, or an extension's method such as hnsw"),
+                );
+            }
+            m
+        }
+    };
+    let include = lw.strings(pb, "include").unwrap_or_default();
+    check_cols(lw, &include, "index include");
+    parts.map(|parts| Index {
+        name,
+        parts,
+        unique,
+        method,
+        predicate,
+        include: include.into_iter().map(|c| c.0).collect(),
+    })
 }
 
 /// The column an index expression names, when it is just a column (bare or quoted).

@@ -781,6 +781,7 @@ pub(super) fn lower_function(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
             "comment",
             "renamed_from",
             "procedure",
+            "rows",
             "depends_on",
         ],
         &["argument"],
@@ -892,6 +893,28 @@ pub(super) fn lower_function(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
         .flatten()
         .map(str::to_string);
     let search_path = lw.string(b, "search_path").map(|s| s.0);
+    // `rows = 1`: a set-returning function's row estimate (1000 is Postgres' default).
+    let rows = lw
+        .integer(b, "rows")
+        .and_then(|n| match u32::try_from(n) {
+            Ok(n) if n > 0 => Some(n),
+            _ => {
+                if let Some(a) = b.attr("rows") {
+                    lw.push(
+                        Diag::new(
+                            "config::invalid_value",
+                            format!("`{n}` is not a row estimate"),
+                        )
+                        .at(
+                            &super::lower::attr_span(a, b.file),
+                            "not a positive whole number",
+                        ),
+                    );
+                }
+                None
+            }
+        })
+        .filter(|n| *n != 1000);
     let body = lw.req_string(b, "body", "<<-SQL ... SQL");
     let comment = lw.string(b, "comment").map(|s| s.0);
     let renamed_from = lw.string(b, "renamed_from").map(|s| s.0);
@@ -917,6 +940,7 @@ pub(super) fn lower_function(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
                 comment,
                 renamed_from,
                 procedure,
+                rows,
             },
         );
     }
@@ -1120,12 +1144,71 @@ pub(super) fn lower_view(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
             "security_invoker",
             "check_option",
             "comment",
+            "materialized",
             "depends_on",
         ],
-        &[],
+        &["index"],
     );
     lw.check_name_and_schema(b);
     let query = lw.req_string(b, "query", "\"select ...\"");
+    let materialized = lw.boolean(b, "materialized").unwrap_or(false);
+    if materialized {
+        for attr in ["security_invoker", "check_option"] {
+            if let Some(a) = b.attr(attr) {
+                lw.push(
+                    Diag::new(
+                        "config::conflicting_attributes",
+                        format!("a materialized view has no `{attr}`"),
+                    )
+                    .at(&super::lower::attr_span(a, b.file), "not for a materialized view")
+                    .help("a materialized view stores its rows: who reads them is decided by its grants"),
+                );
+            }
+        }
+    }
+    // Indexes, of a materialized view only (Postgres checks their columns when the
+    // configuration is normalised).
+    let mut indexes: Vec<Index> = Vec::new();
+    for nb in b.blocks.clone() {
+        if nb.ident.value().as_str() != "index" {
+            continue;
+        }
+        let mut ib = Blk::new(nb, b.file);
+        if !lw.check_labels(&ib, 1, "index \"NAME\" { columns = [\"column\"] }") {
+            continue;
+        }
+        if !materialized {
+            lw.push(
+                Diag::new("config::conflicting_attributes", "a view has no indexes")
+                    .at(&ib.head, "index of a plain view")
+                    .help("add materialized = true, or index the tables the view reads"),
+            );
+            continue;
+        }
+        let name = ib.label().to_string();
+        if indexes.iter().any(|i| i.name == name) {
+            lw.push(
+                Diag::new(
+                    "config::duplicate_label",
+                    format!("index `{name}` is declared twice"),
+                )
+                .at(ib.label_span(), "declared again here"),
+            );
+            continue;
+        }
+        ib.addr = Address::TablePart(q.clone(), "index", name.clone()).to_string();
+        let known = std::collections::BTreeSet::new();
+        if let Some(i) = super::lower::lower_index(
+            lw,
+            &ib,
+            name,
+            &known,
+            &mut |_: &mut Lowerer, _: &[_], _: &str| true,
+        ) {
+            indexes.push(i);
+        }
+    }
+    indexes.sort_by(|a, b| a.name.cmp(&b.name));
     let security_invoker = lw.boolean(b, "security_invoker").unwrap_or(false);
     let check_option = lw
         .choice(
@@ -1145,6 +1228,8 @@ pub(super) fn lower_view(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
                 security_invoker,
                 check_option,
                 comment,
+                materialized,
+                indexes,
             },
         );
     }

@@ -1196,13 +1196,35 @@ impl Differ<'_> {
 
     fn views(&mut self, desired: &Model, live: &Model) {
         for (name, v) in &desired.views {
-            match live.views.get(name) {
-                None => self.push(Change::CreateView(v.clone())),
-                Some(l) if l != v => self.push(Change::ReplaceView {
+            let Some(l) = live.views.get(name) else {
+                self.push(Change::CreateView(v.clone()));
+                continue;
+            };
+            // A materialized view's indexes change on their own; the view is only
+            // replaced (with its indexes) when the rest differs.
+            let bare = |x: &View| View {
+                indexes: vec![],
+                ..x.clone()
+            };
+            if bare(l) != bare(v) {
+                self.push(Change::ReplaceView {
                     from: l.clone(),
                     to: v.clone(),
-                }),
-                Some(_) => {}
+                });
+            } else if l.indexes != v.indexes {
+                let (drop, add) = by_name(&l.indexes, &v.indexes, |i| &i.name);
+                for index in drop {
+                    self.push(Change::DropIndex {
+                        table: name.clone(),
+                        index,
+                    });
+                }
+                for index in add {
+                    self.push(Change::CreateIndex {
+                        table: name.clone(),
+                        index,
+                    });
+                }
             }
         }
         for (name, l) in &live.views {

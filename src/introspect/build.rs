@@ -180,6 +180,7 @@ struct FuncRow {
     secdef: bool,
     volatility: String,
     strict: bool,
+    rows: Option<u32>,
     parallel: String,
     config: Option<Vec<String>>,
     src: Option<String>,
@@ -601,6 +602,7 @@ pub(super) fn build(
     let mut seq_acls: Vec<(u32, QName, Vec<AclRow>)> = Vec::new();
     // (partition, parent, bound), resolved once every relation is named.
     let mut partition_parents: Vec<(u32, u32, String)> = Vec::new();
+    let mut matviews: BTreeMap<u32, QName> = BTreeMap::new();
     for r in &rels {
         let q = QName::new(&r.schema, &r.name);
         let acl = || parse_acl("relations", r.acl.as_deref(), r.owner.as_deref());
@@ -630,7 +632,11 @@ pub(super) fn build(
                 row_estimates.insert(q.clone(), r.estimate);
                 rel_acls.push((GrantTarget::Table(q), acl()?));
             }
-            "v" => {
+            "v" | "m" => {
+                let materialized = r.kind == "m";
+                if materialized {
+                    matviews.insert(r.oid, q.clone());
+                }
                 let invoker = r.options.iter().flatten().any(|o| {
                     let o = o.to_ascii_lowercase();
                     matches!(
@@ -658,6 +664,8 @@ pub(super) fn build(
                             }
                         }),
                         comment: r.comment.clone(),
+                        materialized,
+                        indexes: vec![],
                     },
                 );
                 rel_acls.push((GrantTarget::Table(q), acl()?));
@@ -669,11 +677,6 @@ pub(super) fn build(
                 }
                 seq_acls.push((r.oid, q, acl()?));
             }
-            "m" => unmanaged.push(Unmanaged {
-                kind: "materialized view".into(),
-                name: q.to_string(),
-                reason: "materialized views are not managed yet".into(),
-            }),
             _ => unmanaged.push(Unmanaged {
                 kind: "foreign table".into(),
                 name: q.to_string(),
@@ -868,9 +871,15 @@ pub(super) fn build(
     }
 
     // Indexes not backing a constraint.
+    // Materialized views' indexes, collected in a table of the same name and moved over.
+    let mut matview_indexes: BTreeMap<u32, Table> = BTreeMap::new();
     for i in &idxs {
-        let Some(own) = tables.get_mut(&i.rel) else {
-            continue;
+        let own = match (tables.get_mut(&i.rel), matviews.get(&i.rel)) {
+            (Some(t), _) => t,
+            (None, Some(q)) => matview_indexes
+                .entry(i.rel)
+                .or_insert_with(|| Table::new(q.clone())),
+            (None, None) => continue,
         };
         let t = if own.partition_of.is_some() && i.partition {
             let name = own.name.clone();
@@ -933,6 +942,12 @@ pub(super) fn build(
         });
     }
 
+    for (oid, t) in matview_indexes {
+        if let Some(v) = matviews.get(&oid).and_then(|q| m.views.get_mut(q)) {
+            v.indexes = t.indexes;
+            v.indexes.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+    }
     for (oid, x) in inherited {
         if let Some(t) = tables.get_mut(&oid) {
             t.inherited = Some(Box::new(Inherited {
@@ -1204,6 +1219,7 @@ fn function(q: &QName, f: &FuncRow) -> Function {
         comment: f.comment.clone(),
         renamed_from: None,
         procedure: f.kind == "p",
+        rows: f.rows,
     }
 }
 

@@ -302,6 +302,7 @@ pub const FUNCTIONS: &str = concat!(
         "secdef" => "p.prosecdef",
         "volatility" => "p.provolatile",
         "strict" => "p.proisstrict",
+        "rows" => "CASE WHEN p.proretset AND p.prorows <> 1000 THEN p.prorows::bigint END",
         "parallel" => "p.proparallel",
         "config" => "p.proconfig",
         "src" => "p.prosrc",

@@ -732,6 +732,10 @@ pub struct Function {
     /// volatile, not strict, not parallel safe.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub procedure: bool,
+    /// `ROWS n`: the planner's estimate of the rows a set-returning function returns;
+    /// `None` is Postgres' default (1000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows: Option<u32>,
 }
 
 impl Function {
@@ -819,6 +823,33 @@ pub struct View {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_option: Option<String>,
     pub comment: Option<String>,
+    /// A materialized view (`CREATE MATERIALIZED VIEW`: its rows are stored and refreshed
+    /// with `REFRESH MATERIALIZED VIEW`); it has no `security_invoker` or `check_option`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub materialized: bool,
+    /// A materialized view's indexes (a unique one allows `REFRESH … CONCURRENTLY`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub indexes: Vec<Index>,
+}
+
+impl View {
+    /// `VIEW` or `MATERIALIZED VIEW`, as `DROP` and `COMMENT ON` name it.
+    pub fn keyword(&self) -> &'static str {
+        if self.materialized {
+            "MATERIALIZED VIEW"
+        } else {
+            "VIEW"
+        }
+    }
+
+    /// `view` or `materialized view`, as plans name it.
+    pub fn noun(&self) -> &'static str {
+        if self.materialized {
+            "materialized view"
+        } else {
+            "view"
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -679,44 +679,7 @@ impl Writer<'_> {
             block_close(s, 1);
         }
         for i in &t.indexes {
-            block_open(s, 1, &format!("index {}", hcl_string(&i.name)));
-            let mut a = Attrs::new(2);
-            let all_columns: Option<Vec<String>> = i
-                .parts
-                .iter()
-                .map(|p| match p {
-                    IndexPart::Column(c) => Some(c.clone()),
-                    IndexPart::Expression(_) => None,
-                })
-                .collect();
-            match all_columns {
-                Some(cols) => a.set("columns", list(&cols)),
-                None => {
-                    let exprs: Vec<String> = i
-                        .parts
-                        .iter()
-                        .map(|p| match p {
-                            IndexPart::Column(c) => crate::quote::ident_if_needed(c),
-                            IndexPart::Expression(e) => e.clone(),
-                        })
-                        .collect();
-                    a.set("expressions", list(&exprs));
-                }
-            }
-            if i.unique {
-                a.set("unique", "true".into());
-            }
-            if let Some(p) = &i.predicate {
-                a.set("where", hcl_string(p));
-            }
-            if i.method != "btree" {
-                a.set("method", hcl_string(&i.method));
-            }
-            if !i.include.is_empty() {
-                a.set("include", list(&i.include));
-            }
-            a.write(s);
-            block_close(s, 1);
+            index_block(s, i);
         }
         for u in &t.uniques {
             block_open(s, 1, &format!("unique {}", hcl_string(&u.name)));
@@ -891,6 +854,9 @@ impl Writer<'_> {
         if f.volatility != Volatility::Volatile {
             a.set("volatility", hcl_string(f.volatility.as_str()));
         }
+        if let Some(n) = f.rows {
+            a.set("rows", n.to_string());
+        }
         if let Some(p) = &f.parallel {
             a.set("parallel", hcl_string(p));
         }
@@ -961,6 +927,9 @@ impl Writer<'_> {
         if let Some(c) = &v.check_option {
             a.set("check_option", hcl_string(c));
         }
+        if v.materialized {
+            a.set("materialized", "true".into());
+        }
         if let Some(c) = &v.comment {
             a.set("comment", hcl_string(c));
         }
@@ -971,9 +940,54 @@ impl Writer<'_> {
         };
         a.set("query", hcl_text(&q, "  "));
         a.write(s);
+        for i in &v.indexes {
+            index_block(s, i);
+        }
         block_close(s, 0);
         s.push('\n');
     }
+}
+
+/// An `index "NAME"` block, nested in a table or materialized view.
+fn index_block(s: &mut String, i: &Index) {
+    block_open(s, 1, &format!("index {}", hcl_string(&i.name)));
+    let mut a = Attrs::new(2);
+    let all_columns: Option<Vec<String>> = i
+        .parts
+        .iter()
+        .map(|p| match p {
+            IndexPart::Column(c) => Some(c.clone()),
+            IndexPart::Expression(_) => None,
+        })
+        .collect();
+    match all_columns {
+        Some(cols) => a.set("columns", list(&cols)),
+        None => {
+            let exprs: Vec<String> = i
+                .parts
+                .iter()
+                .map(|p| match p {
+                    IndexPart::Column(c) => crate::quote::ident_if_needed(c),
+                    IndexPart::Expression(e) => e.clone(),
+                })
+                .collect();
+            a.set("expressions", list(&exprs));
+        }
+    }
+    if i.unique {
+        a.set("unique", "true".into());
+    }
+    if let Some(p) = &i.predicate {
+        a.set("where", hcl_string(p));
+    }
+    if i.method != "btree" {
+        a.set("method", hcl_string(&i.method));
+    }
+    if !i.include.is_empty() {
+        a.set("include", list(&i.include));
+    }
+    a.write(s);
+    block_close(s, 1);
 }
 
 #[cfg(test)]

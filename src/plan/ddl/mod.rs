@@ -758,6 +758,9 @@ pub fn create_function(f: &Function, replace: bool) -> String {
     if f.strict {
         s.push_str(" STRICT");
     }
+    if let Some(n) = f.rows {
+        s.push_str(&format!(" ROWS {n}"));
+    }
     match f.parallel.as_deref() {
         Some("safe") => s.push_str(" PARALLEL SAFE"),
         Some("restricted") => s.push_str(" PARALLEL RESTRICTED"),
@@ -821,6 +824,10 @@ pub fn drop_trigger(t: &QName, name: &str) -> String {
 
 pub fn create_view(v: &View, replace: bool) -> String {
     let query = v.query.trim().trim_end_matches(';').trim_end();
+    if v.materialized {
+        // Filled with its rows as it is created (`WITH DATA`).
+        return format!("CREATE MATERIALIZED VIEW {} AS\n{}", v.name.sql(), query);
+    }
     let mut options = vec![];
     if v.security_invoker {
         options.push("security_invoker = true".to_string());
@@ -843,8 +850,15 @@ pub fn create_view(v: &View, replace: bool) -> String {
     )
 }
 
-pub fn drop_view(v: &QName) -> String {
-    format!("DROP VIEW {}", v.sql())
+pub fn drop_view(v: &View) -> String {
+    format!("DROP {} {}", v.keyword(), v.name.sql())
+}
+
+/// A view as it is created: the view, and a materialized view's indexes.
+pub fn create_view_all(v: &View) -> Vec<String> {
+    let mut out = vec![create_view(v, false)];
+    out.extend(v.indexes.iter().map(|i| create_index(&v.name, i, false)));
+    out
 }
 
 /// Every statement that creates the database objects of a model from nothing, in an order
@@ -1073,9 +1087,9 @@ fn create_views_in_order(m: &Model) -> Vec<(Address, String)> {
     let mut out = Vec::new();
     let emit = |v: &View, out: &mut Vec<(Address, String)>| {
         let a = Address::View(v.name.clone());
-        out.push((a.clone(), create_view(v, false)));
+        out.extend(create_view_all(v).into_iter().map(|s| (a.clone(), s)));
         if let Some(c) = &v.comment {
-            out.push((a, comment_on("VIEW", &v.name.sql(), Some(c))));
+            out.push((a, comment_on(v.keyword(), &v.name.sql(), Some(c))));
         }
     };
     while !pending.is_empty() {
@@ -1239,6 +1253,7 @@ mod tests {
             comment: None,
             renamed_from: None,
             procedure: false,
+            rows: None,
         };
         assert_eq!(
             create_function(&f, true),

@@ -309,12 +309,12 @@ fn generate(change: &Change, ctx: &Context) -> B {
             b.rows_of = Some(p.table.clone());
             b
         }
-        DropView(v) => B::new(2, format!("drop view {}", v.name))
+        DropView(v) => B::new(2, format!("drop {} {}", v.noun(), v.name))
             .rule(
                 view_drop_rule(ctx, &v.name),
                 "clients reading the view break",
             )
-            .sql(ddl::drop_view(&v.name)),
+            .sql(ddl::drop_view(v)),
         Revoke(g) => {
             let exists = match &g.target {
                 GrantTarget::Table(q) | GrantTarget::Sequence(q) => {
@@ -658,7 +658,7 @@ fn generate(change: &Change, ctx: &Context) -> B {
                     .map(|t| ddl::drop_trigger(&t.table, &t.name)),
             )
             .sqls(policies.iter().map(|p| ddl::drop_policy(&p.table, &p.name)))
-            .sqls(views.iter().rev().map(|v| ddl::drop_view(&v.name)))
+            .sqls(views.iter().rev().map(|v| ddl::drop_view(v)))
             .sql(ddl::drop_function(from))
             .sql(ddl::create_function(to, false))
             .sqls(
@@ -797,7 +797,9 @@ fn generate(change: &Change, ctx: &Context) -> B {
             )
         }
         CreateIndex { table, index } => {
-            let existing = ctx.live.tables.contains_key(table);
+            // Of a table, or of a materialized view.
+            let existing =
+                ctx.live.tables.contains_key(table) || ctx.live.views.contains_key(table);
             let mut b = B::new(38, format!("create index {} on {table}", index.name))
                 .refs([table_addr(table)]);
             if let (true, Some(fk)) = (existing, new_foreign_key_needing(ctx, table, index)) {
@@ -926,27 +928,35 @@ fn generate(change: &Change, ctx: &Context) -> B {
         SetTableComment { table, comment } => B::new(40, format!("set the comment of {table}"))
             .rule(Rule::S015, "metadata only")
             .sql(ddl::comment_on("TABLE", &table.sql(), comment.as_deref())),
-        CreateView(v) => B::new(41, format!("create view {}", v.name))
-            .rule(Rule::S006, "a new view")
-            .sql(ddl::create_view(v, false))
+        CreateView(v) => B::new(41, format!("create {} {}", v.noun(), v.name))
+            .rule(
+                Rule::S006,
+                if v.materialized {
+                    "a new materialized view, filled by running its query once"
+                } else {
+                    "a new view"
+                },
+            )
+            .sqls(ddl::create_view_all(v))
             .sqls(
                 v.comment
                     .as_deref()
-                    .map(|c| ddl::comment_on("VIEW", &v.name.sql(), Some(c))),
+                    .map(|c| ddl::comment_on(v.keyword(), &v.name.sql(), Some(c))),
             ),
         ReplaceView { from, to } => {
-            let b = B::new(41, format!("replace view {}", to.name));
+            let b = B::new(41, format!("replace {} {}", to.noun(), to.name));
             let above = views_on(ctx, &[from]);
             if from.query != to.query
                 || from.security_invoker != to.security_invoker
                 || from.check_option != to.check_option
+                || from.materialized != to.materialized
             {
                 b.rule(
                     Rule::C113,
                     "clients reading the view see the new definition",
                 )
-                .sqls(above.iter().rev().map(|v| ddl::drop_view(&v.name)))
-                .sql(ddl::drop_view(&from.name))
+                .sqls(above.iter().rev().map(|v| ddl::drop_view(v)))
+                .sql(ddl::drop_view(from))
                 .sqls(recreate_view(ctx, to))
                 .sqls(
                     above
@@ -956,7 +966,7 @@ fn generate(change: &Change, ctx: &Context) -> B {
                 )
             } else {
                 b.rule(Rule::S015, "metadata only").sql(ddl::comment_on(
-                    "VIEW",
+                    to.keyword(),
                     &to.name.sql(),
                     to.comment.as_deref(),
                 ))
@@ -1327,7 +1337,7 @@ fn alter_column(ctx: &Context, table: &QName, from: &Column, to: &Column) -> B {
         let (policies, views) = column_dependents(ctx, &[(table.clone(), from.name.clone())]);
         let triggers = column_triggers(ctx, &[(table.clone(), from.name.clone())]);
         b = b
-            .sqls(views.iter().rev().map(|v| ddl::drop_view(&v.name)))
+            .sqls(views.iter().rev().map(|v| ddl::drop_view(v)))
             .sqls(policies.iter().map(|p| ddl::drop_policy(&p.table, &p.name)))
             .sqls(
                 triggers
@@ -1605,15 +1615,29 @@ fn recreate_triggers(ctx: &Context, triggers: &[&Trigger]) -> Vec<String> {
 /// A view as it is created again after a drop: its query, its comment and the grants on
 /// it (which went with it).
 fn recreate_view(ctx: &Context, v: &View) -> Vec<String> {
-    let mut out = vec![ddl::create_view(v, false)];
+    let mut out = ddl::create_view_all(v);
     if let Some(c) = &v.comment {
-        out.push(ddl::comment_on("VIEW", &v.name.sql(), Some(c)));
+        out.push(ddl::comment_on(v.keyword(), &v.name.sql(), Some(c)));
     }
+    // The grants the configuration declares as declared; the others as they were (a
+    // privilege revoked by hand stays revoked, as it would were the view kept).
+    let target = GrantTarget::Table(v.name.clone());
+    let scope = ctx.desired.grant_scope.as_ref();
+    let declared = |g: &Grant| {
+        scope.is_none_or(|s| s.contains(&(g.target.clone(), g.role.clone(), g.columns.clone())))
+    };
     out.extend(
         ctx.desired
             .grants
             .iter()
-            .filter(|g| g.target == GrantTarget::Table(v.name.clone()))
+            .filter(|g| g.target == target && declared(g))
+            .chain(
+                ctx.live
+                    .grants
+                    .iter()
+                    .filter(|g| scope.is_some() && g.target == target && !declared(g)),
+            )
+            .filter(|g| !g.privileges.is_empty())
             .map(ddl::grant),
     );
     out
@@ -1691,7 +1715,7 @@ fn rebuild_enum(ctx: &Context, from: &Enum, to: &Enum, columns: &[(QName, String
     let (policies, views) = column_dependents(ctx, columns);
     let triggers = column_triggers(ctx, columns);
     b = b
-        .sqls(views.iter().rev().map(|v| ddl::drop_view(&v.name)))
+        .sqls(views.iter().rev().map(|v| ddl::drop_view(v)))
         .sqls(policies.iter().map(|p| ddl::drop_policy(&p.table, &p.name)))
         .sqls(
             triggers

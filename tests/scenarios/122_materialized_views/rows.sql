@@ -1,0 +1,1 @@
+select (select count(*) from public.download_counts), (select count(*) from public.daily), (select count(*) from public.packages)
