@@ -69,6 +69,17 @@ pub fn crash_point_after(name: &str, after: std::time::Duration) {
     }
 }
 
+/// Whether `text` holds `word` as a whole word (not inside a longer identifier).
+pub fn has_word(text: &str, word: &str) -> bool {
+    !word.is_empty()
+        && text.match_indices(word).any(|(i, _)| {
+            let before = text[..i].chars().next_back();
+            let after = text[i + word.len()..].chars().next();
+            let w = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+            !w(before) && !w(after)
+        })
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

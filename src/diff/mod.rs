@@ -1195,11 +1195,27 @@ impl Differ<'_> {
     }
 
     fn views(&mut self, desired: &Model, live: &Model) {
+        // Tables this plan drops: a kept view reading one (now under the same name as
+        // something else) is dropped before it and created again after.
+        let dropped: Vec<QName> = self
+            .out
+            .changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::DropTable(t) => Some(t.name.clone()),
+                _ => None,
+            })
+            .collect();
         for (name, v) in &desired.views {
             let Some(l) = live.views.get(name) else {
                 self.push(Change::CreateView(v.clone()));
                 continue;
             };
+            if dropped.iter().any(|t| reads(&l.query, t)) {
+                self.push(Change::DropView(l.clone()));
+                self.push(Change::CreateView(v.clone()));
+                continue;
+            }
             // A materialized view's indexes change on their own; the view is only
             // replaced (with its indexes) when the rest differs.
             let bare = |x: &View| View {
@@ -1233,6 +1249,21 @@ impl Differ<'_> {
             }
         }
     }
+}
+
+/// Whether a view's query (as introspected: names schema-qualified) reads relation `q`.
+fn reads(query: &str, q: &QName) -> bool {
+    let qualified = format!(
+        "{}.{}",
+        crate::quote::ident_if_needed(&q.schema),
+        crate::quote::ident_if_needed(&q.name)
+    );
+    query.match_indices(&qualified).any(|(i, _)| {
+        let after = query[i + qualified.len()..].chars().next();
+        let before = query[..i].chars().next_back();
+        let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.');
+        !word(after) && !word(before)
+    })
 }
 
 /// Compare two lists of named parts: what to drop (changed or gone) and what to add

@@ -236,6 +236,7 @@ pub fn build(diff: &Diff, ctx: &Context) -> Vec<Step> {
     // Stable: within a tier, the diff's order (which follows the model's) is kept.
     drafts.sort_by_key(|d| (d.step.phase, d.tier));
     order_views(&mut drafts);
+    order_view_drops(&mut drafts);
     order_table_drops(&mut drafts);
     order_table_creates(&mut drafts);
 
@@ -271,6 +272,19 @@ fn order_table_drops(drafts: &mut [steps::Draft]) {
         drafts,
         |d| d.drops_table,
         |a, b| b.refs.iter().any(|r| r.to_string() == a.step.address),
+    );
+}
+
+/// Views dropped together: a view goes before the views its query names (`DROP VIEW`
+/// refuses while another view reads it).
+fn order_view_drops(drafts: &mut [steps::Draft]) {
+    reorder(
+        drafts,
+        |d| d.step.address.starts_with("view.") && d.step.action == Action::Delete,
+        |a, b| {
+            let name = a.view_name.as_deref().unwrap_or_default();
+            !name.is_empty() && crate::util::has_word(&b.view_query, name)
+        },
     );
 }
 

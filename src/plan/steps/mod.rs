@@ -12,6 +12,7 @@ use super::rules::{Rule, RuleHit};
 use super::{BackupSpec, Context, Phase, Step};
 use crate::diff::Change;
 use crate::model::*;
+use crate::util::has_word;
 pub use partitions::default_partition;
 
 /// A step before ordering, with what it refers to.
@@ -250,7 +251,7 @@ fn finish_one(change: &Change, b: B, ctx: &Context) -> Draft {
         _ => None,
     };
     let (view_name, view_query) = match change {
-        Change::CreateView(v) | Change::ReplaceView { to: v, .. } => {
+        Change::CreateView(v) | Change::ReplaceView { to: v, .. } | Change::DropView(v) => {
             (Some(v.name.name.clone()), v.query.clone())
         }
         _ => (None, String::new()),
@@ -1647,17 +1648,6 @@ fn recreate_view(ctx: &Context, v: &View) -> Vec<String> {
 fn mentions(p: &Policy, column: &str) -> bool {
     let hit = |e: &Option<String>| e.as_deref().is_some_and(|text| has_word(text, column));
     hit(&p.using) || hit(&p.check)
-}
-
-/// Whether `text` holds `word` as a whole word (not inside a longer identifier).
-fn has_word(text: &str, word: &str) -> bool {
-    !word.is_empty()
-        && text.match_indices(word).any(|(i, _)| {
-            let before = text[..i].chars().next_back();
-            let after = text[i + word.len()..].chars().next();
-            let w = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
-            !w(before) && !w(after)
-        })
 }
 
 /// The views of the configuration built on `base` (directly or through each other), as
