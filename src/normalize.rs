@@ -229,7 +229,7 @@ pub async fn normalize_in(
             for f in desired.functions.values() {
                 let stmt = ddl::create_function(f, true);
                 if let Err(e) = client.batch_execute(&stmt).await {
-                    diags.push(rejected(cfg, &Address::Function(f.name.clone()), &stmt, &e));
+                    diags.push(rejected(cfg, &Address::Function(f.key()), &stmt, &e));
                 }
             }
         }

@@ -825,6 +825,34 @@ fn load_sources(
     })
 }
 
+/// The input argument types of a `function` block, as its key lists them: the `type` of
+/// each `argument` block whose `mode` is not `out`, canonical.
+fn argument_types(lw: &mut Lowerer, blk: &Blk, file: usize) -> String {
+    let mut out = Vec::new();
+    for nb in &blk.blocks {
+        if nb.ident.value().as_str() != "argument" {
+            continue;
+        }
+        let ab = Blk::new(nb, file);
+        let text = |lw: &mut Lowerer, name: &str| -> Option<String> {
+            match lw.ev.eval(&ab.attr(name)?.value, file) {
+                Ok(Spanned {
+                    value: Value::String(s),
+                    ..
+                }) => Some(s),
+                _ => None,
+            }
+        };
+        if text(lw, "mode").is_some_and(|m| m.eq_ignore_ascii_case("out")) {
+            continue;
+        }
+        if let Some(t) = text(lw, "type") {
+            out.push(lower::canonical_type(&t));
+        }
+    }
+    out.join(", ")
+}
+
 /// Record every labelled block's address, reporting label-count problems and duplicates.
 /// Returns the label spans of blocks that must not be lowered (duplicates).
 fn declare<'a>(
@@ -834,6 +862,7 @@ fn declare<'a>(
     let mut skip = std::collections::HashSet::new();
     let example = |kind: &str| format!("{kind} \"NAME\" {{ ... }}");
     let mut seen: BTreeMap<(String, String), Span> = BTreeMap::new();
+    let mut function_sigs: BTreeMap<(String, String), String> = BTreeMap::new();
     // Tables first: policies and triggers take their address from their table.
     let order = [
         "environment",
@@ -944,6 +973,47 @@ fn declare<'a>(
                     })
                 }
                 _ => None,
+            };
+            // Functions sharing a name with different argument types are overloads: each
+            // is keyed by its name and types (`Function::key`).
+            let address = match address {
+                Some(Address::Function(q)) if kind == "function" => {
+                    let sig = argument_types(lw, &blk, file);
+                    let base = |a: &Address| match a {
+                        Address::Function(x) => Some(QName::new(
+                            x.schema.clone(),
+                            x.name.split_once('(').map_or(x.name.as_str(), |p| p.0),
+                        )),
+                        _ => None,
+                    };
+                    let siblings: Vec<(String, String)> = lw
+                        .decls
+                        .iter()
+                        .filter(|((k, _), d)| {
+                            k == "function" && base(&d.address) == Some(q.clone())
+                        })
+                        .map(|(k, _)| k.clone())
+                        .collect();
+                    let mut mine = Address::Function(q.clone());
+                    for k in siblings {
+                        let other_sig = function_sigs.get(&k).cloned().unwrap_or_default();
+                        if other_sig != sig {
+                            if let Some(d) = lw.decls.get_mut(&k) {
+                                d.address = Address::Function(QName::new(
+                                    q.schema.clone(),
+                                    format!("{}({other_sig})", q.name),
+                                ));
+                            }
+                            mine = Address::Function(QName::new(
+                                q.schema.clone(),
+                                format!("{}({sig})", q.name),
+                            ));
+                        }
+                    }
+                    function_sigs.insert(key.clone(), sig);
+                    Some(mine)
+                }
+                a => a,
             };
             if let Some(address) = address {
                 // Two labels naming the same database object are as bad as duplicate labels.

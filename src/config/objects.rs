@@ -763,7 +763,15 @@ fn target_kind(t: &GrantTarget) -> &'static str {
 }
 
 pub(super) fn lower_function(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
-    let Address::Function(q) = addr else { return };
+    let Address::Function(key) = addr else { return };
+    // One of several functions sharing a name is keyed `name(types)`.
+    let (q, overload) = match key.name.split_once('(') {
+        Some((base, args)) => (
+            &QName::new(key.schema.clone(), base),
+            args.strip_suffix(')').map(str::to_string),
+        ),
+        None => (key, None),
+    };
     b.addr = addr.to_string();
     lw.check_shape(
         b,
@@ -921,7 +929,7 @@ pub(super) fn lower_function(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
     lw.depends_on(b, addr);
     if let (Some((returns, _)), Some((body, _))) = (returns, body) {
         lw.model.functions.insert(
-            q.clone(),
+            key.clone(),
             Function {
                 name: q.clone(),
                 args,
@@ -941,6 +949,7 @@ pub(super) fn lower_function(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
                 renamed_from,
                 procedure,
                 rows,
+                overload,
             },
         );
     }

@@ -11,6 +11,7 @@ use crate::model::*;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub mod functions;
+mod overloads;
 mod partitions;
 mod renames;
 mod sequences;
@@ -347,10 +348,8 @@ impl Change {
             }
             RenamePolicy { table, to, .. } => Address::Policy(table.clone(), to.clone()),
             Grant(g) | Revoke(g) => Address::Grant(g.target.clone(), g.role.clone()),
-            CreateFunction(f) | DropFunction(f) => Address::Function(f.name.clone()),
-            ReplaceFunction { to, .. } | RecreateFunction { to, .. } => {
-                Address::Function(to.name.clone())
-            }
+            CreateFunction(f) | DropFunction(f) => Address::Function(f.key()),
+            ReplaceFunction { to, .. } | RecreateFunction { to, .. } => Address::Function(to.key()),
             RenameFunction { to, .. } => Address::Function(to.clone()),
             CreateTrigger(t) | DropTrigger(t) => Address::Trigger(t.table.clone(), t.name.clone()),
             ReplaceTrigger { to, .. } => Address::Trigger(to.table.clone(), to.name.clone()),
@@ -491,6 +490,13 @@ impl Diff {
 
 /// Compare `desired` with `live`.
 pub fn diff(desired: &Model, live: &Model, own: &Ownership) -> Diff {
+    // A function that has overloads on one side only is keyed by its types on both.
+    let (d_keyed, l_keyed) = (
+        overloads::keyed_like(desired, live),
+        overloads::keyed_like(live, desired),
+    );
+    let desired = d_keyed.as_ref().unwrap_or(desired);
+    let live = l_keyed.as_ref().unwrap_or(live);
     let mut d = Differ {
         own,
         out: Diff::default(),

@@ -990,26 +990,10 @@ pub(super) fn build(
         );
     }
 
-    // Functions (overloads are reported: the model keys functions by name).
+    // Functions. Several sharing a name are keyed by name and argument types.
     let mut by_name: BTreeMap<QName, Vec<&FuncRow>> = BTreeMap::new();
     for f in &funcs {
-        by_name
-            .entry(QName::new(&f.schema, &f.name))
-            .or_default()
-            .push(f);
-    }
-    for (q, fs) in by_name {
-        if fs.len() > 1 {
-            for f in fs {
-                unmanaged.push(Unmanaged {
-                    kind: "function".into(),
-                    name: format!("{q}({})", f.identity_args),
-                    reason: "overloaded functions are not managed yet".into(),
-                });
-            }
-            continue;
-        }
-        let f = fs[0];
+        let q = QName::new(&f.schema, &f.name);
         if f.kind != "f" && f.kind != "p" {
             let kind = match f.kind.as_str() {
                 "a" => "aggregate",
@@ -1030,12 +1014,23 @@ pub(super) fn build(
             });
             continue;
         }
-        m.functions.insert(q.clone(), function(&q, f));
-        object_grants(
-            &GrantTarget::Function(q.clone()),
-            &parse_acl("functions", f.acl.as_deref(), Some(&f.owner))?,
-            &mut m.grants,
-        );
+        by_name.entry(q).or_default().push(f);
+    }
+    for (q, fs) in by_name {
+        let overloaded = fs.len() > 1;
+        for f in fs {
+            let mut func = function(&q, f);
+            if overloaded {
+                func.overload = Some(func.in_types());
+            }
+            let key = func.key();
+            m.functions.insert(key.clone(), func);
+            object_grants(
+                &GrantTarget::Function(key),
+                &parse_acl("functions", f.acl.as_deref(), Some(&f.owner))?,
+                &mut m.grants,
+            );
+        }
     }
 
     // Triggers.
@@ -1220,6 +1215,7 @@ fn function(q: &QName, f: &FuncRow) -> Function {
         renamed_from: None,
         procedure: f.kind == "p",
         rows: f.rows,
+        overload: None,
     }
 }
 

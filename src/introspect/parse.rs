@@ -18,7 +18,10 @@ pub fn classify_default(expr: &str, column_type: &str) -> Option<DefaultValue> {
         return Some(DefaultValue::Literal(Literal::number(e.to_string())));
     }
     if let Some((value, cast)) = quoted_with_cast(e) {
-        if same_type(cast, column_type) {
+        // A cast carrying a type modifier (`'{}'::character varying(128)[]`) was written
+        // by hand: Postgres drops the modifier from the default of a plain literal, so
+        // only the SQL form gives the same default back.
+        if same_type(cast, column_type) && !cast.contains('(') {
             return Some(DefaultValue::Literal(Literal::String(value)));
         }
     }
@@ -160,6 +163,11 @@ mod tests {
             Some(DefaultValue::Literal(Literal::Bool(true)))
         );
         assert_eq!(classify_default("'{}'::text[]", "text[]"), lit("{}"));
+        // A hand-written cast with a type modifier stays SQL (Postgres would drop it).
+        assert_eq!(
+            classify_default("'{}'::character varying(128)[]", "character varying(128)[]"),
+            Some(DefaultValue::Sql("'{}'::character varying(128)[]".into()))
+        );
         assert_eq!(classify_default("NULL::text", "text"), None);
     }
 

@@ -26,12 +26,7 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
                 "set search_path = \"\" in function \"{label}\" and schema-qualify every name \
                  its body uses (public.profiles, auth.uid())"
             );
-            cx.report(
-                Rule::L306,
-                Address::Function(f.name.clone()),
-                message,
-                Some(help),
-            );
+            cx.report(Rule::L306, Address::Function(f.key()), message, Some(help));
         }
         let is_trigger = matches!(
             f.returns.trim().to_ascii_lowercase().as_str(),
@@ -41,7 +36,7 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
             .model
             .grants
             .iter()
-            .filter(|g| matches!(&g.target, GrantTarget::Function(q) if q == &f.name))
+            .filter(|g| matches!(&g.target, GrantTarget::Function(q) if *q == f.key()))
             .filter(|g| {
                 g.privileges
                     .iter()
@@ -75,12 +70,7 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
             "grant execute on function \"{label}\" only to the roles that need it \
              (authenticated, service_role), or make it security = \"invoker\""
         );
-        cx.report(
-            Rule::L306,
-            Address::Function(f.name.clone()),
-            message,
-            Some(help),
-        );
+        cx.report(Rule::L306, Address::Function(f.key()), message, Some(help));
     }
 }
 

@@ -736,10 +736,36 @@ pub struct Function {
     /// `None` is Postgres' default (1000).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rows: Option<u32>,
+    /// Of one of several functions sharing a name: its input argument types (`text,
+    /// integer`), which make its key (see [`Function::key`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overload: Option<String>,
 }
 
 impl Function {
     /// `FUNCTION` or `PROCEDURE`, as `DROP`, `ALTER` and `COMMENT ON` name it.
+    /// What the model keys the function by: its name, or, for one of several functions
+    /// sharing a name, `name(types)` (`public.get_messages(public.users)`).
+    pub fn key(&self) -> QName {
+        match &self.overload {
+            Some(args) => QName::new(
+                self.name.schema.clone(),
+                format!("{}({args})", self.name.name),
+            ),
+            None => self.name.clone(),
+        }
+    }
+
+    /// The input argument types, as a signature lists them.
+    pub fn in_types(&self) -> String {
+        self.args
+            .iter()
+            .filter(|a| a.mode != ArgMode::Out)
+            .map(|a| a.data_type.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// `function` or `procedure`, as plans name it.
     pub fn noun(&self) -> &'static str {
         if self.procedure {
@@ -1062,7 +1088,7 @@ impl Keyed for Table {
 impl Keyed for Function {
     type Key = QName;
     fn key(&self) -> QName {
-        self.name.clone()
+        Function::key(self)
     }
 }
 

@@ -168,12 +168,33 @@ fn render(model: &Model) -> Vec<(String, String)> {
             .take("enum", &label_pref(q), &format!("{}_{}", q.schema, q.name));
         w.enums.insert(q.clone(), l);
     }
-    for q in model.functions.keys() {
-        let l = w.labels.take(
-            "function",
-            &label_pref(q),
-            &format!("{}_{}", q.schema, q.name),
-        );
+    for (q, f) in &model.functions {
+        // One of several functions sharing a name: its label names its argument types
+        // (`get_messages_users`).
+        let pref = match &f.overload {
+            Some(types) => {
+                let words: Vec<String> = types
+                    .split(',')
+                    .map(|t| {
+                        let t = t.trim();
+                        let t = t.strip_prefix("public.").unwrap_or(t);
+                        t.chars()
+                            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                            .collect::<String>()
+                    })
+                    .filter(|w| !w.is_empty())
+                    .collect();
+                if words.is_empty() {
+                    format!("{}_noargs", f.name.name)
+                } else {
+                    format!("{}_{}", f.name.name, words.join("_"))
+                }
+            }
+            None => label_pref(q),
+        };
+        let l = w
+            .labels
+            .take("function", &pref, &format!("{}_{pref}", q.schema));
         w.functions.insert(q.clone(), l);
     }
 
@@ -263,7 +284,7 @@ fn render(model: &Model) -> Vec<(String, String)> {
         for f in model.functions.values() {
             w.function_block(&mut s, f);
             for (i, g) in model.grants.iter().enumerate() {
-                if g.target == GrantTarget::Function(f.name.clone()) {
+                if g.target == GrantTarget::Function(f.key()) {
                     w.grant_block(&mut s, g);
                     placed_grants.insert(i);
                 }
@@ -821,7 +842,7 @@ impl Writer<'_> {
     }
 
     fn function_block(&self, s: &mut String, f: &Function) {
-        let label = &self.functions[&f.name];
+        let label = &self.functions[&f.key()];
         block_open(s, 0, &format!("function {}", hcl_string(label)));
         let mut a = Attrs::new(1);
         name_schema(&mut a, label, &f.name);

@@ -609,7 +609,7 @@ fn grant_object(t: &GrantTarget) -> String {
         // Functions are granted by name alone: valid while the name is not overloaded,
         // which supaform's model (one function per name) guarantees.
         // `ROUTINE`: a function or a procedure.
-        GrantTarget::Function(q) => format!("ROUTINE {}", q.sql()),
+        GrantTarget::Function(q) => format!("ROUTINE {}", routine_ref(q)),
     }
 }
 
@@ -710,6 +710,17 @@ pub fn function_args(f: &Function, with_defaults: bool) -> String {
         })
         .collect();
     format!("({})", args.join(", "))
+}
+
+/// A function's key as SQL: `"schema"."name"`, or for one of several functions sharing a
+/// name (`name(types)`, see `Function::key`), `"schema"."name"(types)`.
+pub fn routine_ref(q: &QName) -> String {
+    match q.name.split_once('(') {
+        Some((base, args)) if args.ends_with(')') => {
+            format!("{}({args}", crate::quote::qualified(&q.schema, base))
+        }
+        _ => q.sql(),
+    }
 }
 
 /// The identity of a function for `DROP`/`ALTER`: its name and input argument types.
@@ -967,7 +978,7 @@ fn create_model_entries(m: &Model, exact_privileges: bool) -> Vec<(Address, Stri
     // Functions before tables (a default or check may call one), except those whose
     // signature names a table's row type (`returns = "setof public.notes"`).
     let function = |f: &Function, out: &mut Vec<(Address, String)>| {
-        let a = Address::Function(f.name.clone());
+        let a = Address::Function(f.key());
         out.push((a.clone(), create_function(f, false)));
         if let Some(c) = &f.comment {
             out.push((a, comment_on(f.keyword(), &function_signature(f), Some(c))));
@@ -1254,11 +1265,26 @@ mod tests {
             renamed_from: None,
             procedure: false,
             rows: None,
+            overload: None,
         };
         assert_eq!(
             create_function(&f, true),
             "CREATE OR REPLACE FUNCTION \"public\".\"f\"(\"n\" integer DEFAULT 1) RETURNS integer LANGUAGE \"sql\" SECURITY DEFINER STABLE STRICT SET search_path = '' AS $supaform$select n + 1$supaform$"
         );
         assert_eq!(drop_function(&f), "DROP FUNCTION \"public\".\"f\"(integer)");
+    }
+
+    #[test]
+    fn an_overload_is_granted_by_its_signature() {
+        let g = Grant {
+            target: GrantTarget::Function(QName::new("public", "label(text, integer)")),
+            role: "authenticated".into(),
+            privileges: vec!["EXECUTE".into()],
+            columns: vec![],
+        };
+        assert_eq!(
+            grant(&g),
+            "GRANT EXECUTE ON ROUTINE \"public\".\"label\"(text, integer) TO \"authenticated\""
+        );
     }
 }

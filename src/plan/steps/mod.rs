@@ -427,7 +427,7 @@ fn generate(change: &Change, ctx: &Context) -> B {
         // enum, a trigger moving to another function, a table leaving a schema)
         DropFunction(f) => B::new(60, format!("drop {} {}", f.noun(), f.name))
             .rule(
-                dependents_rule(ctx, &Address::Function(f.name.clone())),
+                dependents_rule(ctx, &Address::Function(f.key())),
                 "callers of the function break",
             )
             .sql(ddl::drop_function(f)),
@@ -629,7 +629,7 @@ fn generate(change: &Change, ctx: &Context) -> B {
             views.extend(above);
             let views = dependency_order(views);
             let public_revoked = !ctx.live.grants.iter().any(|g| {
-                g.target == GrantTarget::Function(from.name.clone()) && g.role == "public"
+                g.target == GrantTarget::Function(from.key()) && g.role == "public"
             });
             B::new(
                 function_tier(ctx, to),
@@ -693,14 +693,14 @@ fn generate(change: &Change, ctx: &Context) -> B {
                     .grants
                     .iter()
                     .filter(|g| {
-                        g.target == GrantTarget::Function(to.name.clone())
+                        g.target == GrantTarget::Function(to.key())
                             && !(public_revoked && g.role == "public")
                     })
                     .map(ddl::grant),
             )
             .sqls(public_revoked.then(|| {
                 ddl::revoke(&crate::model::Grant {
-                    target: GrantTarget::Function(to.name.clone()),
+                    target: GrantTarget::Function(to.key()),
                     role: "public".into(),
                     privileges: vec!["EXECUTE".into()],
                     columns: vec![],
