@@ -737,39 +737,49 @@ fn generate(change: &Change, ctx: &Context) -> B {
         AddColumn { table, column } => add_column(ctx, table, column),
         AlterColumn { table, from, to } => alter_column(ctx, table, from, to),
         SetPrimaryKey { table, from, to } => {
+            // The old key goes early, with the other constraint drops: a column of it may
+            // become nullable (`DROP NOT NULL` fails on a key column) or be dropped.
+            let drop = from.as_ref().map(|pk| {
+                B::new(5, format!("set the primary key of {table}"))
+                    .refs([table_addr(table)])
+                    .sql(ddl::drop_constraint(
+                        table,
+                        pk.name.as_deref().unwrap_or_default(),
+                    ))
+                    .rule(Rule::S017, "no rows change")
+            });
+            let Some(pk) = to else {
+                return drop.unwrap_or_else(|| B::new(5, format!("set the primary key of {table}")));
+            };
             let mut b =
                 B::new(37, format!("set the primary key of {table}")).refs([table_addr(table)]);
-            if let Some(pk) = from {
-                b = b.sql(ddl::drop_constraint(
-                    table,
-                    pk.name.as_deref().unwrap_or_default(),
-                ));
-            }
-            if let Some(pk) = to {
-                let t = ctx
-                    .desired
-                    .tables
-                    .get(table)
-                    .cloned()
-                    .unwrap_or_else(|| Table::new(table.clone()));
-                b = b.sql(ddl::add_primary_key(&t, pk));
-                if populated(ctx, table) {
-                    b = b.rule(
-                        Rule::C103,
-                        format!(
-                            "every row of {table} must have unique, non-null ({})",
-                            pk.columns.join(", ")
-                        ),
-                    );
-                    b.rows_of = Some(table.clone());
-                    b = builds_index_locked(ctx, table, b);
-                } else {
-                    b = b.rule(Rule::S017, "the table is empty");
-                }
+            let t = ctx
+                .desired
+                .tables
+                .get(table)
+                .cloned()
+                .unwrap_or_else(|| Table::new(table.clone()));
+            b = b.sql(ddl::add_primary_key(&t, pk));
+            if populated(ctx, table) {
+                b = b.rule(
+                    Rule::C103,
+                    format!(
+                        "every row of {table} must have unique, non-null ({})",
+                        pk.columns.join(", ")
+                    ),
+                );
+                b.rows_of = Some(table.clone());
+                b = builds_index_locked(ctx, table, b);
             } else {
-                b = b.rule(Rule::S017, "no rows change");
+                b = b.rule(Rule::S017, "the table is empty");
             }
-            b
+            match drop {
+                Some(mut d) => {
+                    d.then = Some(Box::new(b));
+                    d
+                }
+                None => b,
+            }
         }
         AddUnique { table, unique } => {
             let b = B::new(
