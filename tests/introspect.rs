@@ -184,7 +184,10 @@ async fn what_the_model_cannot_hold_is_reported_not_dropped() {
         "exclusion constraint".to_string(),
         "public.bookings.bookings_during_excl".to_string(),
     );
-    assert!(kinds.contains(&excl), "{excl:?} not reported; got {kinds:?}");
+    assert!(
+        kinds.contains(&excl),
+        "{excl:?} not reported; got {kinds:?}"
+    );
     // The rest is still there; the standalone sequence's grants go with it (a config
     // could not create the sequence they apply to).
     assert!(live
