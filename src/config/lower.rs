@@ -108,21 +108,6 @@ pub(super) fn key_span(a: &Attribute, file: usize) -> Span {
     Span::new(file, a.key.span().or_else(|| a.span()).unwrap_or(0..0))
 }
 
-/// Roles a Supabase project always has; policies and grants may name them even when the
-/// project does not list them in `managed_roles`.
-const BUILTIN_ROLES: &[&str] = &[
-    "public",
-    "anon",
-    "authenticated",
-    "service_role",
-    "authenticator",
-    "postgres",
-    "supabase_admin",
-    "supabase_auth_admin",
-    "supabase_storage_admin",
-    "dashboard_user",
-];
-
 /// Attribute names people reach for, and the attribute supaform calls it.
 const ALIASES: &[(&str, &str)] = &[
     ("nullable", "null"),
@@ -612,10 +597,10 @@ impl Lowerer<'_, '_> {
     pub fn check_roles(&mut self, roles: &[Loc]) -> bool {
         let mut ok = true;
         for (r, span) in roles {
-            let known = BUILTIN_ROLES.contains(&r.as_str())
+            let known = crate::model::SUPABASE_ROLES.contains(&r.as_str())
                 || self.model.project.managed_roles.iter().any(|m| m == r);
             if !known {
-                let mut candidates: Vec<&str> = BUILTIN_ROLES.to_vec();
+                let mut candidates: Vec<&str> = crate::model::SUPABASE_ROLES.to_vec();
                 candidates.extend(self.model.project.managed_roles.iter().map(String::as_str));
                 let mut d = Diag::new("config::unknown_role", format!("unknown role `{r}`"))
                     .at(span, "not a role of this project");

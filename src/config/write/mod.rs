@@ -487,18 +487,7 @@ fn composite_block(s: &mut String, label: &str, t: &CompositeType) {
 impl Writer<'_> {
     fn project(&self) -> String {
         let mut roles: Vec<String> = self.model.project.managed_roles.clone();
-        let builtin = [
-            "public",
-            "anon",
-            "authenticated",
-            "service_role",
-            "authenticator",
-            "postgres",
-            "supabase_admin",
-            "supabase_auth_admin",
-            "supabase_storage_admin",
-            "dashboard_user",
-        ];
+        let builtin = crate::model::SUPABASE_ROLES;
         let used = self
             .model
             .policies
