@@ -458,10 +458,12 @@ async fn scenario(base: Arc<Base>, i: usize, point: &'static str, kill_session: 
         h.batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT 1;")
             .await
             .unwrap();
-        Some(h)
+        let pid = one(&h, "select pg_backend_pid()::text").await;
+        Some((h, pid))
     } else {
         None
     };
+    let snapshot_pid = snapshot.as_ref().map(|(_, pid)| pid.clone());
     let out = tokio::task::spawn_blocking({
         let dir = dir.clone();
         move || run_blocking(dir, APPLY, Some(point.to_string()))
@@ -477,7 +479,7 @@ async fn scenario(base: Arc<Base>, i: usize, point: &'static str, kill_session: 
     );
 
     let c = common::connect(&url).await;
-    if let Some(h) = snapshot {
+    if let Some((h, _)) = &snapshot {
         let idx = one(
             &c,
             "select coalesce((select indisvalid::text from pg_index where indexrelid = to_regclass('public.events_payload_idx')), 'absent')",
@@ -493,13 +495,25 @@ async fn scenario(base: Arc<Base>, i: usize, point: &'static str, kill_session: 
         }
     }
     if kill_session {
+        // The orphaned build goes first, while the snapshot still holds it: were the snapshot
+        // released first, the build could mark the index valid before its own signal lands.
+        let others = format!(
+            "datname = current_database() and pid <> pg_backend_pid() and pid::text <> '{}'",
+            snapshot_pid.as_deref().unwrap_or("0")
+        );
         let _ = c
-            .simple_query(
-                "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()",
-            )
+            .simple_query(&format!(
+                "select pg_terminate_backend(pid) from pg_stat_activity where {others}"
+            ))
             .await;
-        for _ in 0..100 {
-            if one(&c, "select count(*) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()").await == "0" {
+        for _ in 0..250 {
+            if one(
+                &c,
+                &format!("select count(*) from pg_stat_activity where {others}"),
+            )
+            .await
+                == "0"
+            {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
@@ -514,6 +528,8 @@ async fn scenario(base: Arc<Base>, i: usize, point: &'static str, kill_session: 
             "{point}: the kill should interrupt the index build, leaving it invalid"
         );
     }
+    // The snapshot's session ends here (if the kill above had not already ended it).
+    drop(snapshot);
 
     // The state file: absent or valid, with the old serial or a newer one.
     let state_path = dir.join("state").join(format!("{ENV}.json"));
