@@ -130,7 +130,7 @@ fn default_sql(d: &DefaultValue) -> String {
 }
 
 /// A collation name: `"C"`, or a schema-qualified `pg_catalog."default"`.
-fn collation(name: &str) -> String {
+pub fn collation(name: &str) -> String {
     match name.split_once('.') {
         Some((schema, n)) if !schema.starts_with('"') => qualified(schema, unquote(n)),
         _ => ident(unquote(name)),
@@ -275,11 +275,18 @@ pub fn rename_column(t: &QName, from: &str, to: &str) -> String {
     )
 }
 
-/// `ALTER COLUMN … TYPE`, converting existing values with `USING col::type`.
-pub fn alter_column_type(t: &QName, c: &Column) -> String {
+/// `ALTER COLUMN … TYPE`, converting existing values with `USING col::type`. An enum on
+/// either side has no cast to or from other types but its text form (`col::text::type`),
+/// which is how Postgres converts between two enums with the same labels.
+pub fn alter_column_type(t: &QName, from: &Column, c: &Column) -> String {
     let ty = column_type(c);
+    let via = if (from.enum_type.is_some() || c.enum_type.is_some()) && ty != "text" {
+        "::text"
+    } else {
+        ""
+    };
     format!(
-        "ALTER TABLE {} ALTER COLUMN {} TYPE {ty} USING {}::{ty}",
+        "ALTER TABLE {} ALTER COLUMN {} TYPE {ty} USING {}{via}::{ty}",
         t.sql(),
         ident(&c.name),
         ident(&c.name)

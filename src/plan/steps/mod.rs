@@ -953,7 +953,10 @@ fn generate(change: &Change, ctx: &Context) -> B {
                 v.comment
                     .as_deref()
                     .map(|c| ddl::comment_on(v.keyword(), &v.name.sql(), Some(c))),
-            ),
+            )
+            // A view dropped and created again by this plan (a table it reads is dropped)
+            // gets back the triggers that went with it.
+            .sqls(view_triggers(ctx, v)),
         ReplaceView { from, to } => {
             let b = B::new(41, format!("replace {} {}", to.noun(), to.name));
             let above = views_on(ctx, &[from]);
@@ -1333,8 +1336,98 @@ fn serial_ownership(table: &QName, from: &Column, to: &Column) -> Option<B> {
     )
 }
 
+/// A plain integer column that becomes `serial` (`bigserial`, `smallserial`): its sequence
+/// is created, owned by the column, set past the highest value the column holds (so the
+/// next insert does not collide) and made the column's default; no rows change. The rest
+/// of the change (`NOT NULL`, …) follows as for any column.
+fn serial_adoption(ctx: &Context, table: &QName, from: &Column, to: &Column) -> Option<B> {
+    let base = serial_base(&to.data_type)?;
+    if from.data_type != base || from.default.is_some() || from.identity.is_some() {
+        return None;
+    }
+    let seq = column_sequence_name(table, &to.name);
+    let col = crate::quote::ident(&to.name);
+    let mut adopted = from.clone();
+    adopted.data_type = to.data_type.clone();
+    adopted.default = to.default.clone();
+    let rest = alter_column(ctx, table, &adopted, to);
+    let mut sql = vec![
+        format!(
+            "CREATE SEQUENCE {} AS {base} OWNED BY {}.{col}",
+            seq.sql(),
+            table.sql()
+        ),
+        format!(
+            "SELECT pg_catalog.setval({}, COALESCE(pg_catalog.max({col}), 0) + 1, false) FROM {}",
+            crate::quote::literal(&seq.sql()),
+            table.sql()
+        ),
+        format!(
+            "ALTER TABLE {} ALTER COLUMN {col} SET DEFAULT pg_catalog.nextval({}::regclass)",
+            table.sql(),
+            crate::quote::literal(&seq.sql())
+        ),
+    ];
+    sql.extend(rest.sql.iter().cloned());
+    let mut b = rest;
+    b.sql = sql;
+    b.summary = format!("alter column {table}.{}", to.name);
+    b.rules.insert(
+        0,
+        RuleHit::new(
+            Rule::S015,
+            format!(
+                "{} becomes a {}: a new sequence {seq}, started after the highest value it holds, is its default; no rows change",
+                to.name, to.data_type
+            ),
+        ),
+    );
+    Some(b)
+}
+
+/// A `serial` column that becomes a plain integer column: its default goes, then the
+/// sequence it owned (its current value is lost; no rows change). The rest of the change
+/// (a new default, …) follows as for any column.
+fn serial_release(ctx: &Context, table: &QName, from: &Column, to: &Column) -> Option<B> {
+    let base = serial_base(&from.data_type)?;
+    let seq = column_sequence_name(table, &from.name);
+    let uses_seq = matches!(&to.default, Some(DefaultValue::Sql(e)) if e.contains("nextval(") && e.contains(&seq.name));
+    if to.data_type != base || uses_seq {
+        return None;
+    }
+    let mut released = from.clone();
+    released.data_type = to.data_type.clone();
+    released.default = None;
+    let rest = alter_column(ctx, table, &released, to);
+    let mut sql = vec![
+        ddl::set_default(table, &from.name, None),
+        ddl::drop_sequence(&seq),
+    ];
+    sql.extend(rest.sql.iter().cloned());
+    let mut b = rest;
+    b.sql = sql;
+    b.summary = format!("alter column {table}.{}", to.name);
+    b.rules.insert(
+        0,
+        RuleHit::new(
+            Rule::C119,
+            format!(
+                "{} is no longer a {}: its default goes and its sequence {seq} is dropped (its current value is lost); no rows change",
+                to.name, from.data_type
+            ),
+        ),
+    );
+    Some(b)
+}
+
 fn alter_column(ctx: &Context, table: &QName, from: &Column, to: &Column) -> B {
     if let Some(b) = serial_ownership(table, from, to) {
+        return b;
+    }
+    if let Some(b) = serial_adoption(ctx, table, from, to) {
+        return b;
+    }
+    if let Some(b) = serial_release(ctx, table, from, to) {
         return b;
     }
     let mut b = B::new(36, format!("alter column {table}.{}", to.name)).refs([table_addr(table)]);
@@ -1376,17 +1469,51 @@ fn alter_column(ctx: &Context, table: &QName, from: &Column, to: &Column) -> B {
                 typed.data_type = from.data_type.clone();
             }
             b = b.sql(if type_changed {
-                ddl::alter_column_type(table, to)
+                ddl::alter_column_type(table, from, to)
             } else {
                 format!(
                     "ALTER TABLE {} ALTER COLUMN {} TYPE {} COLLATE {}",
                     table.sql(),
                     crate::quote::ident(&to.name),
                     ddl::column_type(to),
-                    crate::quote::ident(to.collation.as_deref().unwrap_or("default"))
+                    ddl::collation(to.collation.as_deref().unwrap_or("default"))
                 )
             });
-            if type_changed && narrowing(&from.data_type, &to.data_type) {
+            // Between two enums, the labels decide: each old one in the new type converts.
+            let missing_labels: Option<Vec<String>> = match (&from.enum_type, &to.enum_type) {
+                (Some(a), Some(b)) => match (ctx.live.enums.get(a), ctx.desired.enums.get(b)) {
+                    (Some(a), Some(b)) => Some(
+                        a.values
+                            .iter()
+                            .filter(|v| !b.values.contains(v))
+                            .cloned()
+                            .collect(),
+                    ),
+                    _ => None,
+                },
+                _ => None,
+            };
+            if let Some(missing) = missing_labels.as_ref().filter(|m| !m.is_empty()) {
+                b = b.rule(
+                    Rule::D208,
+                    format!(
+                        "{} → {}: {} not a label of {}, so a row holding it makes the statement fail",
+                        from.data_type,
+                        to.data_type,
+                        missing.join(", "),
+                        to.data_type
+                    ),
+                );
+                b.backup = Some(column_backup(ctx, table, &from.name));
+            } else if missing_labels.is_some() {
+                b = b.rule(
+                    Rule::C101,
+                    format!(
+                        "{} → {}: every label of the old type is one of the new; the table is rewritten",
+                        from.data_type, to.data_type
+                    ),
+                );
+            } else if type_changed && narrowing(&from.data_type, &to.data_type) {
                 b = b.rule(
                     Rule::D208,
                     format!(
@@ -1630,6 +1757,7 @@ fn recreate_view(ctx: &Context, v: &View) -> Vec<String> {
     if let Some(c) = &v.comment {
         out.push(ddl::comment_on(v.keyword(), &v.name.sql(), Some(c)));
     }
+    out.extend(view_triggers(ctx, v));
     // The grants the configuration declares as declared; the others as they were (a
     // privilege revoked by hand stays revoked, as it would were the view kept).
     let target = GrantTarget::Table(v.name.clone());
@@ -1652,6 +1780,18 @@ fn recreate_view(ctx: &Context, v: &View) -> Vec<String> {
             .map(ddl::grant),
     );
     out
+}
+
+/// The triggers on a view (`INSTEAD OF …`) that went with it when it was dropped and that
+/// the configuration keeps: created again, in their desired form, once the view is back.
+/// (A trigger the configuration adds or changes has its own step, after the views.)
+fn view_triggers(ctx: &Context, v: &View) -> Vec<String> {
+    ctx.desired
+        .triggers
+        .iter()
+        .filter(|(k, t)| t.table == v.name && ctx.live.triggers.contains_key(*k))
+        .map(|(_, t)| ddl::create_trigger(t))
+        .collect()
 }
 
 /// Whether a policy's expressions name a column or function (a whole-word match).
