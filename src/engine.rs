@@ -111,6 +111,8 @@ pub async fn row_counts(client: &tokio_postgres::Client, live: &Live, d: &Diff) 
             | Change::AddColumn { table, .. }
             | Change::CreateIndex { table, .. }
             | Change::AddUnique { table, .. }
+            | Change::AddExclusion { table, .. }
+            | Change::SetUnlogged { table, .. }
             | Change::AlterColumn { table, .. }
             | Change::SetRls { table, .. }
             | Change::AddCheck { table, .. }

@@ -204,7 +204,8 @@ fn every_block_kind_lowers_into_the_model() {
         p.primary_key,
         Some(PrimaryKey {
             name: Some("profiles_pkey".into()),
-            columns: vec!["id".into()]
+            columns: vec!["id".into()],
+            deferrable: Deferrable::No,
         })
     );
     assert_eq!(p.foreign_keys[0].ref_table, QName::new("auth", "users"));

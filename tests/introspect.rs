@@ -180,13 +180,20 @@ async fn what_the_model_cannot_hold_is_reported_not_dropped() {
         .iter()
         .map(|u| (u.kind.clone(), u.name.clone()))
         .collect();
-    let excl = (
-        "exclusion constraint".to_string(),
-        "public.bookings.bookings_during_excl".to_string(),
+    let ct = (
+        "constraint trigger".to_string(),
+        "public.events.events_check".to_string(),
     );
-    assert!(
-        kinds.contains(&excl),
-        "{excl:?} not reported; got {kinds:?}"
+    assert!(kinds.contains(&ct), "{ct:?} not reported; got {kinds:?}");
+    // Exclusion constraints are modelled now.
+    let bookings = &live.model.tables[&supaform::model::QName::new("public", "bookings")];
+    assert_eq!(
+        bookings
+            .exclusions
+            .iter()
+            .map(|x| (x.name.as_str(), x.definition.as_str()))
+            .collect::<Vec<_>>(),
+        [("bookings_during_excl", "USING gist (during WITH &&)")]
     );
     // The rest is still there; the standalone sequence's grants go with it (a config
     // could not create the sequence they apply to).

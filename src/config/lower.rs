@@ -279,7 +279,7 @@ impl Lowerer<'_, '_> {
         );
     }
 
-    fn wrong_type(&mut self, v: &Spanned, name: &str, expected: &str) {
+    pub(super) fn wrong_type(&mut self, v: &Spanned, name: &str, expected: &str) {
         self.wrong_type_of(v, &format!("`{name}`"), expected);
     }
 
@@ -753,6 +753,8 @@ pub(super) fn lower_table(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
             "renamed_from",
             "primary_key",
             "primary_key_name",
+            "primary_key_deferrable",
+            "unlogged",
             "realtime",
             "replica_identity",
             "partition_by",
@@ -766,6 +768,7 @@ pub(super) fn lower_table(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
             "index",
             "unique",
             "check",
+            "exclude",
             "rls",
             "lifecycle",
         ],
@@ -775,6 +778,7 @@ pub(super) fn lower_table(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
     t.comment = lw.string(b, "comment").map(|s| s.0);
     t.renamed_from = lw.string(b, "renamed_from").map(|s| s.0);
     t.realtime = lw.boolean(b, "realtime");
+    t.unlogged = lw.boolean(b, "unlogged").unwrap_or(false);
     lw.depends_on(b, addr);
     super::partitions::lower_partitioning(lw, b, addr, &mut t);
     super::partitions::check_no_columns(lw, b, &t);
@@ -967,6 +971,7 @@ pub(super) fn lower_table(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
             t.primary_key = Some(PrimaryKey {
                 name: Some(pk_name),
                 columns: cols.into_iter().map(|c| c.0).collect(),
+                deferrable: super::constraints::lower_deferrable(lw, b, "primary_key_deferrable"),
             });
         }
     }
@@ -1012,31 +1017,7 @@ pub(super) fn lower_table(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
                 let on_update = lw
                     .choice(&pb, "on_update", &FkAction::ALL)
                     .unwrap_or_default();
-                let deferrable = match lw.val(&pb, "deferrable") {
-                    None => Deferrable::No,
-                    Some(Spanned {
-                        value: Value::Bool(false),
-                        ..
-                    }) => Deferrable::No,
-                    Some(Spanned {
-                        value: Value::String(s),
-                        span,
-                    }) => lw
-                        .pick(
-                            &s,
-                            &span,
-                            "deferrable mode",
-                            &[
-                                ("immediate", Deferrable::Immediate),
-                                ("deferred", Deferrable::Deferred),
-                            ],
-                        )
-                        .unwrap_or_default(),
-                    Some(v) => {
-                        lw.wrong_type(&v, "deferrable", "false, \"immediate\" or \"deferred\"");
-                        Deferrable::No
-                    }
-                };
+                let deferrable = super::constraints::lower_deferrable(lw, &pb, "deferrable");
                 let mut ref_cols = lw
                     .strings(&pb, "ref_columns")
                     .map(|v| v.into_iter().map(|c| c.0).collect::<Vec<_>>());
@@ -1132,17 +1113,36 @@ pub(super) fn lower_table(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
                     continue;
                 }
                 pb.addr = Address::TablePart(qn.clone(), "unique", name.clone()).to_string();
-                lw.check_shape(&pb, &["columns", "nulls_not_distinct"], &[]);
+                lw.check_shape(&pb, &["columns", "nulls_not_distinct", "deferrable"], &[]);
                 let cols = lw.req_strings(&pb, "columns", "[\"column\"]");
                 let nnd = lw.boolean(&pb, "nulls_not_distinct").unwrap_or(false);
+                let deferrable = super::constraints::lower_deferrable(lw, &pb, "deferrable");
                 if let Some(cols) = cols {
                     if check_cols(lw, &cols, "unique") {
                         t.uniques.push(Unique {
                             name,
                             columns: cols.into_iter().map(|c| c.0).collect(),
                             nulls_not_distinct: nnd,
+                            deferrable,
                         });
                     }
+                }
+            }
+            "exclude" => {
+                if !lw.check_labels(
+                    &pb,
+                    1,
+                    "exclude \"NAME\" { definition = \"using gist (during with &&)\" }",
+                ) {
+                    continue;
+                }
+                let name = pb.label().to_string();
+                if dup(lw, "exclude", &name, pb.label_span()) {
+                    continue;
+                }
+                pb.addr = Address::TablePart(qn.clone(), "exclude", name.clone()).to_string();
+                if let Some(x) = super::constraints::lower_exclusion(lw, &pb, name) {
+                    t.exclusions.push(x);
                 }
             }
             "check" => {

@@ -2,6 +2,7 @@
 //! (hcl-edit), evaluated (`var.*`, `local.*`, `env()`), lowered into the [`Model`], with
 //! references resolved into a dependency graph. All problems are reported at once.
 
+mod constraints;
 pub mod diag;
 pub mod eval;
 pub mod fmt;

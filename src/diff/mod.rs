@@ -136,6 +136,14 @@ pub enum Change {
         table: QName,
         unique: Unique,
     },
+    AddExclusion {
+        table: QName,
+        exclusion: Exclusion,
+    },
+    DropExclusion {
+        table: QName,
+        exclusion: Exclusion,
+    },
     AddCheck {
         table: QName,
         check: Check,
@@ -171,6 +179,11 @@ pub enum Change {
         to: CompositeType,
     },
     /// Add the table to Supabase Realtime's `supabase_realtime` publication, or remove it.
+    /// `ALTER TABLE … SET UNLOGGED` (or `SET LOGGED`).
+    SetUnlogged {
+        table: QName,
+        unlogged: bool,
+    },
     /// `ALTER TABLE … REPLICA IDENTITY` (`None`: back to the default).
     SetReplicaIdentity {
         table: QName,
@@ -319,6 +332,7 @@ impl Change {
             | SetRls { table, .. }
             | SetRealtime { table, .. }
             | SetReplicaIdentity { table, .. }
+            | SetUnlogged { table, .. }
             | DetachPartition { table, .. }
             | AttachPartition { table, .. } => Address::Table(table.clone()),
             AddColumn { table, column } | DropColumn { table, column } => {
@@ -338,6 +352,9 @@ impl Change {
             }
             AddUnique { table, unique } | DropUnique { table, unique } => {
                 part(table, "unique", &unique.name)
+            }
+            AddExclusion { table, exclusion } | DropExclusion { table, exclusion } => {
+                part(table, "exclude", &exclusion.name)
             }
             AddCheck { table, check } | DropCheck { table, check } => {
                 part(table, "check", &check.name)
@@ -376,6 +393,7 @@ impl Change {
             | AddForeignKey { .. }
             | CreateIndex { .. }
             | AddUnique { .. }
+            | AddExclusion { .. }
             | AddCheck { .. }
             | CreatePolicy(_)
             | Grant(_)
@@ -400,6 +418,7 @@ impl Change {
             | DropForeignKey { .. }
             | DropIndex { .. }
             | DropUnique { .. }
+            | DropExclusion { .. }
             | DropCheck { .. }
             | DropPolicy(_)
             | Revoke(_)
@@ -427,6 +446,7 @@ impl Change {
             | SetRls { .. }
             | SetRealtime { .. }
             | SetReplicaIdentity { .. }
+            | SetUnlogged { .. }
             | DetachPartition { .. }
             | AttachPartition { .. }
             | AlterDomain { .. }
@@ -888,6 +908,19 @@ impl Differ<'_> {
                 unique,
             });
         }
+        let (drop, add) = by_name(&l.exclusions, &t.exclusions, |x| &x.name);
+        for exclusion in drop {
+            self.push(Change::DropExclusion {
+                table: tq(),
+                exclusion,
+            });
+        }
+        for exclusion in add {
+            self.push(Change::AddExclusion {
+                table: tq(),
+                exclusion,
+            });
+        }
         let (drop, add) = by_name(&l.checks, &t.checks, |c| &c.name);
         for check in drop {
             self.push(Change::DropCheck { table: tq(), check });
@@ -900,6 +933,12 @@ impl Differ<'_> {
                 table: name.clone(),
                 from: l.rls,
                 to: t.rls,
+            });
+        }
+        if l.unlogged != t.unlogged {
+            self.push(Change::SetUnlogged {
+                table: name.clone(),
+                unlogged: t.unlogged,
             });
         }
         if l.replica_identity != t.replica_identity {

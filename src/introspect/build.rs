@@ -38,6 +38,8 @@ struct RelRow {
     bound: Option<String>,
     #[serde(default)]
     replident: String,
+    #[serde(default)]
+    persistence: String,
     replident_index: Option<String>,
     estimate: i64,
     options: Option<Vec<String>>,
@@ -611,6 +613,7 @@ pub(super) fn build(
             "r" | "p" => {
                 let mut t = Table::new(q.clone());
                 t.partition_by = r.partkey.clone();
+                t.unlogged = r.persistence == "u";
                 if let (Some(parent), Some(bound)) = (r.parent, &r.bound) {
                     partition_parents.push((r.oid, parent, bound.clone()));
                 }
@@ -828,18 +831,35 @@ pub(super) fn build(
             own
         };
         let cols = names_of("constraints", c.rel, &c.keys)?;
+        let deferrable = match (c.deferrable, c.deferred) {
+            (false, _) => Deferrable::No,
+            (true, false) => Deferrable::Immediate,
+            (true, true) => Deferrable::Deferred,
+        };
         match c.type_.as_str() {
             "p" => {
                 t.primary_key = Some(PrimaryKey {
                     name: Some(c.name.clone()),
                     columns: cols,
+                    deferrable,
                 })
             }
             "u" => t.uniques.push(Unique {
                 name: c.name.clone(),
                 columns: cols,
                 nulls_not_distinct: c.nnd.unwrap_or(false),
+                deferrable,
             }),
+            // (One a partition inherits lands in its `inherited` table, which keeps only
+            // what attach and detach need: it stays the parent's.)
+            "x" => {
+                let def = c.expr.clone().unwrap_or_default();
+                let definition = def.strip_prefix("EXCLUDE ").unwrap_or(&def).to_string();
+                t.exclusions.push(Exclusion {
+                    name: c.name.clone(),
+                    definition,
+                });
+            }
             "c" => t.checks.push(Check {
                 name: c.name.clone(),
                 expression: c.expr.clone().unwrap_or_default(),
@@ -855,18 +875,10 @@ pub(super) fn build(
                 ref_columns: names_of("constraints", c.ref_rel, &c.ref_keys)?,
                 on_delete: fk_action(&c.on_delete),
                 on_update: fk_action(&c.on_update),
-                deferrable: match (c.deferrable, c.deferred) {
-                    (false, _) => Deferrable::No,
-                    (true, false) => Deferrable::Immediate,
-                    (true, true) => Deferrable::Deferred,
-                },
+                deferrable,
                 valid: c.valid,
             }),
-            _ => unmanaged.push(Unmanaged {
-                kind: "exclusion constraint".into(),
-                name: format!("{}.{}", t.name, c.name),
-                reason: "exclusion constraints are not managed yet".into(),
-            }),
+            _ => {}
         }
     }
 

@@ -76,6 +76,7 @@ pub const RELATIONS: &str = concat!(
         "parent" => "CASE WHEN c.relispartition THEN (SELECT ih.inhparent::bigint FROM pg_catalog.pg_inherits ih WHERE ih.inhrelid = c.oid) END",
         "bound" => "CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END",
         "replident" => "c.relreplident",
+        "persistence" => "c.relpersistence",
         "replident_index" => "CASE WHEN c.relreplident = 'i' THEN (SELECT ic.relname FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class ic ON ic.oid = x.indexrelid WHERE x.indrelid = c.oid AND x.indisreplident) END",
         "estimate" => "c.reltuples::bigint",
         "options" => "c.reloptions",
@@ -150,7 +151,8 @@ pub const CONSTRAINTS: &str = concat!(
         "on_update" => "co.confupdtype",
         "deferrable" => "co.condeferrable",
         "deferred" => "co.condeferred",
-        "expr" => "CASE WHEN co.contype = 'c' THEN pg_catalog.pg_get_expr(co.conbin, co.conrelid) END",
+        // A check's expression; an exclusion constraint's whole definition.
+        "expr" => "CASE WHEN co.contype = 'c' THEN pg_catalog.pg_get_expr(co.conbin, co.conrelid) WHEN co.contype = 'x' THEN pg_catalog.pg_get_constraintdef(co.oid, true) END",
         "nnd" => "CASE WHEN co.contype = 'u' THEN (SELECT (pg_catalog.to_jsonb(i) ->> 'indnullsnotdistinct')::boolean FROM pg_catalog.pg_index i WHERE i.indexrelid = co.conindid) END",
         "valid" => "co.convalidated",
         "local" => "co.conislocal",

@@ -210,6 +210,12 @@ pub struct Table {
     /// Of a live partition: what it inherits from its parent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inherited: Option<Box<Inherited>>,
+    /// Exclusion constraints (`EXCLUDE USING gist (room WITH =, during WITH &&)`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclusions: Vec<Exclusion>,
+    /// `UNLOGGED`: not written to the WAL, so emptied after a crash and not replicated.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unlogged: bool,
 }
 
 /// A table's replica identity other than the default: the whole old row, nothing, or the
@@ -252,6 +258,8 @@ impl Table {
             partition_by: None,
             partition_of: None,
             inherited: None,
+            exclusions: vec![],
+            unlogged: false,
         }
     }
 
@@ -402,6 +410,9 @@ pub struct PrimaryKey {
     /// Constraint name; `None` lets Postgres choose `<table>_pkey`.
     pub name: Option<String>,
     pub columns: Vec<String>,
+    /// `DEFERRABLE [INITIALLY DEFERRED]`: checked at commit when deferred.
+    #[serde(default, skip_serializing_if = "Deferrable::is_no")]
+    pub deferrable: Deferrable,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -454,6 +465,30 @@ pub enum Deferrable {
     Deferred,
 }
 
+impl Deferrable {
+    pub fn is_no(&self) -> bool {
+        *self == Deferrable::No
+    }
+
+    /// The clause after a constraint (empty when not deferrable).
+    pub fn sql(self) -> &'static str {
+        match self {
+            Deferrable::No => "",
+            Deferrable::Immediate => " DEFERRABLE INITIALLY IMMEDIATE",
+            Deferrable::Deferred => " DEFERRABLE INITIALLY DEFERRED",
+        }
+    }
+
+    /// As the configuration spells it (`None`: not deferrable, the default).
+    pub fn spelled(self) -> Option<&'static str> {
+        match self {
+            Deferrable::No => None,
+            Deferrable::Immediate => Some("immediate"),
+            Deferrable::Deferred => Some("deferred"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ForeignKey {
     pub name: String,
@@ -489,6 +524,18 @@ pub struct Unique {
     pub name: String,
     pub columns: Vec<String>,
     pub nulls_not_distinct: bool,
+    /// As [`PrimaryKey::deferrable`].
+    #[serde(default, skip_serializing_if = "Deferrable::is_no")]
+    pub deferrable: Deferrable,
+}
+
+/// An exclusion constraint: no two rows may match on every element by its operator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Exclusion {
+    pub name: String,
+    /// What follows `EXCLUDE` in the constraint's definition, as `pg_get_constraintdef`
+    /// prints it: `USING gist (room WITH =, during WITH &&) WHERE (…) DEFERRABLE`.
+    pub definition: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

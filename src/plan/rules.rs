@@ -102,6 +102,7 @@ rules! {
     C118 => Caution, "alter a sequence (type, options, owner) or an identity column's sequence";
     C119 => Caution, "drop a sequence (its current value is lost)";
     C120 => Caution, "attach a populated table as a partition or create one beside a populated default partition (rows checked against the bound), or detach a partition (its rows leave the partitioned table)";
+    C121 => Caution, "make a table unlogged (emptied after a crash, not replicated) or logged again (table rewrite)";
     D201 => Dangerous, "drop a table (data loss)";
     D202 => Dangerous, "drop a column (data loss)";
     D203 => Dangerous, "truncate or delete rows";

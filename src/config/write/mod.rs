@@ -645,6 +645,12 @@ impl Writer<'_> {
                     a.set("primary_key_name", hcl_string(n));
                 }
             }
+            if let Some(d) = pk.deferrable.spelled() {
+                a.set("primary_key_deferrable", hcl_string(d));
+            }
+        }
+        if t.unlogged {
+            a.set("unlogged", "true".into());
         }
         if let Some(r) = t.realtime {
             a.set("realtime", r.to_string());
@@ -680,10 +686,8 @@ impl Writer<'_> {
             if fk.on_update != FkAction::NoAction {
                 a.set("on_update", hcl_string(fk.on_update.as_str()));
             }
-            match fk.deferrable {
-                Deferrable::No => {}
-                Deferrable::Immediate => a.set("deferrable", hcl_string("immediate")),
-                Deferrable::Deferred => a.set("deferrable", hcl_string("deferred")),
+            if let Some(d) = fk.deferrable.spelled() {
+                a.set("deferrable", hcl_string(d));
             }
             a.write(s);
             block_close(s, 1);
@@ -698,8 +702,19 @@ impl Writer<'_> {
             if u.nulls_not_distinct {
                 a.set("nulls_not_distinct", "true".into());
             }
+            if let Some(d) = u.deferrable.spelled() {
+                a.set("deferrable", hcl_string(d));
+            }
             a.write(s);
             block_close(s, 1);
+        }
+        for x in &t.exclusions {
+            let _ = writeln!(
+                s,
+                "  exclude {} {{ definition = {} }}",
+                hcl_string(&x.name),
+                hcl_string(&x.definition)
+            );
         }
         for c in &t.checks {
             let _ = writeln!(

@@ -160,6 +160,9 @@ pub fn create_table(t: &Table) -> String {
             c.expression
         ));
     }
+    for x in &t.exclusions {
+        parts.push(exclusion_clause(x));
+    }
     let by = t
         .partition_by
         .as_deref()
@@ -179,11 +182,12 @@ pub fn create_table(t: &Table) -> String {
             p.bound
         );
     }
+    let unlogged = if t.unlogged { "UNLOGGED " } else { "" };
     if parts.is_empty() {
-        return format!("CREATE TABLE {} (){by}", t.name.sql());
+        return format!("CREATE {unlogged}TABLE {} (){by}", t.name.sql());
     }
     format!(
-        "CREATE TABLE {} (\n  {}\n){by}",
+        "CREATE {unlogged}TABLE {} (\n  {}\n){by}",
         t.name.sql(),
         parts.join(",\n  ")
     )
@@ -195,23 +199,35 @@ fn primary_key_clause(t: &Table, pk: &PrimaryKey) -> String {
         .clone()
         .unwrap_or_else(|| crate::config::default_constraint_name(&t.name.name, "pkey"));
     format!(
-        "CONSTRAINT {} PRIMARY KEY ({})",
+        "CONSTRAINT {} PRIMARY KEY ({}){}",
         ident(&name),
-        ident_list(&pk.columns)
+        ident_list(&pk.columns),
+        pk.deferrable.sql()
     )
 }
 
 fn unique_clause(u: &Unique) -> String {
     format!(
-        "CONSTRAINT {} UNIQUE{} ({})",
+        "CONSTRAINT {} UNIQUE{} ({}){}",
         ident(&u.name),
         if u.nulls_not_distinct {
             " NULLS NOT DISTINCT"
         } else {
             ""
         },
-        ident_list(&u.columns)
+        ident_list(&u.columns),
+        u.deferrable.sql()
     )
+}
+
+/// `CONSTRAINT name EXCLUDE …`: the definition is SQL the configuration holds (normalised
+/// through Postgres), as a check's expression is.
+fn exclusion_clause(x: &Exclusion) -> String {
+    format!("CONSTRAINT {} EXCLUDE {}", ident(&x.name), x.definition)
+}
+
+pub fn add_exclusion(t: &QName, x: &Exclusion) -> String {
+    format!("ALTER TABLE {} ADD {}", t.sql(), exclusion_clause(x))
 }
 
 /// Every statement that creates a new table with everything it owns except its foreign
@@ -343,11 +359,7 @@ pub fn add_foreign_key(t: &QName, fk: &ForeignKey, not_valid: bool) -> String {
     if fk.on_delete != FkAction::NoAction {
         s.push_str(&format!(" ON DELETE {}", fk.on_delete.sql()));
     }
-    match fk.deferrable {
-        Deferrable::No => {}
-        Deferrable::Immediate => s.push_str(" DEFERRABLE INITIALLY IMMEDIATE"),
-        Deferrable::Deferred => s.push_str(" DEFERRABLE INITIALLY DEFERRED"),
-    }
+    s.push_str(fk.deferrable.sql());
     if not_valid {
         s.push_str(" NOT VALID");
     }
@@ -1181,6 +1193,7 @@ mod tests {
         t.primary_key = Some(PrimaryKey {
             name: None,
             columns: vec!["id".into()],
+            deferrable: Deferrable::No,
         });
         t.checks.push(Check {
             name: "c".into(),

@@ -2,6 +2,7 @@
 //! [`draft`] is the generator for one change kind.
 
 mod partitions;
+mod persistence;
 mod realtime;
 mod replica_identity;
 mod sequences;
@@ -188,11 +189,11 @@ fn is_partitioned(ctx: &Context, t: &QName) -> bool {
         .is_some_and(|l| l.partition_by.is_some())
 }
 
-fn populated(ctx: &Context, t: &QName) -> bool {
+pub(super) fn populated(ctx: &Context, t: &QName) -> bool {
     ctx.rows.get(t).is_none_or(|r| r.rows > 0)
 }
 
-fn rows_note(ctx: &Context, t: &QName) -> String {
+pub(super) fn rows_note(ctx: &Context, t: &QName) -> String {
     match ctx.rows.get(t) {
         Some(r) if r.exact => format!("{} rows", r.rows),
         Some(r) => format!("about {} rows", r.rows),
@@ -380,6 +381,12 @@ fn generate(change: &Change, ctx: &Context) -> B {
         )
         .rule(Rule::S017, "no rows change")
         .sql(ddl::drop_constraint(table, &unique.name)),
+        DropExclusion { table, exclusion } => B::new(
+            5,
+            format!("drop exclusion constraint {} on {table}", exclusion.name),
+        )
+        .rule(Rule::S017, "no rows change")
+        .sql(ddl::drop_constraint(table, &exclusion.name)),
         DropCheck { table, check } => B::new(5, format!("drop check {} on {table}", check.name))
             .rule(Rule::S017, "no rows change")
             .sql(ddl::drop_constraint(table, &check.name)),
@@ -791,6 +798,17 @@ fn generate(change: &Change, ctx: &Context) -> B {
             let b = constraint_rule(ctx, table, b, "values must be unique");
             builds_index_locked(ctx, table, b)
         }
+        AddExclusion { table, exclusion } => {
+            // Its index is built under the table's lock; there is no `NOT VALID` form.
+            let b = B::new(
+                38,
+                format!("add exclusion constraint {} on {table}", exclusion.name),
+            )
+            .sql(ddl::add_exclusion(table, exclusion))
+            .refs([table_addr(table)]);
+            let b = constraint_rule(ctx, table, b, "no two rows may conflict under it");
+            builds_index_locked(ctx, table, b)
+        }
         AddCheck { table, check } => {
             let existing = ctx.live.tables.contains_key(table);
             let b = B::new(38, format!("add check {} on {table}", check.name))
@@ -925,6 +943,7 @@ fn generate(change: &Change, ctx: &Context) -> B {
         }
         SetRealtime { table, realtime } => realtime::set(table, *realtime),
         SetReplicaIdentity { table, from, to } => replica_identity::set(ctx, table, from, to),
+        SetUnlogged { table, unlogged } => persistence::set(ctx, table, *unlogged),
         AttachPartition { table, to } => partitions::attach(ctx, table, to),
         DetachPartition { table, parent } => partitions::detach(ctx, table, parent),
         CreateSequence(s) => sequences::create(s),

@@ -1,0 +1,1 @@
+select string_agg(conname::text || ':' || contype::text || ':' || condeferrable::text || ':' || condeferred::text, ',' order by conname) from pg_catalog.pg_constraint where conrelid in (select oid from pg_catalog.pg_class where relname in ('bookings', 'slots', 'rooms'));
