@@ -2,6 +2,7 @@
 //! (hcl-edit), evaluated (`var.*`, `local.*`, `env()`), lowered into the [`Model`], with
 //! references resolved into a dependency graph. All problems are reported at once.
 
+mod collations;
 mod constraints;
 pub mod diag;
 pub mod eval;
@@ -112,6 +113,7 @@ const KINDS: &[&str] = &[
     "enum",
     "domain",
     "composite_type",
+    "collation",
     "sequence",
     "function",
     "table",
@@ -763,6 +765,9 @@ fn load_sources(
                 "composite_type" => addr
                     .map(|a| types::lower_composite_type(&mut lw, &mut blk, &a))
                     .unwrap_or(()),
+                "collation" => addr
+                    .map(|a| collations::lower_collation(&mut lw, &mut blk, &a))
+                    .unwrap_or(()),
                 "sequence" => addr
                     .map(|a| sequences::lower_sequence(&mut lw, &mut blk, &a))
                     .unwrap_or(()),
@@ -872,6 +877,7 @@ fn declare<'a>(
         "enum",
         "domain",
         "composite_type",
+        "collation",
         "sequence",
         "function",
         "table",
@@ -939,6 +945,7 @@ fn declare<'a>(
                 "enum" => Some(Address::Enum(qname(lw))),
                 "domain" => Some(Address::Domain(qname(lw))),
                 "composite_type" => Some(Address::CompositeType(qname(lw))),
+                "collation" => Some(Address::Collation(qname(lw))),
                 "sequence" => Some(Address::Sequence(qname(lw))),
                 "function" => Some(Address::Function(qname(lw))),
                 "table" => Some(Address::Table(qname(lw))),

@@ -10,6 +10,7 @@
 use crate::model::*;
 use std::collections::{BTreeMap, BTreeSet};
 
+mod collations;
 pub mod functions;
 mod overloads;
 mod partitions;
@@ -173,6 +174,13 @@ pub enum Change {
     },
     CreateCompositeType(CompositeType),
     DropCompositeType(CompositeType),
+    CreateCollation(Collation),
+    DropCollation(Collation),
+    /// A collation's comment, or (dropped and created again) its provider or locale.
+    AlterCollation {
+        from: Collation,
+        to: Collation,
+    },
     /// Attributes added, dropped or retyped.
     AlterCompositeType {
         from: CompositeType,
@@ -321,6 +329,9 @@ impl Change {
             CreateCompositeType(t) | DropCompositeType(t) | AlterCompositeType { to: t, .. } => {
                 Address::CompositeType(t.name.clone())
             }
+            CreateCollation(c) | DropCollation(c) | AlterCollation { to: c, .. } => {
+                Address::Collation(c.name.clone())
+            }
             RenameEnum { to, .. } => Address::Enum(to.clone()),
             AddEnumValue { name, .. }
             | SetEnumComment { name, .. }
@@ -388,6 +399,7 @@ impl Change {
             | CreateDomain(_)
             | CreateSequence(_)
             | CreateCompositeType(_)
+            | CreateCollation(_)
             | CreateTable(_)
             | AddColumn { .. }
             | AddForeignKey { .. }
@@ -413,6 +425,7 @@ impl Change {
             | DropDomain(_)
             | DropSequence(_)
             | DropCompositeType(_)
+            | DropCollation(_)
             | DropTable(_)
             | DropColumn { .. }
             | DropForeignKey { .. }
@@ -452,6 +465,7 @@ impl Change {
             | AlterDomain { .. }
             | AlterSequence { .. }
             | AlterCompositeType { .. }
+            | AlterCollation { .. }
             | AlterPolicy { .. }
             | ReplaceFunction { .. }
             | ReplaceTrigger { .. }
@@ -545,6 +559,7 @@ pub fn diff(desired: &Model, live: &Model, own: &Ownership) -> Diff {
     };
     d.schemas(desired, live);
     d.extensions(desired, live);
+    d.collations(desired, live);
     d.enums(desired, live);
     d.new_types(desired, live);
     d.domains(desired, live);

@@ -1118,6 +1118,7 @@ pub(super) fn build(
     }
     m.project.managed_roles.extend(extra);
 
+    m.collations = super::collations::collations(decode("collations", doc("collations"))?);
     m.normalize();
     unmanaged.sort();
     Ok(Live {
@@ -1294,6 +1295,11 @@ mod tests {
                 "sequences",
                 q::SEQUENCES,
                 fields_of::<super::super::sequences::SeqRow>(),
+            ),
+            (
+                "collations",
+                q::COLLATIONS,
+                fields_of::<super::super::collations::CollRow>(),
             ),
         ];
         let row_queries = q::all()

@@ -11,6 +11,7 @@
 //! exclusion constraints, …) is listed in [`Live::unmanaged`] rather than dropped silently.
 
 mod build;
+mod collations;
 mod parse;
 pub mod platform;
 pub mod queries;

@@ -390,6 +390,28 @@ pub const SEQUENCES: &str = concat!(
     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ANY({SCHEMAS})"
 );
 
+/// Collations created in the covered schemas (not by an extension). The locale columns
+/// differ across versions (`colliculocale` on 15–16, `colllocale` on 17+): read by name
+/// from the row's JSON so one query serves every version.
+pub const COLLATIONS: &str = concat!(
+    agg!(
+        row!(
+            "schema" => "n.nspname",
+            "name" => "c.collname",
+            "provider" => "c.collprovider",
+            "collate" => "c.collcollate",
+            "ctype" => "c.collctype",
+            "icu" => "COALESCE(pg_catalog.to_jsonb(c) ->> 'colllocale', pg_catalog.to_jsonb(c) ->> 'colliculocale')",
+            "deterministic" => "c.collisdeterministic",
+            "comment" => "pg_catalog.obj_description(c.oid, 'pg_collation')",
+        ),
+        order "n.nspname, c.collname"
+    ),
+    "FROM pg_catalog.pg_collation c JOIN pg_catalog.pg_namespace n ON n.oid = c.collnamespace ",
+    "WHERE n.nspname = ANY({SCHEMAS}) AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend d ",
+    "WHERE d.classid = 'pg_catalog.pg_collation'::pg_catalog.regclass AND d.objid = c.oid AND d.deptype = 'e')"
+);
+
 /// Tables Supabase Realtime publishes: the members of the `supabase_realtime` publication
 /// (every table when it is `FOR ALL TABLES`), by oid. No rows without the publication.
 pub const REALTIME: &str = concat!(
@@ -425,6 +447,7 @@ pub fn all() -> Vec<(&'static str, &'static str)> {
         ("default_acls", DEFAULT_ACLS),
         ("owned_sequences", OWNED_SEQUENCES),
         ("sequences", SEQUENCES),
+        ("collations", COLLATIONS),
         ("opclasses", OPCLASSES),
         ("realtime", REALTIME),
         ("realtime_publication", REALTIME_PUBLICATION),

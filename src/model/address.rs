@@ -10,6 +10,7 @@ pub enum Address {
     Enum(QName),
     Domain(QName),
     CompositeType(QName),
+    Collation(QName),
     Sequence(QName),
     Table(QName),
     /// A part of a table: `kind` is `column`, `index`, `foreign_key`, `check`, `unique` or
@@ -36,6 +37,7 @@ impl Address {
             Address::Enum(_) => "enum",
             Address::Domain(_) => "domain",
             Address::CompositeType(_) => "composite_type",
+            Address::Collation(_) => "collation",
             Address::Sequence(_) => "sequence",
             Address::Table(_) | Address::TablePart(..) => "table",
             Address::Policy(..) => "policy",
@@ -58,6 +60,7 @@ impl fmt::Display for Address {
             Address::Enum(q) => write!(f, "enum.{q}"),
             Address::Domain(q) => write!(f, "domain.{q}"),
             Address::CompositeType(q) => write!(f, "composite_type.{q}"),
+            Address::Collation(q) => write!(f, "collation.{q}"),
             Address::Sequence(q) => write!(f, "sequence.{q}"),
             Address::Table(q) => write!(f, "table.{q}"),
             Address::TablePart(q, kind, name) if name.is_empty() => write!(f, "table.{q}.{kind}"),

@@ -5,6 +5,7 @@
 //! (introspected from Postgres), so the two can be compared directly.
 
 mod address;
+mod collations;
 pub mod keyed;
 mod partitions;
 mod sensitive;
@@ -12,6 +13,7 @@ mod sequences;
 mod types;
 
 pub use address::Address;
+pub use collations::Collation;
 pub use keyed::Keyed;
 pub use partitions::{Inherited, PartitionOf};
 pub use sensitive::Sensitive;
@@ -64,6 +66,8 @@ pub struct Model {
     pub domains: BTreeMap<QName, Domain>,
     #[serde(default, with = "keyed")]
     pub composite_types: BTreeMap<QName, CompositeType>,
+    #[serde(default, with = "keyed", skip_serializing_if = "BTreeMap::is_empty")]
+    pub collations: BTreeMap<QName, Collation>,
     #[serde(default, with = "keyed")]
     pub sequences: BTreeMap<QName, Sequence>,
     #[serde(with = "keyed")]
@@ -1086,6 +1090,11 @@ impl Model {
             self.composite_types
                 .keys()
                 .map(|q| Address::CompositeType(q.clone())),
+        );
+        out.extend(
+            self.collations
+                .keys()
+                .map(|q| Address::Collation(q.clone())),
         );
         out.extend(self.sequences.keys().map(|q| Address::Sequence(q.clone())));
         out.extend(self.tables.keys().map(|q| Address::Table(q.clone())));

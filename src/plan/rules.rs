@@ -78,7 +78,7 @@ rules! {
     S018 => Safe, "make a column nullable";
     S019 => Safe, "narrow the default privileges of an object created by this plan";
     S020 => Safe, "add a table to Supabase Realtime (the supabase_realtime publication)";
-    S021 => Safe, "create a domain or composite type";
+    S021 => Safe, "create a domain, composite type or collation";
     S022 => Safe, "set a table's replica identity (what updates and deletes write to the WAL)";
     S023 => Safe, "create a sequence";
     S024 => Safe, "attach an empty table to a partitioned table";
@@ -93,10 +93,10 @@ rules! {
     C109 => Caution, "change a SQL function's signature or return type (callers may break)";
     C110 => Caution, "enable RLS on a populated table (blocks every role without a policy)";
     C111 => Caution, "rename a table or column (clients using the old name break)";
-    C112 => Caution, "drop an enum, schema, extension, SQL function, view or trigger nothing else depends on";
+    C112 => Caution, "drop an enum, schema, extension, collation, SQL function, view or trigger nothing else depends on";
     C113 => Caution, "replace a trigger or view, or update an extension";
     C114 => Caution, "delete a secret no Edge Function uses";
-    C116 => Caution, "alter a domain (default, NOT NULL, checks: existing values must pass) or a composite type's attributes";
+    C116 => Caution, "alter a domain (default, NOT NULL, checks: existing values must pass) or a composite type's attributes, or replace a collation";
     C115 => Caution, "remove a table from Supabase Realtime (subscribed clients stop receiving its changes)";
     C117 => Caution, "set a table's replica identity to NOTHING (its updates and deletes fail once it is published)";
     C118 => Caution, "alter a sequence (type, options, owner) or an identity column's sequence";

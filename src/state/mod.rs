@@ -328,6 +328,7 @@ pub fn attributes(model: &Model, addr: &Address) -> serde_json::Value {
         Address::Enum(q) => model.enums.get(q).map(to_value),
         Address::Domain(q) => model.domains.get(q).map(to_value),
         Address::CompositeType(q) => model.composite_types.get(q).map(to_value),
+        Address::Collation(q) => model.collations.get(q).map(to_value),
         Address::Sequence(q) => model.sequences.get(q).map(to_value),
         Address::Table(q) => model.tables.get(q).map(to_value),
         Address::TablePart(..) => None,

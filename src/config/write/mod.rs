@@ -207,8 +207,19 @@ fn render(model: &Model) -> Vec<(String, String)> {
         }
         files.insert("enums.hcl".into(), s);
     }
-    if !model.domains.is_empty() || !model.composite_types.is_empty() {
+    if !model.domains.is_empty()
+        || !model.composite_types.is_empty()
+        || !model.collations.is_empty()
+    {
         let mut s = String::new();
+        for c in model.collations.values() {
+            let label = w.labels.take(
+                "collation",
+                &label_pref(&c.name),
+                &format!("{}_{}", c.name.schema, c.name.name),
+            );
+            collation_block(&mut s, &label, c);
+        }
         for d in model.domains.values() {
             let label = w.labels.take(
                 "domain",
@@ -460,6 +471,28 @@ fn domain_block(s: &mut String, label: &str, d: &Domain) {
             hcl_string(&c.expression)
         );
     }
+    block_close(s, 0);
+    s.push('\n');
+}
+
+fn collation_block(s: &mut String, label: &str, c: &Collation) {
+    block_open(s, 0, &format!("collation {}", hcl_string(label)));
+    let mut a = Attrs::new(1);
+    name_schema(&mut a, label, &c.name);
+    if c.provider != "libc" {
+        a.set("provider", hcl_string(&c.provider));
+    }
+    a.set("locale", hcl_string(&c.locale));
+    if let Some(t) = &c.lc_ctype {
+        a.set("lc_ctype", hcl_string(t));
+    }
+    if !c.deterministic {
+        a.set("deterministic", "false".into());
+    }
+    if let Some(t) = &c.comment {
+        a.set("comment", hcl_string(t));
+    }
+    a.write(s);
     block_close(s, 0);
     s.push('\n');
 }

@@ -5,10 +5,12 @@
 //! shape of the surrounding statement (parentheses for expressions, dollar quoting for
 //! bodies).
 
+mod collations;
 mod partitions;
 mod sequences;
 mod types;
 
+pub use collations::*;
 pub use partitions::*;
 pub use sequences::*;
 pub use types::*;
@@ -961,6 +963,14 @@ fn create_model_entries(m: &Model, exact_privileges: bool) -> Vec<(Address, Stri
     }
     for e in m.extensions.values() {
         out.push((Address::Extension(e.name.clone()), create_extension(e)));
+    }
+    // Collations before the domains and columns that name them.
+    for c in m.collations.values() {
+        let a = Address::Collation(c.name.clone());
+        out.push((a.clone(), create_collation(c)));
+        if let Some(t) = &c.comment {
+            out.push((a, comment_on("COLLATION", &c.name.sql(), Some(t))));
+        }
     }
     for e in m.enums.values() {
         let a = Address::Enum(e.name.clone());

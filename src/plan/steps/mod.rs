@@ -1,6 +1,7 @@
 //! One change → one step: its SQL, phase, ordering tier, rules and backup. Each arm of
 //! [`draft`] is the generator for one change kind.
 
+mod collations;
 mod partitions;
 mod persistence;
 mod realtime;
@@ -950,6 +951,9 @@ fn generate(change: &Change, ctx: &Context) -> B {
         AlterSequence { from, to } => sequences::alter(from, to),
         DropSequence(s) => sequences::drop(s),
         CreateDomain(d) => types::create_domain(d),
+        CreateCollation(c) => collations::create(c),
+        AlterCollation { from, to } => collations::alter(from, to),
+        DropCollation(c) => collations::drop(c),
         CreateCompositeType(t) => types::create_composite(t),
         AlterDomain { from, to } => types::alter_domain(from, to),
         AlterCompositeType { from, to } => types::alter_composite(from, to),

@@ -1,0 +1,3 @@
+collation "numeric" {
+  provider = "icu4c"
+}
