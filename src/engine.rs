@@ -113,6 +113,8 @@ pub async fn row_counts(client: &tokio_postgres::Client, live: &Live, d: &Diff) 
             | Change::AddUnique { table, .. }
             | Change::AddExclusion { table, .. }
             | Change::SetUnlogged { table, .. }
+            | Change::NoInherit { table, .. }
+            | Change::Inherit { table, .. }
             | Change::AlterColumn { table, .. }
             | Change::SetRls { table, .. }
             | Change::AddCheck { table, .. }

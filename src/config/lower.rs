@@ -755,6 +755,7 @@ pub(super) fn lower_table(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
             "primary_key_name",
             "primary_key_deferrable",
             "unlogged",
+            "inherits",
             "realtime",
             "replica_identity",
             "partition_by",
@@ -781,6 +782,7 @@ pub(super) fn lower_table(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
     t.unlogged = lw.boolean(b, "unlogged").unwrap_or(false);
     lw.depends_on(b, addr);
     super::partitions::lower_partitioning(lw, b, addr, &mut t);
+    super::partitions::lower_inherits(lw, b, addr, &mut t);
     super::partitions::check_no_columns(lw, b, &t);
 
     let mut part_names: BTreeMap<(&str, String), Span> = BTreeMap::new();
@@ -917,8 +919,9 @@ pub(super) fn lower_table(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
     }
 
     let known: BTreeSet<String> = t.columns.iter().map(|c| c.name.clone()).collect();
-    // A partition's columns are its parent's, which Postgres checks when normalising.
-    let partition = t.partition_of.is_some();
+    // A partition's columns are its parent's, and a child table's include its parents':
+    // Postgres checks them when normalising.
+    let partition = t.partition_of.is_some() || !t.inherits.is_empty();
     let check_cols = |lw: &mut Lowerer, cols: &[Loc], what: &str| -> bool {
         if partition {
             return true;

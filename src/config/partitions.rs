@@ -99,3 +99,59 @@ pub(super) fn check_no_columns(lw: &mut Lowerer, b: &Blk, t: &Table) {
         );
     }
 }
+
+/// `inherits = [table.base, …]`: table inheritance (`INHERITS`). The child's inherited
+/// columns and checks are its parents': it declares only its own.
+pub(super) fn lower_inherits(lw: &mut Lowerer, b: &Blk, addr: &Address, t: &mut Table) {
+    let Some(v) = lw.val(b, "inherits") else {
+        return;
+    };
+    let Value::List(items) = v.value else {
+        lw.wrong_type(&v, "inherits", "a list of references such as [table.NAME]");
+        return;
+    };
+    for it in items {
+        match &it.value {
+            Value::Ref(r) => {
+                if let Some(a @ Address::Table(_)) = lw.resolve(r, &it.span, &["table"]) {
+                    lw.dep(addr, a.clone(), &it.span);
+                    if let Address::Table(q) = a {
+                        if q == t.name {
+                            lw.push(
+                                Diag::new(
+                                    "config::invalid_reference",
+                                    format!("table {} cannot inherit from itself", t.name),
+                                )
+                                .at(&it.span, "the table itself"),
+                            );
+                        } else if !t.inherits.contains(&q) {
+                            t.inherits.push(q);
+                        }
+                    }
+                }
+            }
+            _ => lw.push(
+                Diag::new(
+                    "config::wrong_type",
+                    "each item of `inherits` must be a reference such as table.NAME",
+                )
+                .at(&it.span, "not a table reference"),
+            ),
+        }
+    }
+    if !t.inherits.is_empty() && (t.partition_of.is_some() || t.partition_by.is_some()) {
+        let at = b
+            .attr("inherits")
+            .map(|a| attr_span(a, b.file))
+            .unwrap_or(b.head.clone());
+        lw.push(
+            Diag::new(
+                "config::conflicting_attributes",
+                "`inherits` with partitioning",
+            )
+            .at(&at, "inheritance and partitioning")
+            .help("Postgres does not mix table inheritance with partitioning: remove one"),
+        );
+        t.inherits.clear();
+    }
+}

@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 mod collations;
 pub mod functions;
+pub(crate) mod inheritance;
 mod overloads;
 mod partitions;
 mod renames;
@@ -187,6 +188,16 @@ pub enum Change {
         to: CompositeType,
     },
     /// Add the table to Supabase Realtime's `supabase_realtime` publication, or remove it.
+    /// `ALTER TABLE … NO INHERIT parent`: the table keeps the columns it inherited.
+    NoInherit {
+        table: QName,
+        parent: QName,
+    },
+    /// `ALTER TABLE … INHERIT parent`: its columns of the parent's merge with them.
+    Inherit {
+        table: QName,
+        parent: QName,
+    },
     /// `ALTER TABLE … SET UNLOGGED` (or `SET LOGGED`).
     SetUnlogged {
         table: QName,
@@ -344,6 +355,8 @@ impl Change {
             | SetRealtime { table, .. }
             | SetReplicaIdentity { table, .. }
             | SetUnlogged { table, .. }
+            | NoInherit { table, .. }
+            | Inherit { table, .. }
             | DetachPartition { table, .. }
             | AttachPartition { table, .. } => Address::Table(table.clone()),
             AddColumn { table, column } | DropColumn { table, column } => {
@@ -460,6 +473,8 @@ impl Change {
             | SetRealtime { .. }
             | SetReplicaIdentity { .. }
             | SetUnlogged { .. }
+            | NoInherit { .. }
+            | Inherit { .. }
             | DetachPartition { .. }
             | AttachPartition { .. }
             | AlterDomain { .. }
@@ -816,7 +831,9 @@ impl Differ<'_> {
         // Columns, in the desired order. A partition's are its parent's: compared there,
         // unless the table joins or leaves a partitioned table (then its columns are
         // compared with those it will have, before it is attached or once detached).
-        let (lcols, tcols) = partitions::columns_to_compare(desired, live, l, t);
+        let (mut lcols, tcols) = partitions::columns_to_compare(desired, live, l, t);
+        inheritance::adjust(desired, live, l, t, &mut lcols, &tcols);
+        self.inheritance(l, t);
         let mut added: Vec<&Column> = Vec::new();
         for c in &tcols {
             match lcols.iter().find(|x| x.name == c.name) {

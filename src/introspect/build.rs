@@ -36,6 +36,7 @@ struct RelRow {
     partkey: Option<String>,
     parent: Option<u32>,
     bound: Option<String>,
+    inherits: Option<Vec<u32>>,
     #[serde(default)]
     replident: String,
     #[serde(default)]
@@ -604,6 +605,8 @@ pub(super) fn build(
     let mut seq_acls: Vec<(u32, QName, Vec<AclRow>)> = Vec::new();
     // (partition, parent, bound), resolved once every relation is named.
     let mut partition_parents: Vec<(u32, u32, String)> = Vec::new();
+    // (child, parents) of table inheritance.
+    let mut inherit_parents: Vec<(u32, Vec<u32>)> = Vec::new();
     let mut matviews: BTreeMap<u32, QName> = BTreeMap::new();
     for r in &rels {
         let q = QName::new(&r.schema, &r.name);
@@ -616,6 +619,9 @@ pub(super) fn build(
                 t.unlogged = r.persistence == "u";
                 if let (Some(parent), Some(bound)) = (r.parent, &r.bound) {
                     partition_parents.push((r.oid, parent, bound.clone()));
+                }
+                if let Some(parents) = r.inherits.clone().filter(|p| !p.is_empty()) {
+                    inherit_parents.push((r.oid, parents));
                 }
                 t.rls = Rls {
                     enabled: r.rls,
@@ -695,6 +701,18 @@ pub(super) fn build(
             t.partition_of = Some(PartitionOf { parent, bound });
         }
     }
+    for (oid, parents) in inherit_parents {
+        let names: Option<Vec<QName>> = parents.iter().map(|p| rel_name.get(p).cloned()).collect();
+        match (names, tables.get_mut(&oid)) {
+            (Some(names), Some(t)) => t.inherits = names,
+            (None, Some(t)) => unmanaged.push(Unmanaged {
+                kind: "table inheritance".into(),
+                name: t.name.to_string(),
+                reason: "it inherits from a table outside the covered schemas".into(),
+            }),
+            _ => {}
+        }
+    }
     let owned_by: BTreeMap<(u32, String), (u32, String)> = owned
         .iter()
         .map(|o| ((o.rel, o.col.clone()), (o.seq, o.deptype.clone())))
@@ -724,8 +742,9 @@ pub(super) fn build(
         let Some(t) = tables.get_mut(&c.rel) else {
             continue;
         };
-        // A partition's columns are its parent's.
-        if c.inherited && t.partition_of.is_some() {
+        // A partition's columns are its parent's; so are those a child table inherits
+        // (also when it declares them too: they stay merged with the parent's).
+        if c.inherited && (t.partition_of.is_some() || !t.inherits.is_empty()) {
             continue;
         }
         let mut col = Column::new(&c.name, &c.type_);
@@ -822,6 +841,10 @@ pub(super) fn build(
             continue;
         };
         if c.parent_rel == Some(c.rel) {
+            continue;
+        }
+        // A check a child table inherits is its parent's.
+        if !own.inherits.is_empty() && !c.local {
             continue;
         }
         let t = if own.partition_of.is_some() && (c.parent_rel.is_some() || !c.local) {

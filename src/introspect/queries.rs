@@ -75,6 +75,8 @@ pub const RELATIONS: &str = concat!(
         "partkey" => "CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END",
         "parent" => "CASE WHEN c.relispartition THEN (SELECT ih.inhparent::bigint FROM pg_catalog.pg_inherits ih WHERE ih.inhrelid = c.oid) END",
         "bound" => "CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END",
+        // Table inheritance (not partitioning): the parents, in order.
+        "inherits" => "CASE WHEN NOT c.relispartition THEN (SELECT pg_catalog.json_agg(ih.inhparent::bigint ORDER BY ih.inhseqno) FROM pg_catalog.pg_inherits ih WHERE ih.inhrelid = c.oid) END",
         "replident" => "c.relreplident",
         "persistence" => "c.relpersistence",
         "replident_index" => "CASE WHEN c.relreplident = 'i' THEN (SELECT ic.relname FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class ic ON ic.oid = x.indexrelid WHERE x.indrelid = c.oid AND x.indisreplident) END",

@@ -217,6 +217,10 @@ pub struct Table {
     /// Exclusion constraints (`EXCLUDE USING gist (room WITH =, during WITH &&)`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exclusions: Vec<Exclusion>,
+    /// The tables it inherits from (`INHERITS (…)`, table inheritance, not partitioning),
+    /// in order. The columns and checks it inherits are theirs: not in its model.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inherits: Vec<QName>,
     /// `UNLOGGED`: not written to the WAL, so emptied after a crash and not replicated.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub unlogged: bool,
@@ -264,6 +268,7 @@ impl Table {
             inherited: None,
             exclusions: vec![],
             unlogged: false,
+            inherits: vec![],
         }
     }
 

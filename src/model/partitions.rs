@@ -31,20 +31,27 @@ pub struct Inherited {
 }
 
 impl Model {
-    /// How many partitioned tables are above `t` (0 for a table that is no partition);
-    /// a parent is created before its partitions. A cycle (rejected by the
+    /// How many tables are above `t`: partitioned tables it is a partition of, or tables
+    /// it inherits from (0 for neither); a parent is created before its children. A cycle (rejected by the
     /// configuration's graph) stops counting.
     pub fn partition_depth(&self, t: &Table) -> usize {
-        let mut depth = 0;
-        let mut cur = t;
-        while let Some(p) = &cur.partition_of {
-            depth += 1;
-            match self.tables.get(&p.parent) {
-                Some(parent) if depth <= self.tables.len() => cur = parent,
-                _ => break,
-            }
+        self.depth_below(t, self.tables.len())
+    }
+
+    /// Tables above `t` through partitioning or inheritance (`INHERITS`): the longest
+    /// chain, at most `limit` deep.
+    fn depth_below(&self, t: &Table, limit: usize) -> usize {
+        if limit == 0 {
+            return 0;
         }
-        depth
+        t.partition_of
+            .iter()
+            .map(|p| &p.parent)
+            .chain(&t.inherits)
+            .filter_map(|q| self.tables.get(q))
+            .map(|p| 1 + self.depth_below(p, limit - 1))
+            .max()
+            .unwrap_or(0)
     }
 
     /// The columns `t` has: its own, or, for a partition, its topmost parent's.

@@ -103,6 +103,7 @@ rules! {
     C119 => Caution, "drop a sequence (its current value is lost)";
     C120 => Caution, "attach a populated table as a partition or create one beside a populated default partition (rows checked against the bound), or detach a partition (its rows leave the partitioned table)";
     C121 => Caution, "make a table unlogged (emptied after a crash, not replicated) or logged again (table rewrite)";
+    C122 => Caution, "make a table inherit from another, or stop inheriting (its rows appear in or leave the parent's queries)";
     D201 => Dangerous, "drop a table (data loss)";
     D202 => Dangerous, "drop a column (data loss)";
     D203 => Dangerous, "truncate or delete rows";

@@ -682,6 +682,17 @@ impl Writer<'_> {
                 a.set("primary_key_deferrable", hcl_string(d));
             }
         }
+        if !t.inherits.is_empty() {
+            let parents: Vec<String> = t
+                .inherits
+                .iter()
+                .map(|q| {
+                    self.table_ref(q)
+                        .unwrap_or_else(|| hcl_string(&q.to_string()))
+                })
+                .collect();
+            a.set("inherits", format!("[{}]", parents.join(", ")));
+        }
         if t.unlogged {
             a.set("unlogged", "true".into());
         }

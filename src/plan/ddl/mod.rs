@@ -185,6 +185,12 @@ pub fn create_table(t: &Table) -> String {
         );
     }
     let unlogged = if t.unlogged { "UNLOGGED " } else { "" };
+    let by = if t.inherits.is_empty() {
+        by
+    } else {
+        let parents: Vec<String> = t.inherits.iter().map(QName::sql).collect();
+        format!(" INHERITS ({}){by}", parents.join(", "))
+    };
     if parts.is_empty() {
         return format!("CREATE {unlogged}TABLE {} (){by}", t.name.sql());
     }
@@ -282,6 +288,11 @@ pub fn add_column(t: &QName, c: &Column) -> String {
 
 pub fn drop_column(t: &QName, column: &str) -> String {
     format!("ALTER TABLE {} DROP COLUMN {}", t.sql(), ident(column))
+}
+
+/// `ALTER TABLE ONLY … DROP COLUMN`: the tables inheriting it keep the column as their own.
+pub fn drop_column_only(t: &QName, column: &str) -> String {
+    format!("ALTER TABLE ONLY {} DROP COLUMN {}", t.sql(), ident(column))
 }
 
 pub fn rename_column(t: &QName, from: &str, to: &str) -> String {

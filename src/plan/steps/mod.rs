@@ -2,6 +2,7 @@
 //! [`draft`] is the generator for one change kind.
 
 mod collations;
+mod inheritance;
 mod partitions;
 mod persistence;
 mod realtime;
@@ -394,17 +395,58 @@ fn generate(change: &Change, ctx: &Context) -> B {
         // Late, after the policies and views that read the column have changed, and after
         // a new primary key replaced one that included it.
         DropColumn { table, column } => {
+            // Tables inheriting it: those the configuration gives the column keep it (and
+            // its values) as their own (`ALTER TABLE ONLY`); the others lose it with it.
+            let children: Vec<&Table> = ctx
+                .live
+                .tables
+                .values()
+                .filter(|c| c.inherits.contains(table))
+                .collect();
+            let keep = children.iter().any(|c| {
+                ctx.desired
+                    .tables
+                    .get(&c.name)
+                    .is_some_and(|d| d.column(&column.name).is_some())
+            });
+            let mut reason = format!(
+                "the values of {}.{} are deleted ({})",
+                table,
+                column.name,
+                rows_note(ctx, table)
+            );
+            if keep {
+                reason.push_str("; the tables inheriting it keep theirs");
+            } else if !children.is_empty() {
+                let names: Vec<String> = children.iter().map(|c| c.name.to_string()).collect();
+                reason.push_str(&format!(", and those of {}, which inherit it", names.join(", ")));
+            }
+            let mut sql = vec![];
+            if keep {
+                sql.push(ddl::drop_column_only(table, &column.name));
+                // The children that do not keep it (one this plan creates inherited it
+                // too) lose it as the plain drop would have taken it from them.
+                sql.extend(
+                    ctx.desired
+                        .tables
+                        .values()
+                        .filter(|c| {
+                            c.inherits.contains(table)
+                                && c.column(&column.name).is_none()
+                                && ctx
+                                    .live
+                                    .tables
+                                    .get(&c.name)
+                                    .is_none_or(|l| l.inherits.contains(table))
+                        })
+                        .map(|c| ddl::drop_column(&c.name, &column.name)),
+                );
+            } else {
+                sql.push(ddl::drop_column(table, &column.name));
+            }
             let mut b = B::new(59, format!("drop column {} from {table}", column.name))
-                .rule(
-                    Rule::D202,
-                    format!(
-                        "the values of {}.{} are deleted ({})",
-                        table,
-                        column.name,
-                        rows_note(ctx, table)
-                    ),
-                )
-                .sql(ddl::drop_column(table, &column.name));
+                .rule(Rule::D202, reason)
+                .sqls(sql);
             b.backup = Some(column_backup(ctx, table, &column.name));
             b.rows_of = Some(table.clone());
             b
@@ -736,7 +778,8 @@ fn generate(change: &Change, ctx: &Context) -> B {
                 t.columns
                     .iter()
                     .filter_map(|c| c.enum_type.clone().map(Address::Enum)),
-            );
+            )
+            .refs(t.inherits.iter().map(table_addr));
             if t.rls.enabled {
                 b = b.rule(Rule::S008, "no rows exist yet");
             }
@@ -945,6 +988,8 @@ fn generate(change: &Change, ctx: &Context) -> B {
         SetRealtime { table, realtime } => realtime::set(table, *realtime),
         SetReplicaIdentity { table, from, to } => replica_identity::set(ctx, table, from, to),
         SetUnlogged { table, unlogged } => persistence::set(ctx, table, *unlogged),
+        NoInherit { table, parent } => inheritance::no_inherit(ctx, table, parent),
+        Inherit { table, parent } => inheritance::inherit(ctx, table, parent),
         AttachPartition { table, to } => partitions::attach(ctx, table, to),
         DetachPartition { table, parent } => partitions::detach(ctx, table, parent),
         CreateSequence(s) => sequences::create(s),

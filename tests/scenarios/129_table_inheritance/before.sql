@@ -1,0 +1,11 @@
+create table public.audit_base (created_at timestamptz not null default now(), actor text, legacy int);
+create table public.audit_orders (order_id bigint not null) inherits (public.audit_base);
+insert into public.audit_orders (order_id, actor, legacy) values (1, 'ann', 7), (2, 'bob', 8);
+create table public.audit_old (note text) inherits (public.audit_base);
+insert into public.audit_old (note, actor, legacy) values ('x', 'cy', 9);
+create table public.audit_notes (id bigint not null, created_at timestamptz not null default now(), actor text);
+insert into public.audit_notes (id, actor) values (10, 'dee');
+alter table public.audit_base enable row level security;
+alter table public.audit_orders enable row level security;
+alter table public.audit_old enable row level security;
+alter table public.audit_notes enable row level security;
