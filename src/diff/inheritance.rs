@@ -56,6 +56,8 @@ pub(super) fn adjust(
         ..Table::new(l.name.clone())
     };
     let kept = inherited_columns(live, &kept);
+    // Inherited columns come first in a child, as Postgres lays them out.
+    let mut first: Vec<Column> = Vec::new();
     for c in inherited_columns(live, l) {
         let declared = tcols.iter().any(|x| x.name == c.name);
         let stays_inherited = will_inherit.iter().any(|x| x.name == c.name);
@@ -66,9 +68,11 @@ pub(super) fn adjust(
         // Declared: the child owns it from now on. Not declared, from a parent it stops
         // inheriting: it stays behind as the child's own, so it is dropped from it.
         if declared || !goes_with_parent {
-            lcols.push(c.clone());
+            first.push(c.clone());
         }
     }
+    first.append(lcols);
+    *lcols = first;
     lcols.retain(|c| {
         tcols.iter().any(|x| x.name == c.name) || !will_inherit.iter().any(|x| x.name == c.name)
     });

@@ -614,6 +614,31 @@ impl Differ<'_> {
         }
     }
 
+    /// Columns both sides have, in another order: said, not changed (reordering rebuilds
+    /// the table; a new column goes at the end, as `ADD COLUMN` puts it).
+    fn column_order(&mut self, table: &QName, lcols: &[Column], tcols: &[Column]) {
+        let want: Vec<&str> = tcols
+            .iter()
+            .map(|c| c.renamed_from.as_deref().unwrap_or(&c.name))
+            .filter(|n| lcols.iter().any(|l| l.name == *n))
+            .collect();
+        let have: Vec<&str> = lcols
+            .iter()
+            .map(|c| c.name.as_str())
+            .filter(|n| want.contains(n))
+            .collect();
+        if have != want {
+            self.hint(
+                &Address::Table(table.clone()),
+                format!(
+                    "the column order differs (now {}; wanted {}): supaform does not reorder columns, which would rebuild the table",
+                    have.join(", "),
+                    want.join(", ")
+                ),
+            );
+        }
+    }
+
     fn hint(&mut self, addr: &Address, message: String) {
         self.out.hints.push(Hint {
             address: addr.to_string(),
@@ -834,6 +859,7 @@ impl Differ<'_> {
         let (mut lcols, tcols) = partitions::columns_to_compare(desired, live, l, t);
         inheritance::adjust(desired, live, l, t, &mut lcols, &tcols);
         self.inheritance(l, t);
+        self.column_order(name, &lcols, &tcols);
         let mut added: Vec<&Column> = Vec::new();
         for c in &tcols {
             match lcols.iter().find(|x| x.name == c.name) {
