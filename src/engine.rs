@@ -675,6 +675,10 @@ pub async fn prepare_baseline(
         }
     };
     crate::introspect::platform::create(&client, stand_ins).await;
+    if let Err(e) = crate::db::ensure_roles(&client, live.roles_named()).await {
+        let _ = inst.drop_database(&name).await;
+        return Err(RehearsalError::Failed(e.to_string()).into());
+    }
     let mut baseline = Baseline {
         inst,
         name,
@@ -717,12 +721,53 @@ async fn rebuild(
         .await
         .map_err(|e| RehearsalError::Failed(e.to_string()))?;
     let baseline = introspect(client, opts).await?;
-    let gap = diff(live, &baseline.model, &Ownership::default());
+    let mut gap = diff(live, &baseline.model, &Ownership::default());
+    // What the dev server's own defaults gave the copy that the target does not have (a
+    // plain PostgreSQL target has none of Supabase's grants and default privileges): the
+    // privileges are brought to the target's by the planner's own steps, then checked.
+    let privileges_only = gap.changes.iter().all(|c| {
+        matches!(
+            c,
+            crate::diff::Change::Grant(_)
+                | crate::diff::Change::Revoke(_)
+                | crate::diff::Change::GrantDefault(_)
+                | crate::diff::Change::RevokeDefault(_)
+        )
+    });
+    if !gap.is_empty() && privileges_only {
+        let rows = Default::default();
+        let steps = crate::plan::build(
+            &gap,
+            &crate::plan::Context {
+                desired: live,
+                live: &baseline.model,
+                rows: &rows,
+            },
+        );
+        for sql in steps.iter().flat_map(|s| &s.sql) {
+            if let Err(e) = client.batch_execute(sql).await {
+                return Ok(Some(format!(
+                    "the live privileges cannot be reproduced here ({})",
+                    e.as_db_error()
+                        .map(|d| d.message().to_string())
+                        .unwrap_or_else(|| e.to_string())
+                )));
+            }
+        }
+        let again = introspect(client, opts).await?;
+        gap = diff(live, &again.model, &Ownership::default());
+    }
     if !gap.is_empty() {
+        let some: Vec<String> = gap
+            .changes
+            .iter()
+            .take(5)
+            .map(|c| c.address().to_string())
+            .collect();
         return Ok(Some(format!(
             "the scratch copy differs from live in {} object(s), e.g. {}",
             gap.changes.len(),
-            gap.changes[0].address()
+            some.join(", ")
         )));
     }
     Ok(None)

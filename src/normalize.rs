@@ -169,6 +169,9 @@ pub async fn normalize_in(
         .map_err(|e| NormalizeError::Dev(e.to_string()))?;
     // Stand-ins of the platform objects the configuration names that the dev database lacks.
     crate::introspect::platform::create(&client, &target.stand_ins).await;
+    crate::db::ensure_roles(&client, desired.roles_named())
+        .await
+        .map_err(|e| NormalizeError::Dev(e.to_string()))?;
     if !target.creator.user.is_empty() {
         mirror_defaults(&client, cfg, opts, &target.creator).await?;
     }

@@ -234,3 +234,87 @@ async fn an_unused_baseline_is_discarded_and_none_is_made_without_rehearsal() {
         "{name} is dropped by discard"
     );
 }
+
+/// A plain PostgreSQL target (made from `template0`: none of Supabase's grants on the
+/// public schema or default privileges) is rehearsed: the scratch copy, made on the
+/// Supabase-like dev server, is brought to the target's own privileges first.
+#[tokio::test]
+async fn a_plain_postgres_target_is_rehearsed_with_its_own_privileges() {
+    common::server();
+    let name = format!("t{}_plain_rehearse", std::process::id());
+    let admin = common::connect(&common::server().url("postgres")).await;
+    admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
+        .await
+        .unwrap();
+    admin
+        .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE template0"))
+        .await
+        .unwrap();
+    let url = common::server().url(&name);
+    let c = supaform::db::connect(&url).await.unwrap();
+    c.batch_execute(
+        "create table public.notes (id uuid primary key);
+         create schema app;
+         create table app.items (id int primary key);
+         grant usage on schema app to authenticated;
+         grant select on app.items to authenticated;
+         alter default privileges in schema app grant select on tables to authenticated;",
+    )
+    .await
+    .unwrap();
+    let opts = LoadOptions {
+        env: Box::new(|_| None),
+        ..Default::default()
+    };
+    let cfg = load_str(Path::new("."), &[("main.hcl", HCL)], &opts).unwrap();
+    let p = engine::plan_config(
+        &cfg,
+        "test",
+        &url,
+        &StateView::default(),
+        &common::options(),
+    )
+    .await
+    .unwrap();
+    assert!(
+        p.plan
+            .steps
+            .iter()
+            .any(|s| s.address.ends_with("column.body")),
+        "{:#?}",
+        p.plan.steps
+    );
+    let r = engine::rehearse(&p, &common::options()).await.unwrap();
+    drop(c);
+    let _ = admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .await;
+    assert_eq!(r, Rehearsal::Passed);
+}
+
+/// Roles a project names but the dev server lacks are created there (as `NOLOGIN`), once.
+#[tokio::test]
+async fn missing_roles_are_created_on_the_dev_server_once() {
+    common::server();
+    let c = common::connect(&common::server().url("postgres")).await;
+    let role = format!("app_reader_{}", std::process::id());
+    supaform::db::ensure_roles(&c, [role.as_str(), "public", "anon"])
+        .await
+        .unwrap();
+    supaform::db::ensure_roles(&c, [role.as_str()])
+        .await
+        .unwrap();
+    let rows = c
+        .query(
+            "select rolcanlogin from pg_catalog.pg_roles where rolname = $1",
+            &[&role],
+        )
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert!(!rows[0].get::<_, bool>(0), "created NOLOGIN");
+    c.batch_execute(&format!("DROP ROLE \"{role}\""))
+        .await
+        .unwrap();
+}

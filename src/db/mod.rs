@@ -562,6 +562,40 @@ fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
     parts.join(": ")
 }
 
+/// Create, as `NOLOGIN` roles, those of `roles` the server lacks: a project's own roles
+/// (named in grants, policies and default privileges) exist on its database but not on
+/// the dev server, where normalisation and rehearsal need them. Roles are the cluster's,
+/// so they stay; a role another session creates meanwhile is fine.
+pub async fn ensure_roles<'a>(
+    client: &tokio_postgres::Client,
+    roles: impl IntoIterator<Item = &'a str>,
+) -> Result<(), tokio_postgres::Error> {
+    let wanted: Vec<String> = roles
+        .into_iter()
+        .filter(|r| *r != "public" && !r.starts_with("pg_") && !r.is_empty())
+        .map(str::to_string)
+        .collect();
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    let rows = client
+        .query(
+            "SELECT r FROM pg_catalog.unnest($1::text[]) r WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = r)",
+            &[&wanted],
+        )
+        .await?;
+    for row in rows {
+        let role: String = row.get(0);
+        let sql = format!("CREATE ROLE {} NOLOGIN", crate::quote::ident(&role));
+        if let Err(e) = client.batch_execute(&sql).await {
+            if e.code() != Some(&tokio_postgres::error::SqlState::DUPLICATE_OBJECT) {
+                return Err(e);
+            }
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1081,6 +1081,28 @@ impl Model {
     }
 
     /// Every address in the model, for listings and tests.
+    /// The roles the model names: managed roles, grantees, policies' roles, and default
+    /// privileges' owners and grantees (`public` included where named).
+    pub fn roles_named(&self) -> std::collections::BTreeSet<&str> {
+        let mut out: std::collections::BTreeSet<&str> = self
+            .project
+            .managed_roles
+            .iter()
+            .map(String::as_str)
+            .collect();
+        out.extend(self.grants.iter().map(|g| g.role.as_str()));
+        out.extend(
+            self.policies
+                .values()
+                .flat_map(|p| p.roles.iter().map(String::as_str)),
+        );
+        for d in &self.default_privileges {
+            out.insert(d.role.as_str());
+            out.insert(d.owner.as_str());
+        }
+        out
+    }
+
     pub fn addresses(&self) -> Vec<Address> {
         let mut out = Vec::new();
         out.extend(self.schemas.keys().map(|s| Address::Schema(s.clone())));
