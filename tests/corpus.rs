@@ -139,6 +139,15 @@ async fn apply_migrations(url: &str, files: &[PathBuf]) -> Result<(), String> {
     let client = common::connect(url).await;
     for f in files {
         let sql = std::fs::read_to_string(f).map_err(|e| e.to_string())?;
+        // Role settings are the cluster's: two projects setting one for the same role at
+        // once collide in Postgres (`pg_db_role_setting_databaseid_rol_index`), so files
+        // that alter roles run one at a time.
+        static ROLES: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+        let _roles = if sql.to_ascii_lowercase().contains("alter role") {
+            Some(ROLES.lock().await)
+        } else {
+            None
+        };
         // As the Supabase CLI runs a migration: one transaction per file.
         let r = client
             .batch_execute(&format!("BEGIN;\n{sql}\n;COMMIT;"))

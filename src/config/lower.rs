@@ -1157,12 +1157,14 @@ pub(super) fn lower_table(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
                     continue;
                 }
                 pb.addr = Address::TablePart(qn.clone(), "check", name.clone()).to_string();
-                lw.check_shape(&pb, &["expression"], &[]);
+                lw.check_shape(&pb, &["expression", "no_inherit"], &[]);
+                let no_inherit = lw.boolean(&pb, "no_inherit").unwrap_or(false);
                 if let Some((e, _)) = lw.req_string(&pb, "expression", "\"price > 0\"") {
                     t.checks.push(Check {
                         name,
                         expression: e,
                         valid: true,
+                        no_inherit,
                     });
                 }
             }

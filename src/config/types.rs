@@ -42,6 +42,7 @@ pub(super) fn lower_domain(lw: &mut Lowerer, b: &mut Blk, addr: &Address) {
         lw.check_shape(&cb, &["expression"], &[]);
         if let Some((e, _)) = lw.req_string(&cb, "expression", "\"VALUE > 0\"") {
             checks.push(Check {
+                no_inherit: false,
                 name: cb.label().to_string(),
                 expression: e,
                 valid: true,

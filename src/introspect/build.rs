@@ -98,6 +98,8 @@ struct ConRow {
     #[serde(default = "yes")]
     local: bool,
     parent_rel: Option<u32>,
+    #[serde(default)]
+    noinherit: bool,
 }
 
 fn yes() -> bool {
@@ -560,6 +562,7 @@ pub(super) fn build(
                             name: name.clone(),
                             expression: expression.clone(),
                             valid: *valid,
+                            no_inherit: false,
                         })
                         .collect(),
                     collation: t.collation.clone(),
@@ -887,6 +890,7 @@ pub(super) fn build(
                 name: c.name.clone(),
                 expression: c.expr.clone().unwrap_or_default(),
                 valid: c.valid,
+                no_inherit: c.noinherit,
             }),
             "f" => t.foreign_keys.push(ForeignKey {
                 name: c.name.clone(),

@@ -162,6 +162,7 @@ pub const CONSTRAINTS: &str = concat!(
         // foreign key references, has a parent constraint: on the parent table, or on
         // the same table.
         "parent_rel" => "CASE WHEN co.conparentid <> 0 THEN (SELECT pc.conrelid::bigint FROM pg_catalog.pg_constraint pc WHERE pc.oid = co.conparentid) END",
+        "noinherit" => "co.connoinherit",
     )),
     "FROM pg_catalog.pg_constraint co JOIN pg_catalog.pg_class c ON c.oid = co.conrelid ",
     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ",

@@ -551,6 +551,10 @@ pub struct Exclusion {
 pub struct Check {
     pub name: String,
     pub expression: String,
+    /// `NO INHERIT`: not passed on to the tables that inherit this one (a table's check
+    /// only; a domain's are always false).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_inherit: bool,
     /// `false` for a constraint added `NOT VALID` and not validated since (an apply
     /// interrupted in its *validate* phase): existing rows are not proven to pass.
     #[serde(default = "valid_default", skip_serializing_if = "is_valid")]

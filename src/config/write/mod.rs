@@ -761,12 +761,21 @@ impl Writer<'_> {
             );
         }
         for c in &t.checks {
-            let _ = writeln!(
-                s,
-                "  check {} {{ expression = {} }}",
-                hcl_string(&c.name),
-                hcl_string(&c.expression)
-            );
+            if c.no_inherit {
+                block_open(s, 1, &format!("check {}", hcl_string(&c.name)));
+                let mut a = Attrs::new(2);
+                a.set("expression", hcl_string(&c.expression));
+                a.set("no_inherit", "true".into());
+                a.write(s);
+                block_close(s, 1);
+            } else {
+                let _ = writeln!(
+                    s,
+                    "  check {} {{ expression = {} }}",
+                    hcl_string(&c.name),
+                    hcl_string(&c.expression)
+                );
+            }
         }
         if t.rls.force {
             block_open(s, 1, "rls");

@@ -157,9 +157,10 @@ pub fn create_table(t: &Table) -> String {
     }
     for c in &t.checks {
         parts.push(format!(
-            "CONSTRAINT {} CHECK ({})",
+            "CONSTRAINT {} CHECK ({}){}",
             ident(&c.name),
-            c.expression
+            c.expression,
+            if c.no_inherit { " NO INHERIT" } else { "" }
         ));
     }
     for x in &t.exclusions {
@@ -385,10 +386,11 @@ pub fn add_unique(t: &QName, u: &Unique) -> String {
 
 pub fn add_check(t: &QName, c: &Check, not_valid: bool) -> String {
     format!(
-        "ALTER TABLE {} ADD CONSTRAINT {} CHECK ({}){}",
+        "ALTER TABLE {} ADD CONSTRAINT {} CHECK ({}){}{}",
         t.sql(),
         ident(&c.name),
         c.expression,
+        if c.no_inherit { " NO INHERIT" } else { "" },
         if not_valid { " NOT VALID" } else { "" }
     )
 }
@@ -1217,6 +1219,7 @@ mod tests {
             deferrable: Deferrable::No,
         });
         t.checks.push(Check {
+            no_inherit: false,
             name: "c".into(),
             expression: "theme <> ''".into(),
             valid: true,

@@ -1,0 +1,1 @@
+select string_agg(conrelid::regclass::text || ':' || conname::text || ':' || connoinherit::text, ',' order by conrelid::regclass::text, conname) from pg_catalog.pg_constraint where contype = 'c' and conrelid in ('public.readings'::regclass, 'public.readings_archive'::regclass);
