@@ -470,6 +470,7 @@ pub fn implied_grants(live: &Model, desired: &Model, user: &str) -> Vec<crate::m
                 role: d.role.clone(),
                 privileges: d.privileges.clone(),
                 columns: vec![],
+                grantable: vec![],
             });
         }
     }
@@ -500,6 +501,7 @@ pub fn implied_grants(live: &Model, desired: &Model, user: &str) -> Vec<crate::m
                 role: "public".into(),
                 privileges: vec!["EXECUTE".into()],
                 columns: vec![],
+                grantable: vec![],
             });
         }
         for d in applies(DefaultPrivilegeOn::Functions, &q.schema) {
@@ -508,6 +510,7 @@ pub fn implied_grants(live: &Model, desired: &Model, user: &str) -> Vec<crate::m
                 role: d.role.clone(),
                 privileges: d.privileges.clone(),
                 columns: vec![],
+                grantable: vec![],
             });
         }
     }

@@ -441,3 +441,31 @@ async fn every_format_names_both_sides() {
         text(&out.stdout)
     );
 }
+
+#[tokio::test]
+async fn databases_differing_only_in_grant_options_are_not_the_same() {
+    let (from, to) = pair(
+        "diff_grant_option",
+        NOTES,
+        "grant select on public.notes to authenticated;",
+        "grant select on public.notes to authenticated with grant option;",
+    )
+    .await;
+    let out = diff(&from, &to, &["--detailed-exitcode"]);
+    let plan = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{plan}{}", text(&out.stderr));
+    assert!(
+        plan.contains("grant SELECT with grant option on public.notes to authenticated"),
+        "{plan}"
+    );
+    // And back: only the option is revoked, SELECT stays.
+    let out = diff(&to, &from, &["--sql"]);
+    let sql = text(&out.stdout);
+    assert!(
+        sql.contains(
+            "REVOKE GRANT OPTION FOR SELECT ON TABLE \"public\".\"notes\" FROM \"authenticated\";"
+        ),
+        "{sql}"
+    );
+    assert!(!sql.contains("REVOKE SELECT"), "{sql}");
+}

@@ -621,7 +621,9 @@ fn table_sections(model: &Model, t: &Table, seqs: &[OwnedSequence]) -> Vec<Secti
     }
     for g in &model.grants {
         if g.target == GrantTarget::Table(t.name.clone()) {
-            after(ddl::grant(g));
+            for sql in ddl::grant(g) {
+                after(sql);
+            }
         }
     }
     if let Some(c) = &t.comment {
@@ -758,7 +760,9 @@ fn column_sections(
         }
         for g in &model.grants {
             if g.target == GrantTarget::Table(t.name.clone()) && g.columns.contains(name) {
-                after(ddl::grant(g));
+                for sql in ddl::grant(g) {
+                    after(sql);
+                }
             }
         }
         if let Some(s) = comment_sql(t, c) {

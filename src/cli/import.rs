@@ -183,28 +183,19 @@ pub fn import_model(live: &Live) -> Model {
                 role: role.into(),
                 privileges: vec!["USAGE".into()],
                 columns: vec![],
+                grantable: vec![],
             });
         }
     }
-    let have = crate::model::grants_by_key(&live_grants);
-    let default = crate::model::grants_by_key(&implied);
+    let have = crate::model::grant_options_by_key(&live_grants);
+    let default = crate::model::grant_options_by_key(&implied);
     let mut keys: BTreeSet<&GrantKey> = have.keys().collect();
     keys.extend(default.keys());
     let empty = BTreeSet::new();
     m.grants = keys
         .into_iter()
         .filter(|k| have.get(*k).unwrap_or(&empty) != default.get(*k).unwrap_or(&empty))
-        .map(|k| {
-            let mut privileges: Vec<String> =
-                have.get(k).unwrap_or(&empty).iter().cloned().collect();
-            privileges.sort_by_key(|p| crate::model::privilege_rank(p));
-            Grant {
-                target: k.0.clone(),
-                role: k.1.clone(),
-                privileges,
-                columns: k.2.clone(),
-            }
-        })
+        .map(|k| Grant::from_set(k, have.get(k).unwrap_or(&empty), false))
         .collect();
     declare_default_privileges(&mut m);
     m

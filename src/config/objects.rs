@@ -432,10 +432,12 @@ pub(super) fn lower_grant(lw: &mut Lowerer, b: &mut Blk) {
             "roles",
             "privileges",
             "columns",
+            "with_grant_option",
             "depends_on",
         ],
         &[],
     );
+    let with_grant_option = lw.boolean(b, "with_grant_option").unwrap_or(false);
     let target = if b.attr("sequence").is_some() {
         // Sequences are not declared in the config; they are named by string.
         if b.attr("on").is_some() {
@@ -651,12 +653,22 @@ pub(super) fn lower_grant(lw: &mut Lowerer, b: &mut Blk) {
             g.privileges.extend(privs.iter().cloned());
             g.privileges.sort_by_key(|p| privilege_rank(p));
             g.privileges.dedup();
+            if with_grant_option {
+                g.grantable.extend(privs.iter().cloned());
+                g.grantable.sort_by_key(|p| privilege_rank(p));
+                g.grantable.dedup();
+            }
         } else {
             lw.model.grants.push(Grant {
                 target: target.clone(),
                 role,
                 privileges: privs.clone(),
                 columns: columns.clone(),
+                grantable: if with_grant_option {
+                    privs.clone()
+                } else {
+                    vec![]
+                },
             });
         }
     }

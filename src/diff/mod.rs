@@ -1138,8 +1138,9 @@ impl Differ<'_> {
     /// gets exactly its declared privileges and the rest is left alone; comparing two
     /// databases, every grant of a managed role on a desired object counts.
     fn grants(&mut self, desired: &Model, live: &Model) {
-        let want = grants_by_key(&desired.grants);
-        let have = grants_by_key(&live.grants);
+        // Grant options count as entries of their own (`SELECT WITH GRANT OPTION`).
+        let want = grant_options_by_key(&desired.grants);
+        let have = grant_options_by_key(&live.grants);
         // Sequences the desired model holds, once (serial and identity columns imply some).
         let sequences = desired.sequence_names();
         let target_in = |m: &Model, t: &GrantTarget| target_in(m, &sequences, t);
@@ -1151,17 +1152,11 @@ impl Differ<'_> {
             // behind `No changes.`.
             None => target_in(desired, &k.0),
         };
-        // The grant of `privileges` on `key`'s object and columns to its role.
-        let grant_of = |key: &GrantKey, privileges: BTreeSet<String>| {
-            let mut privileges: Vec<String> = privileges.into_iter().collect();
-            privileges.sort_by_key(|p| privilege_rank(p));
-            Grant {
-                target: key.0.clone(),
-                role: key.1.clone(),
-                privileges,
-                columns: key.2.clone(),
-            }
-        };
+        // The grant (or revoke) of `privileges` on `key`'s object and columns to its role.
+        let grant_of =
+            |key: &GrantKey, privileges: BTreeSet<String>| Grant::from_set(key, &privileges, false);
+        let revoke_of =
+            |key: &GrantKey, privileges: BTreeSet<String>| Grant::from_set(key, &privileges, true);
         let empty = BTreeSet::new();
         let mut keys: BTreeSet<&GrantKey> = want.keys().collect();
         keys.extend(have.keys());
@@ -1180,7 +1175,7 @@ impl Differ<'_> {
                 self.push(Change::Grant(grant_of(key, missing)));
             }
             if !extra.is_empty() && in_scope(key) {
-                revokes.push(Change::Revoke(grant_of(key, extra)));
+                revokes.push(Change::Revoke(revoke_of(key, extra)));
             }
         }
         // A grant block applied before and removed since: what it declared is revoked
@@ -1204,7 +1199,7 @@ impl Differ<'_> {
             let h = have.get(key).unwrap_or(&empty);
             let gone: BTreeSet<String> = declared.intersection(h).cloned().collect();
             if !gone.is_empty() {
-                revokes.push(Change::Revoke(grant_of(key, gone)));
+                revokes.push(Change::Revoke(revoke_of(key, gone)));
             }
         }
         self.out.changes.extend(revokes);

@@ -285,12 +285,14 @@ fn grants_add_what_is_missing_and_revoke_what_is_extra_for_managed_roles() {
             role: "authenticated".into(),
             privileges: vec!["INSERT".into()],
             columns: vec![],
+            grantable: vec![],
         },
         Grant {
             target: GrantTarget::Table(QName::new("public", "profiles")),
             role: "reporting".into(),
             privileges: vec!["SELECT".into()],
             columns: vec![],
+            grantable: vec![],
         },
     ];
     let d = diff(&desired, &live, &Ownership::default());
@@ -302,12 +304,14 @@ fn grants_add_what_is_missing_and_revoke_what_is_extra_for_managed_roles() {
                 role: "authenticated".into(),
                 privileges: vec!["SELECT".into()],
                 columns: vec![],
+                grantable: vec![],
             }),
             Change::Revoke(Grant {
                 target: GrantTarget::Table(QName::new("public", "profiles")),
                 role: "authenticated".into(),
                 privileges: vec!["INSERT".into()],
                 columns: vec![],
+                grantable: vec![],
             }),
         ]
     );
@@ -334,6 +338,7 @@ fn profiles_grant(role: &str, privileges: &[&str]) -> Grant {
         role: role.into(),
         privileges: privileges.iter().map(|p| p.to_string()).collect(),
         columns: vec![],
+        grantable: vec![],
     }
 }
 

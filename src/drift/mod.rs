@@ -795,6 +795,7 @@ mod tests {
                 } else {
                     vec![]
                 },
+                grantable: vec![],
             });
         }
         let index = LiveIndex::new(&m);

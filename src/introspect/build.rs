@@ -12,6 +12,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 struct AclRow {
     grantee: String,
     privilege: String,
+    /// Held `WITH GRANT OPTION` (`*` after its letter).
+    grantable: bool,
 }
 
 // The row structs below are decoded from positional JSON arrays: their fields must be in
@@ -342,8 +344,8 @@ fn acl_name(s: &str) -> Option<(String, &str)> {
 }
 
 /// The privileges of ACL items in their text form (`grantee=arw*/grantor`; an empty
-/// grantee is PUBLIC), except those the object's `owner` holds. Grant options (`*`) are
-/// not part of the model.
+/// grantee is PUBLIC), except those the object's `owner` holds, each with its grant
+/// option (`*`).
 fn parse_acl(
     what: &str,
     items: Option<&[String]>,
@@ -366,11 +368,14 @@ fn parse_acl(
         } else {
             grantee
         };
-        for c in privileges.chars().filter(|c| *c != '*') {
+        let mut letters = privileges.chars().peekable();
+        while let Some(c) = letters.next() {
             let privilege = privilege_of_letter(c).ok_or_else(|| bad(item))?;
+            let grantable = letters.next_if_eq(&'*').is_some();
             out.push(AclRow {
                 grantee: grantee.clone(),
                 privilege: privilege.to_string(),
+                grantable,
             });
         }
     }
@@ -389,22 +394,37 @@ fn fk_action(c: &str) -> FkAction {
 
 /// Grants from ACL rows: one `Grant` per role, privileges in canonical order.
 fn object_grants(target: &GrantTarget, acl: &[AclRow], out: &mut Vec<Grant>) {
-    let mut by_role: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut by_role: BTreeMap<String, Vec<(String, bool)>> = BTreeMap::new();
     for a in acl {
         by_role
             .entry(a.grantee.clone())
             .or_default()
-            .push(a.privilege.clone());
+            .push((a.privilege.clone(), a.grantable));
     }
-    for (role, mut privileges) in by_role {
-        privileges.sort_by_key(|p| privilege_rank(p));
-        privileges.dedup();
-        out.push(Grant {
-            target: target.clone(),
-            role,
-            privileges,
-            columns: vec![],
-        });
+    for (role, privileges) in by_role {
+        out.push(grant_of_rows(target.clone(), role, vec![], privileges));
+    }
+}
+
+/// One role's grant of `privileges` (each with its grant option), in canonical order.
+fn grant_of_rows(
+    target: GrantTarget,
+    role: String,
+    columns: Vec<String>,
+    rows: Vec<(String, bool)>,
+) -> Grant {
+    let sorted = |mut v: Vec<String>| {
+        v.sort_by_key(|p| privilege_rank(p));
+        v.dedup();
+        v
+    };
+    let grantable = rows.iter().filter(|r| r.1).map(|r| r.0.clone()).collect();
+    Grant {
+        target,
+        role,
+        privileges: sorted(rows.into_iter().map(|r| r.0).collect()),
+        columns,
+        grantable: sorted(grantable),
     }
 }
 
@@ -734,11 +754,11 @@ pub(super) fn build(
         .collect();
 
     // Columns, with column-level grants grouped by (role, privilege) → columns.
-    let mut col_privs: BTreeMap<(u32, String, String), Vec<String>> = BTreeMap::new();
+    let mut col_privs: BTreeMap<(u32, String, (String, bool)), Vec<String>> = BTreeMap::new();
     for c in cols {
         for a in parse_acl("columns", c.acl.as_deref(), c.owner.as_deref())? {
             col_privs
-                .entry((c.rel, a.grantee, a.privilege))
+                .entry((c.rel, a.grantee, (a.privilege, a.grantable)))
                 .or_default()
                 .push(c.name.clone());
         }
@@ -815,7 +835,7 @@ pub(super) fn build(
         );
     }
     // Group column privileges: the same column set for one role → one grant.
-    let mut col_grants: BTreeMap<(u32, String, Vec<String>), Vec<String>> = BTreeMap::new();
+    let mut col_grants: BTreeMap<(u32, String, Vec<String>), Vec<(String, bool)>> = BTreeMap::new();
     for ((rel, role, privilege), mut columns) in col_privs {
         columns.sort();
         col_grants
@@ -823,17 +843,16 @@ pub(super) fn build(
             .or_default()
             .push(privilege);
     }
-    for ((rel, role, columns), mut privileges) in col_grants {
+    for ((rel, role, columns), privileges) in col_grants {
         let Some(q) = rel_name.get(&rel) else {
             continue;
         };
-        privileges.sort_by_key(|p| privilege_rank(p));
-        m.grants.push(Grant {
-            target: GrantTarget::Table(q.clone()),
+        m.grants.push(grant_of_rows(
+            GrantTarget::Table(q.clone()),
             role,
-            privileges,
             columns,
-        });
+            privileges,
+        ));
     }
 
     // Constraints. What a partition inherits is collected apart (see `Inherited`); the
@@ -1125,6 +1144,31 @@ pub(super) fn build(
 
     // Default privileges in managed schemas.
     m.default_privileges = default_privileges_of(&defacls)?;
+    // A default privilege given WITH GRANT OPTION: the privilege is managed, the option is
+    // not — said, not hidden behind `No changes.`.
+    for d in &defacls {
+        for a in parse_acl("default_acls", d.acl.as_deref(), None)? {
+            if a.grantable {
+                unmanaged.push(Unmanaged {
+                    kind: "default privilege".into(),
+                    name: format!(
+                        "{} for role {} to {}{}",
+                        on_of(&d.type_).as_str(),
+                        d.owner,
+                        a.grantee,
+                        d.schema
+                            .as_deref()
+                            .map(|s| format!(" in schema {s}"))
+                            .unwrap_or_default()
+                    ),
+                    reason: format!(
+                        "its grant option on {} is not compared (the privilege itself is)",
+                        a.privilege
+                    ),
+                });
+            }
+        }
+    }
 
     // Roles the objects name that a config would have to list in managed_roles.
     let mut extra: BTreeSet<String> = BTreeSet::new();

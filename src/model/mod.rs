@@ -110,6 +110,60 @@ pub fn grants_by_key<'a>(
     out
 }
 
+/// The suffix marking a grant option in the sets of [`grant_options_by_key`].
+pub const GRANT_OPTION: &str = " WITH GRANT OPTION";
+
+/// Grants by identity like [`grants_by_key`], each privilege held with its grant option
+/// also present as `"SELECT WITH GRANT OPTION"`: what a comparison of grants must see.
+pub fn grant_options_by_key<'a>(
+    grants: impl IntoIterator<Item = &'a Grant>,
+) -> BTreeMap<GrantKey, std::collections::BTreeSet<String>> {
+    let mut out: BTreeMap<GrantKey, std::collections::BTreeSet<String>> = BTreeMap::new();
+    for g in grants {
+        let set = out
+            .entry((g.target.clone(), g.role.clone(), g.columns.clone()))
+            .or_default();
+        set.extend(g.privileges.iter().cloned());
+        set.extend(g.grantable.iter().map(|p| format!("{p}{GRANT_OPTION}")));
+    }
+    out
+}
+
+impl Grant {
+    /// The grant of a set from [`grant_options_by_key`] (for a `Revoke`: the entries to
+    /// take away, see `grantable`).
+    pub fn from_set(
+        key: &GrantKey,
+        set: &std::collections::BTreeSet<String>,
+        revoke: bool,
+    ) -> Grant {
+        let mut privileges: Vec<String> = Vec::new();
+        let mut grantable: Vec<String> = Vec::new();
+        for p in set {
+            match p.strip_suffix(GRANT_OPTION) {
+                Some(plain) => {
+                    // Revoking a privilege outright takes its grant option along.
+                    if !(revoke && set.contains(plain)) {
+                        grantable.push(plain.to_string());
+                    }
+                    privileges.push(plain.to_string());
+                }
+                None => privileges.push(p.clone()),
+            }
+        }
+        privileges.sort_by_key(|p| privilege_rank(p));
+        privileges.dedup();
+        grantable.sort_by_key(|p| privilege_rank(p));
+        Grant {
+            target: key.0.clone(),
+            role: key.1.clone(),
+            privileges,
+            columns: key.2.clone(),
+            grantable,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Project {
     pub name: Option<String>,
@@ -648,6 +702,11 @@ pub struct Grant {
     pub privileges: Vec<String>,
     /// Empty for an object-level grant.
     pub columns: Vec<String>,
+    /// The privileges of `privileges` held `WITH GRANT OPTION` (sorted like them). In a
+    /// `Revoke` change: the privileges that stay but lose their grant option
+    /// (`REVOKE GRANT OPTION FOR`); the others of `privileges` are revoked outright.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grantable: Vec<String>,
 }
 
 /// The kind of object a default privilege applies to.

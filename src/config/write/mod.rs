@@ -822,6 +822,26 @@ impl Writer<'_> {
     }
 
     fn grant_block(&mut self, s: &mut String, g: &Grant) {
+        // Privileges held with and without the grant option: a block each.
+        if !g.grantable.is_empty() && g.grantable != g.privileges {
+            let plain = Grant {
+                privileges: g
+                    .privileges
+                    .iter()
+                    .filter(|p| !g.grantable.contains(p))
+                    .cloned()
+                    .collect(),
+                grantable: vec![],
+                ..g.clone()
+            };
+            let grantable = Grant {
+                privileges: g.grantable.clone(),
+                ..g.clone()
+            };
+            self.grant_block(s, &plain);
+            self.grant_block(s, &grantable);
+            return;
+        }
         let on = match &g.target {
             GrantTarget::Table(q) => self
                 .table_ref(q)
@@ -863,6 +883,9 @@ impl Writer<'_> {
         );
         if !g.columns.is_empty() {
             a.set("columns", list(&g.columns));
+        }
+        if !g.grantable.is_empty() {
+            a.set("with_grant_option", "true".to_string());
         }
         a.write(s);
         block_close(s, 0);

@@ -649,10 +649,9 @@ fn grant_object(t: &GrantTarget) -> String {
 
 /// Privilege keywords come from a closed list (checked by the loader and the catalog);
 /// anything else is refused rather than spliced into SQL.
-fn privilege_list(g: &Grant) -> String {
-    let privs: Vec<String> = g
-        .privileges
-        .iter()
+fn privilege_list<'a>(g: &Grant, privileges: impl IntoIterator<Item = &'a String>) -> String {
+    let privs: Vec<String> = privileges
+        .into_iter()
         .filter(|p| crate::model::privilege_rank(p) != usize::MAX)
         .map(|p| {
             if g.columns.is_empty() {
@@ -665,13 +664,29 @@ fn privilege_list(g: &Grant) -> String {
     privs.join(", ")
 }
 
-pub fn grant(g: &Grant) -> String {
-    format!(
-        "GRANT {} ON {} TO {}",
-        privilege_list(g),
-        grant_object(&g.target),
-        role(&g.role)
-    )
+/// `GRANT …`: one statement, or two when only some privileges carry the grant option.
+pub fn grant(g: &Grant) -> Vec<String> {
+    let on = grant_object(&g.target);
+    let to = role(&g.role);
+    let plain: Vec<&String> = g
+        .privileges
+        .iter()
+        .filter(|p| !g.grantable.contains(p))
+        .collect();
+    let mut out = Vec::new();
+    if !plain.is_empty() {
+        out.push(format!(
+            "GRANT {} ON {on} TO {to}",
+            privilege_list(g, plain)
+        ));
+    }
+    if !g.grantable.is_empty() {
+        out.push(format!(
+            "GRANT {} ON {on} TO {to} WITH GRANT OPTION",
+            privilege_list(g, &g.grantable)
+        ));
+    }
+    out
 }
 
 /// `ALTER DEFAULT PRIVILEGES FOR ROLE owner [IN SCHEMA s] GRANT|REVOKE … ON kind TO|FROM
@@ -710,13 +725,30 @@ pub fn alter_default_privileges(
     s
 }
 
-pub fn revoke(g: &Grant) -> String {
-    format!(
-        "REVOKE {} ON {} FROM {}",
-        privilege_list(g),
-        grant_object(&g.target),
-        role(&g.role)
-    )
+/// `REVOKE …`: the privileges outright, and `REVOKE GRANT OPTION FOR` those of
+/// `grantable` (which stay granted).
+pub fn revoke(g: &Grant) -> Vec<String> {
+    let on = grant_object(&g.target);
+    let from = role(&g.role);
+    let outright: Vec<&String> = g
+        .privileges
+        .iter()
+        .filter(|p| !g.grantable.contains(p))
+        .collect();
+    let mut out = Vec::new();
+    if !outright.is_empty() {
+        out.push(format!(
+            "REVOKE {} ON {on} FROM {from}",
+            privilege_list(g, outright)
+        ));
+    }
+    if !g.grantable.is_empty() {
+        out.push(format!(
+            "REVOKE GRANT OPTION FOR {} ON {on} FROM {from}",
+            privilege_list(g, &g.grantable)
+        ));
+    }
+    out
 }
 
 /// The argument list of a function's signature: `("a" integer, "b" text DEFAULT 'x')`.
@@ -1128,7 +1160,9 @@ fn create_model_entries(m: &Model, exact_privileges: bool) -> Vec<(Address, Stri
         ));
     }
     for g in m.grants.iter().filter(|g| !g.privileges.is_empty()) {
-        out.push((Address::Grant(g.target.clone(), g.role.clone()), grant(g)));
+        for sql in grant(g) {
+            out.push((Address::Grant(g.target.clone(), g.role.clone()), sql));
+        }
     }
     out
 }
@@ -1284,10 +1318,33 @@ mod tests {
             role: "anon".into(),
             privileges: vec!["SELECT".into(), "DROP TABLE x; --".into()],
             columns: vec!["a".into()],
+            grantable: vec![],
         };
         assert_eq!(
             grant(&g),
-            "GRANT SELECT (\"a\") ON TABLE \"public\".\"t\" TO \"anon\""
+            ["GRANT SELECT (\"a\") ON TABLE \"public\".\"t\" TO \"anon\""]
+        );
+        // Some privileges with the grant option: a statement each; revoking the option
+        // alone keeps the privilege.
+        let g = Grant {
+            privileges: vec!["SELECT".into(), "INSERT".into()],
+            columns: vec![],
+            grantable: vec!["INSERT".into()],
+            ..g
+        };
+        assert_eq!(
+            grant(&g),
+            [
+                "GRANT SELECT ON TABLE \"public\".\"t\" TO \"anon\"",
+                "GRANT INSERT ON TABLE \"public\".\"t\" TO \"anon\" WITH GRANT OPTION"
+            ]
+        );
+        assert_eq!(
+            revoke(&g),
+            [
+                "REVOKE SELECT ON TABLE \"public\".\"t\" FROM \"anon\"",
+                "REVOKE GRANT OPTION FOR INSERT ON TABLE \"public\".\"t\" FROM \"anon\""
+            ]
         );
         let f = Function {
             name: q("f"),
@@ -1325,10 +1382,11 @@ mod tests {
             role: "authenticated".into(),
             privileges: vec!["EXECUTE".into()],
             columns: vec![],
+            grantable: vec![],
         };
         assert_eq!(
             grant(&g),
-            "GRANT EXECUTE ON ROUTINE \"public\".\"label\"(text, integer) TO \"authenticated\""
+            ["GRANT EXECUTE ON ROUTINE \"public\".\"label\"(text, integer) TO \"authenticated\""]
         );
     }
 }

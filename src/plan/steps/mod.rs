@@ -329,12 +329,12 @@ fn generate(change: &Change, ctx: &Context) -> B {
             };
             let summary = format!(
                 "revoke {} on {} from {}",
-                g.privileges.join(", "),
+                privileges_text(g, true),
                 g.target,
                 g.role
             );
             let b = B::new(3, summary)
-                .sql(ddl::revoke(g))
+                .sqls(ddl::revoke(g))
                 .refs([grant_target_addr(&g.target)]);
             if exists {
                 b.rule(
@@ -342,7 +342,7 @@ fn generate(change: &Change, ctx: &Context) -> B {
                     format!(
                         "{} loses {} on {}",
                         g.role,
-                        g.privileges.join(", "),
+                        privileges_text(g, true),
                         g.target
                     ),
                 )
@@ -746,7 +746,7 @@ fn generate(change: &Change, ctx: &Context) -> B {
                         g.target == GrantTarget::Function(to.key())
                             && !(public_revoked && g.role == "public")
                     })
-                    .map(ddl::grant),
+                    .flat_map(ddl::grant),
             )
             .sqls(public_revoked.then(|| {
                 ddl::revoke(&crate::model::Grant {
@@ -754,8 +754,9 @@ fn generate(change: &Change, ctx: &Context) -> B {
                     role: "public".into(),
                     privileges: vec!["EXECUTE".into()],
                     columns: vec![],
+                    grantable: vec![],
                 })
-            }))
+            }).into_iter().flatten())
             .sqls(
                 to.comment
                     .as_deref()
@@ -1090,16 +1091,16 @@ fn generate(change: &Change, ctx: &Context) -> B {
             44,
             format!(
                 "grant {} on {} to {}",
-                g.privileges.join(", "),
+                privileges_text(g, false),
                 g.target,
                 g.role
             ),
         )
         .rule(
             Rule::S009,
-            format!("{} gains {}", g.role, g.privileges.join(", ")),
+            format!("{} gains {}", g.role, privileges_text(g, false)),
         )
-        .sql(ddl::grant(g))
+        .sqls(ddl::grant(g))
         .refs([grant_target_addr(&g.target)]),
 
         // ---- the Management API
@@ -1845,7 +1846,7 @@ fn recreate_view(ctx: &Context, v: &View) -> Vec<String> {
                     .filter(|g| scope.is_some() && g.target == target && !declared(g)),
             )
             .filter(|g| !g.privileges.is_empty())
-            .map(ddl::grant),
+            .flat_map(ddl::grant),
     );
     out
 }
@@ -2008,6 +2009,20 @@ fn new_foreign_key_needing(ctx: &Context, table: &QName, index: &Index) -> Optio
                 .then(|| format!("{}.{}", t.name, fk.name))
         })
     })
+}
+
+/// A grant's privileges for a summary: `SELECT with grant option` where granted with it;
+/// for a revoke, `grant option for SELECT` where only the option goes.
+fn privileges_text(g: &Grant, revoke: bool) -> String {
+    g.privileges
+        .iter()
+        .map(|p| match (g.grantable.contains(p), revoke) {
+            (false, _) => p.clone(),
+            (true, false) => format!("{p} with grant option"),
+            (true, true) => format!("grant option for {p}"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]

@@ -1,0 +1,1 @@
+select array_to_string(array(select a::text from unnest(relacl) a where a::text not like 'postgres=%' and a::text not like 'supabase_admin=%' order by 1), ',') || ' | ' || coalesce((select array_to_string(attacl, ',') from pg_catalog.pg_attribute where attrelid = 'public.docs'::regclass and attname = 'title'), '') from pg_catalog.pg_class where oid = 'public.docs'::regclass;
