@@ -835,7 +835,9 @@ pub(super) fn build(
         );
     }
     // Group column privileges: the same column set for one role → one grant.
-    let mut col_grants: BTreeMap<(u32, String, Vec<String>), Vec<(String, bool)>> = BTreeMap::new();
+    // (relation, role, columns) → privileges, each with its grant option.
+    type ColumnGrants = BTreeMap<(u32, String, Vec<String>), Vec<(String, bool)>>;
+    let mut col_grants: ColumnGrants = BTreeMap::new();
     for ((rel, role, privilege), mut columns) in col_privs {
         columns.sort();
         col_grants
