@@ -122,6 +122,9 @@ pub fn run(cli: &Cli, args: &Args) -> miette::Result<ExitCode> {
 /// upgrades them itself), and environments are left to the user.
 pub fn import_model(live: &Live) -> Model {
     let mut m = live.model.clone();
+    for b in m.buckets.values_mut() {
+        *b = b.declared();
+    }
     m.extensions
         .retain(|_, e| !crate::model::is_platform_extension(&e.name, &e.schema));
     // Membership of Realtime's publication is declared where it holds; elsewhere the

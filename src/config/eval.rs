@@ -21,6 +21,7 @@ pub const REF_KINDS: &[&str] = &[
     "edge_function",
     "policy",
     "trigger",
+    "bucket",
 ];
 
 /// A reference to another block: `table.profiles`.
@@ -89,6 +90,9 @@ pub struct Evaluator<'a> {
     env: &'a dyn Fn(&str) -> Option<String>,
     /// Whether an unset `env()` yields [`Value::Unknown`] instead of an error.
     defer_env: std::cell::Cell<bool>,
+    /// `bucket.LABEL.id` values read since the last [`Evaluator::take_bucket_refs`]: the
+    /// lowerer checks the bucket exists and records the edge.
+    bucket_refs: RefCell<Vec<(String, Span)>>,
 }
 
 fn span_of(expr: &Expression, file: usize, fallback: &Span) -> Span {
@@ -99,6 +103,11 @@ fn span_of(expr: &Expression, file: usize, fallback: &Span) -> Span {
 }
 
 impl<'a> Evaluator<'a> {
+    /// The `bucket.LABEL.id` values read since the last call, with their spans.
+    pub fn take_bucket_refs(&self) -> Vec<(String, Span)> {
+        std::mem::take(&mut *self.bucket_refs.borrow_mut())
+    }
+
     pub fn new(
         vars: BTreeMap<String, Spanned>,
         locals: BTreeMap<String, (&'a Expression, usize)>,
@@ -111,6 +120,7 @@ impl<'a> Evaluator<'a> {
             local_stack: RefCell::new(Vec::new()),
             env,
             defer_env: std::cell::Cell::new(false),
+            bucket_refs: RefCell::new(Vec::new()),
         }
     }
 
@@ -362,6 +372,19 @@ impl<'a> Evaluator<'a> {
                     span: span.clone(),
                 };
                 self.apply_ops(v, &ops[1..], file, span)
+            }
+            // A bucket's id is its label: usable in any string (a policy's `using`).
+            "bucket"
+                if ops.len() == 2
+                    && matches!(ops[1], TraversalOperator::GetAttr(a) if a.value().as_str() == "id") =>
+            {
+                self.bucket_refs
+                    .borrow_mut()
+                    .push((first.clone(), span.clone()));
+                Ok(Spanned {
+                    value: Value::String(first),
+                    span: span.clone(),
+                })
             }
             kind if REF_KINDS.contains(&kind) => {
                 if ops.len() > 1 {

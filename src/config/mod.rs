@@ -2,6 +2,7 @@
 //! (hcl-edit), evaluated (`var.*`, `local.*`, `env()`), lowered into the [`Model`], with
 //! references resolved into a dependency graph. All problems are reported at once.
 
+mod buckets;
 mod collations;
 mod constraints;
 pub mod diag;
@@ -124,6 +125,7 @@ const KINDS: &[&str] = &[
     "trigger",
     "secret",
     "edge_function",
+    "bucket",
 ];
 
 /// The `*.hcl` files of a directory, in name order.
@@ -739,6 +741,7 @@ fn load_sources(
 
     // Declarations: every labelled block, so references resolve in any order.
     let skip = declare(&mut lw, &blocks);
+    lw.ev.take_bucket_refs();
 
     for kind in &KINDS[3..] {
         for (file, b) in blocks(kind) {
@@ -786,7 +789,19 @@ fn load_sources(
                 "trigger" => objects::lower_trigger(&mut lw, &mut blk),
                 "secret" => objects::lower_secret(&mut lw, &mut blk),
                 "edge_function" => objects::lower_edge_function(&mut lw, &mut blk),
+                "bucket" => buckets::lower_bucket(&mut lw, &mut blk),
                 _ => {}
+            }
+            // `bucket.LABEL.id` in the block's strings: an edge to that bucket.
+            for (label, span) in lw.ev.take_bucket_refs() {
+                let r = eval::Ref {
+                    kind: "bucket".into(),
+                    label,
+                };
+                let from = lw.decls.get(&key).map(|d| d.address.clone());
+                if let (Some(to), Some(from)) = (lw.resolve(&r, &span, &["bucket"]), from) {
+                    lw.dep(&from, to, &span);
+                }
             }
         }
     }
@@ -884,6 +899,7 @@ fn declare<'a>(
         "view",
         "secret",
         "edge_function",
+        "bucket",
         "grant",
         "default_privileges",
         "policy",
@@ -952,6 +968,7 @@ fn declare<'a>(
                 "view" => Some(Address::View(qname(lw))),
                 "secret" => Some(Address::Secret(label.clone())),
                 "edge_function" => Some(Address::EdgeFunction(label.clone())),
+                "bucket" => Some(Address::Bucket(label.clone())),
                 "policy" | "trigger" => {
                     let table = blk
                         .attr("table")

@@ -10,6 +10,7 @@
 use crate::model::*;
 use std::collections::{BTreeMap, BTreeSet};
 
+mod buckets;
 mod collations;
 pub mod functions;
 pub(crate) mod inheritance;
@@ -177,6 +178,14 @@ pub enum Change {
     DropCompositeType(CompositeType),
     CreateCollation(Collation),
     DropCollation(Collation),
+    CreateBucket(Bucket),
+    /// Name, visibility or upload limits changed.
+    AlterBucket {
+        from: Bucket,
+        to: Bucket,
+    },
+    /// The live bucket, with its file count.
+    DeleteBucket(Bucket),
     /// A collation's comment, or (dropped and created again) its provider or locale.
     AlterCollation {
         from: Collation,
@@ -343,6 +352,9 @@ impl Change {
             CreateCollation(c) | DropCollation(c) | AlterCollation { to: c, .. } => {
                 Address::Collation(c.name.clone())
             }
+            CreateBucket(b) | DeleteBucket(b) | AlterBucket { to: b, .. } => {
+                Address::Bucket(b.id.clone())
+            }
             RenameEnum { to, .. } => Address::Enum(to.clone()),
             AddEnumValue { name, .. }
             | SetEnumComment { name, .. }
@@ -413,6 +425,7 @@ impl Change {
             | CreateSequence(_)
             | CreateCompositeType(_)
             | CreateCollation(_)
+            | CreateBucket(_)
             | CreateTable(_)
             | AddColumn { .. }
             | AddForeignKey { .. }
@@ -439,6 +452,7 @@ impl Change {
             | DropSequence(_)
             | DropCompositeType(_)
             | DropCollation(_)
+            | DeleteBucket(_)
             | DropTable(_)
             | DropColumn { .. }
             | DropForeignKey { .. }
@@ -481,6 +495,7 @@ impl Change {
             | AlterSequence { .. }
             | AlterCompositeType { .. }
             | AlterCollation { .. }
+            | AlterBucket { .. }
             | AlterPolicy { .. }
             | ReplaceFunction { .. }
             | ReplaceTrigger { .. }
@@ -575,6 +590,7 @@ pub fn diff(desired: &Model, live: &Model, own: &Ownership) -> Diff {
     d.schemas(desired, live);
     d.extensions(desired, live);
     d.collations(desired, live);
+    d.buckets(desired, live);
     d.enums(desired, live);
     d.new_types(desired, live);
     d.domains(desired, live);

@@ -291,7 +291,10 @@ pub(super) fn default_privileges(doc: &str) -> Result<Vec<DefaultPrivilege>, Int
     default_privileges_of(&decode::<DefAclRow>("default_acls", doc)?)
 }
 
-fn decode<T: DeserializeOwned>(what: &str, doc: &str) -> Result<Vec<T>, IntrospectError> {
+pub(super) fn decode<T: DeserializeOwned>(
+    what: &str,
+    doc: &str,
+) -> Result<Vec<T>, IntrospectError> {
     serde_json::from_str(doc).map_err(|e| IntrospectError::Decode {
         what: what.to_string(),
         reason: e.to_string(),

@@ -10,6 +10,7 @@
 //! What the model cannot hold yet (materialized views, domains, overloaded functions,
 //! exclusion constraints, …) is listed in [`Live::unmanaged`] rather than dropped silently.
 
+mod buckets;
 mod build;
 mod collations;
 mod parse;
@@ -212,7 +213,7 @@ impl CreatorDefaults {
     }
 }
 
-/// Read the live state. One round trip.
+/// Read the live state. One round trip, two where Supabase Storage's tables exist.
 pub async fn introspect(
     client: &tokio_postgres::Client,
     opts: &IntrospectOptions,
@@ -239,6 +240,27 @@ pub async fn introspect(
             reason: format!("expected {} results, got {}", names.len(), docs.len()),
         });
     }
+    // Storage buckets, where Supabase Storage's tables exist: a second round trip.
+    let has_buckets = names
+        .iter()
+        .position(|(n, _)| *n == "has_buckets")
+        .is_some_and(|i| docs[i] != "[]");
+    let buckets = if has_buckets {
+        let rows = client
+            .simple_query(queries::BUCKETS)
+            .await
+            .map_err(|e| query_error(&e))?;
+        let doc = rows
+            .into_iter()
+            .find_map(|m| match m {
+                tokio_postgres::SimpleQueryMessage::Row(r) => r.get(0).map(str::to_string),
+                _ => None,
+            })
+            .unwrap_or_else(|| "[]".into());
+        Some(buckets::buckets(&doc)?)
+    } else {
+        None
+    };
     // Decoding is CPU work (tens of milliseconds for thousands of tables): on a blocking
     // thread, so the runtime goes on reading other connections meanwhile (`diff` reads two
     // databases at once).
@@ -252,5 +274,9 @@ pub async fn introspect(
                 reason: e.to_string(),
             })??;
     live.round_trips = 1;
+    if let Some(b) = buckets {
+        live.model.buckets = b;
+        live.round_trips += 1;
+    }
     Ok(live)
 }

@@ -431,6 +431,30 @@ pub const REALTIME_PUBLICATION: &str = concat!(
     "FROM pg_catalog.pg_publication p WHERE p.pubname = 'supabase_realtime'"
 );
 
+/// Whether Supabase Storage's tables exist (one row, `[true]` or `[]`): then [`BUCKETS`]
+/// is read in a second round trip (a query naming a missing table fails as a whole).
+pub const HAS_BUCKETS: &str = concat!(
+    agg!("true"),
+    "WHERE pg_catalog.to_regclass('storage.buckets') IS NOT NULL ",
+    "AND pg_catalog.to_regclass('storage.objects') IS NOT NULL"
+);
+
+/// Storage buckets, with how many files each holds.
+pub const BUCKETS: &str = concat!(
+    agg!(
+        row!(
+            "id" => "b.id",
+            "name" => "b.name",
+            "public" => "COALESCE(b.public, false)",
+            "file_size_limit" => "b.file_size_limit",
+            "allowed_mime_types" => "b.allowed_mime_types",
+            "objects" => "(SELECT pg_catalog.count(*) FROM storage.objects o WHERE o.bucket_id = b.id)",
+        ),
+        order "b.id"
+    ),
+    "FROM storage.buckets b"
+);
+
 /// The queries in the order their results are read.
 pub fn all() -> Vec<(&'static str, &'static str)> {
     vec![
@@ -454,6 +478,7 @@ pub fn all() -> Vec<(&'static str, &'static str)> {
         ("opclasses", OPCLASSES),
         ("realtime", REALTIME),
         ("realtime_publication", REALTIME_PUBLICATION),
+        ("has_buckets", HAS_BUCKETS),
     ]
 }
 

@@ -23,6 +23,8 @@ pub enum Address {
     View(QName),
     Secret(String),
     EdgeFunction(String),
+    /// A storage bucket, by id.
+    Bucket(String),
     /// What a role's new objects of one kind in one schema give a grantee
     /// (`ALTER DEFAULT PRIVILEGES`): owner, schema, kind, grantee.
     DefaultPrivileges(String, String, super::DefaultPrivilegeOn, String),
@@ -47,6 +49,7 @@ impl Address {
             Address::View(_) => "view",
             Address::Secret(_) => "secret",
             Address::EdgeFunction(_) => "edge_function",
+            Address::Bucket(_) => "bucket",
             Address::DefaultPrivileges(..) => "default_privileges",
         }
     }
@@ -72,6 +75,7 @@ impl fmt::Display for Address {
             Address::View(q) => write!(f, "view.{q}"),
             Address::Secret(s) => write!(f, "secret.{s}"),
             Address::EdgeFunction(s) => write!(f, "edge_function.{s}"),
+            Address::Bucket(s) => write!(f, "bucket.{s}"),
             Address::DefaultPrivileges(owner, schema, on, role) => write!(
                 f,
                 "default_privileges.{owner}.{schema}.{}.{role}",

@@ -5,6 +5,7 @@
 //! (introspected from Postgres), so the two can be compared directly.
 
 mod address;
+mod buckets;
 mod collations;
 pub mod keyed;
 mod partitions;
@@ -13,6 +14,7 @@ mod sequences;
 mod types;
 
 pub use address::Address;
+pub use buckets::Bucket;
 pub use collations::Collation;
 pub use keyed::Keyed;
 pub use partitions::{Inherited, PartitionOf};
@@ -86,6 +88,9 @@ pub struct Model {
     pub views: BTreeMap<QName, View>,
     pub secrets: BTreeMap<String, Secret>,
     pub edge_functions: BTreeMap<String, EdgeFunction>,
+    /// Storage buckets by id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub buckets: BTreeMap<String, Bucket>,
     /// The grants the configuration manages: (object, role, columns). For each, the
     /// privileges are exactly the declared ones (`privileges = []` means none); grants of
     /// other pairs are left as they are (new objects receive the target's default
@@ -1211,6 +1216,7 @@ impl Model {
                 .keys()
                 .map(|s| Address::EdgeFunction(s.clone())),
         );
+        out.extend(self.buckets.keys().map(|s| Address::Bucket(s.clone())));
         out.sort();
         out.dedup();
         out

@@ -82,6 +82,7 @@ rules! {
     S022 => Safe, "set a table's replica identity (what updates and deletes write to the WAL)";
     S023 => Safe, "create a sequence";
     S024 => Safe, "attach an empty table to a partitioned table";
+    S025 => Safe, "create a storage bucket, or change its name or upload limits (new uploads only)";
     C101 => Caution, "change a column's type (rewrite; conversion may fail)";
     C102 => Caution, "build an index without CONCURRENTLY (locks writes)";
     C103 => Caution, "add a constraint to a populated table (existing rows must pass)";
@@ -104,6 +105,8 @@ rules! {
     C120 => Caution, "attach a populated table as a partition or create one beside a populated default partition (rows checked against the bound), or detach a partition (its rows leave the partitioned table)";
     C121 => Caution, "make a table unlogged (emptied after a crash, not replicated) or logged again (table rewrite)";
     C122 => Caution, "make a table inherit from another, or stop inheriting (its rows appear in or leave the parent's queries)";
+    C123 => Caution, "make a storage bucket public (every file readable by its URL) or private (public URLs stop working)";
+    C124 => Caution, "delete an empty storage bucket (uploads to it fail)";
     D201 => Dangerous, "drop a table (data loss)";
     D202 => Dangerous, "drop a column (data loss)";
     D203 => Dangerous, "truncate or delete rows";
@@ -114,6 +117,7 @@ rules! {
     D208 => Dangerous, "narrowing type change that can lose data";
     D209 => Dangerous, "drop an enum, schema, SQL function, view or trigger others depend on";
     D210 => Dangerous, "delete a secret an Edge Function uses";
+    D211 => Dangerous, "delete a storage bucket that holds files";
 }
 
 /// A rule that classified a step, with the reason in this step's own terms.

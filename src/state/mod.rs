@@ -346,6 +346,7 @@ pub fn attributes(model: &Model, addr: &Address) -> serde_json::Value {
         Address::View(q) => model.views.get(q).map(to_value),
         Address::Secret(_) => None,
         Address::EdgeFunction(s) => model.edge_functions.get(s).map(to_value),
+        Address::Bucket(s) => model.buckets.get(s).map(to_value),
         // Not recorded in the state: a `default_privileges` block is planned against live
         // alone (docs/architecture.md, Planner limitations).
         Address::DefaultPrivileges(..) => None,

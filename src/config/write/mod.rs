@@ -207,6 +207,13 @@ fn render(model: &Model) -> Vec<(String, String)> {
         }
         files.insert("enums.hcl".into(), s);
     }
+    if !model.buckets.is_empty() {
+        let mut s = String::new();
+        for b in model.buckets.values() {
+            bucket_block(&mut s, b);
+        }
+        files.insert("storage.hcl".into(), s);
+    }
     if !model.domains.is_empty()
         || !model.composite_types.is_empty()
         || !model.collations.is_empty()
@@ -491,6 +498,24 @@ fn collation_block(s: &mut String, label: &str, c: &Collation) {
     }
     if let Some(t) = &c.comment {
         a.set("comment", hcl_string(t));
+    }
+    a.write(s);
+    block_close(s, 0);
+    s.push('\n');
+}
+
+fn bucket_block(s: &mut String, b: &crate::model::Bucket) {
+    block_open(s, 0, &format!("bucket {}", hcl_string(&b.id)));
+    let mut a = Attrs::new(1);
+    if b.name != b.id {
+        a.set("name", hcl_string(&b.name));
+    }
+    a.set("public", b.public.to_string());
+    if let Some(n) = b.file_size_limit {
+        a.set("file_size_limit", n.to_string());
+    }
+    if let Some(t) = &b.allowed_mime_types {
+        a.set("allowed_mime_types", list(t));
     }
     a.write(s);
     block_close(s, 0);

@@ -5,11 +5,13 @@
 //! shape of the surrounding statement (parentheses for expressions, dollar quoting for
 //! bodies).
 
+mod buckets;
 mod collations;
 mod partitions;
 mod sequences;
 mod types;
 
+pub use buckets::*;
 pub use collations::*;
 pub use partitions::*;
 pub use sequences::*;
@@ -1163,6 +1165,10 @@ fn create_model_entries(m: &Model, exact_privileges: bool) -> Vec<(Address, Stri
         for sql in grant(g) {
             out.push((Address::Grant(g.target.clone(), g.role.clone()), sql));
         }
+    }
+    // Buckets are rows of the platform's storage tables: where those exist.
+    for b in m.buckets.values() {
+        out.push((Address::Bucket(b.id.clone()), create_bucket(b)));
     }
     out
 }

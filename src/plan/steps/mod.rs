@@ -1,6 +1,7 @@
 //! One change → one step: its SQL, phase, ordering tier, rules and backup. Each arm of
 //! [`draft`] is the generator for one change kind.
 
+mod buckets;
 mod collations;
 mod inheritance;
 mod partitions;
@@ -45,6 +46,8 @@ struct B {
     summary: String,
     backup: Option<BackupSpec>,
     rows_of: Option<QName>,
+    /// What the step touches when it is not rows of `rows_of` (a bucket's files).
+    affected: Option<super::RowCount>,
     undo: Vec<String>,
     /// A second step of the same change, in another phase (a column's `SET NOT NULL`,
     /// validated after the transaction that alters the rest of the column).
@@ -65,6 +68,7 @@ impl B {
             summary: summary.into(),
             backup: None,
             rows_of: None,
+            affected: None,
             undo: vec![],
             then: None,
             action: None,
@@ -251,7 +255,7 @@ fn finish_one(change: &Change, b: B, ctx: &Context) -> Draft {
         .unwrap_or(super::Risk::Safe);
     let affected_rows = match (&b.rows_of, risk) {
         (Some(t), super::Risk::Dangerous | super::Risk::Caution) => ctx.rows.get(t).copied(),
-        _ => None,
+        _ => b.affected,
     };
     let (view_name, view_query) = match change {
         Change::CreateView(v) | Change::ReplaceView { to: v, .. } | Change::DropView(v) => {
@@ -1000,6 +1004,9 @@ fn generate(change: &Change, ctx: &Context) -> B {
         CreateCollation(c) => collations::create(c),
         AlterCollation { from, to } => collations::alter(from, to),
         DropCollation(c) => collations::drop(c),
+        CreateBucket(b) => buckets::create(b),
+        AlterBucket { from, to } => buckets::alter(from, to),
+        DeleteBucket(b) => buckets::delete(b),
         CreateCompositeType(t) => types::create_composite(t),
         AlterDomain { from, to } => types::alter_domain(from, to),
         AlterCompositeType { from, to } => types::alter_composite(from, to),
