@@ -85,6 +85,10 @@ view "note_titles" {
   query            = "select id, title from public.notes"
   security_invoker = true
 }
+
+bucket "attachments" {
+  file_size_limit = "5MB"
+}
 "#;
 
 const FUNCS: &str = r#"
@@ -290,6 +294,8 @@ scenarios! {
         => [("table.public.notes", "caution")];
     extension_dropped: "drop extension pg_trgm"
         => [("extension.pg_trgm", "caution")];
+    bucket_made_public: "update storage.buckets set public = true where id = 'attachments'"
+        => [("bucket.attachments", "caution")];
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -76,7 +76,7 @@ pub(super) fn alter(from: &Bucket, to: &Bucket) -> B {
         (true, false) => s.rule(
             Rule::C123,
             format!(
-                "public URLs of {}'s files stop working: clients need signed URLs or a policy",
+                "public URLs of the files of {} stop working: clients need signed URLs or a policy",
                 to.id
             ),
         ),
